@@ -1,0 +1,33 @@
+"""Domain errors. Each message names the rule that refused and what to do next."""
+
+
+class LeadOpsError(Exception):
+    """Base for every error a person may be shown as-is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionDenied(LeadOpsError):
+    """The acting user's role does not allow the action."""
+
+
+class NotFound(LeadOpsError):
+    """The row does not exist in the acting user's tenant."""
+
+
+class InvalidInput(LeadOpsError):
+    """A value a person or file supplied breaks a rule."""
+
+
+class AccountLocked(LeadOpsError):
+    """Too many failed logins: the account is locked for a while."""
+
+
+class ConfigurationError(LeadOpsError):
+    """A setting is missing or malformed (DATABASE_URL, cookie key, ...)."""
+
+
+class DatabaseUnavailable(LeadOpsError):
+    """The database cannot be reached, refuses the login, or is not migrated."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine, unit of work, queries, migrations, demo data."""

@@ -1,0 +1,34 @@
+"""Open the configured database, ready for the app: reachable, migrated, demo seeded if default."""
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
+
+from core.errors import DatabaseUnavailable
+from core.settings import Settings
+from db.demo import seed_demo
+from db.engine import check_connection, create_database_engine, explain_connection_error
+from db.migrate import is_up_to_date, upgrade
+from db.models import Tenant
+
+
+def open_database(settings: Settings) -> Engine:
+    engine = create_database_engine(settings.database_url)
+    check_connection(engine)
+    try:
+        if engine.dialect.name == "sqlite":
+            upgrade(engine)  # embedded database: this process is its only operator
+        elif not is_up_to_date(engine):
+            raise DatabaseUnavailable(
+                "The database schema is not up to date. Run `python cli.py init-db` "
+                "against this DATABASE_URL, then reload."
+            )
+        if settings.is_default_demo and _is_empty(engine):
+            seed_demo(engine)
+    except DBAPIError as exc:
+        raise explain_connection_error(exc, settings.database_url) from exc
+    return engine
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return not connection.scalar(select(func.count()).select_from(Tenant))

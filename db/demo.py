@@ -1,0 +1,274 @@
+"""Deterministic demo data: a call center with agents, leads, activities and closed history.
+
+Rows are built as plain dicts and bulk-inserted in chunks, so the same generator fills the
+5,000-lead demo in seconds and a million-lead benchmark database in minutes.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
+
+from core.audit import AuditEntry
+from core.clock import utcnow
+from core.domain import (
+    DEFAULT_SOURCE_QUALITY, OPEN_STATUSES, SKILLS, ActivityKind, Availability, LeadStatus,
+    format_skills,
+)
+from core.errors import InvalidInput
+from core.passwords import hash_password
+from core.scoring import Components, Thresholds, Weights, category, overall_score
+from db.models import (
+    Agent, Assignment, Lead, LeadActivity, ScoringWeights, Tenant, User,
+)
+from db.repositories.audit_log import SqlAuditRepository
+
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    tenant: str
+
+
+# Demo-only credentials, printed in the README. Never used outside a demo database.
+DEMO_LOGINS = (
+    DemoLogin("supervisor", "demo-supervisor", "supervisor", "acme"),
+    DemoLogin("manager", "demo-manager", "manager", "acme"),
+    DemoLogin("admin", "demo-admin", "admin", "acme"),
+    DemoLogin("globex.admin", "demo-globex", "admin", "globex"),
+)
+
+FIRST_NAMES = (
+    "Ana", "Bo", "Carla", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jon", "Kemal", "Lena",
+    "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen", "Yara",
+)
+LAST_NAMES = (
+    "Ruiz", "Lin", "Okafor", "Patel", "Novak", "Schmidt", "Tanaka", "Moreau", "Silva", "Kowalski",
+    "Haddad", "Berg", "Costa", "Ivanova", "Nguyen", "Olsen", "Reyes", "Fischer", "Adeyemi", "Walsh",
+)
+COMPANIES = (
+    "Acorn Labs", "Brightline", "Cobalt Freight", "Delta Dental Group", "Evergreen Foods",
+    "Foxglove Media", "Granite Insurance", "Harbor Logistics", "Ironwood Legal", "Juniper Health",
+)
+TEAMS = ("North", "South", "Enterprise", "Spanish desk")
+SOURCE_WEIGHTS = (8, 6, 5, 25, 15, 14, 10, 17)  # referral ... cold_call, in DEFAULT_SOURCE_QUALITY order
+# Chance that a closed lead from each source was converted rather than lost.
+CONVERSION_RATE = {"referral": 0.55, "partner": 0.45, "event": 0.35, "website": 0.3,
+                   "email": 0.2, "social": 0.15, "other": 0.12, "cold_call": 0.08}
+STATUS_MIX = ((LeadStatus.NEW, 35), (LeadStatus.ASSIGNED, 20), (LeadStatus.CONTACTED, 15),
+              (LeadStatus.QUALIFIED, 10), ("closed", 20))
+AVAILABILITY_MIX = ((Availability.AVAILABLE, 65), (Availability.BUSY, 15),
+                    (Availability.AWAY, 10), (Availability.OFFLINE, 10))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    tenants: int
+    agents: int
+    leads: int
+    activities: int
+
+
+def _pick(rnd: random.Random, mix):
+    return rnd.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
+
+
+def _next_id(session: Session, model) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(model), rows[start:start + CHUNK])
+
+
+def seed_demo(
+    engine: Engine, *, leads: int = 5000, agents: int = 40, seed: int = 7,
+    now: datetime | None = None, password_rounds: int = 12, second_tenant: bool = True,
+) -> DemoSummary:
+    """Fill an empty database with the demo. Refuses a database that already has tenants."""
+    if leads < 0 or agents < 1:
+        raise InvalidInput("The demo needs at least one agent and zero or more leads.")
+    now = now or utcnow()
+    rnd = random.Random(seed)
+    with Session(engine) as session, session.begin():
+        if session.scalar(select(func.count()).select_from(Tenant)):
+            raise InvalidInput(
+                "This database already has data; the demo only fills an empty database."
+            )
+        tenants = [("acme", "Acme Call Center", agents, leads)]
+        if second_tenant:
+            tenants.append(("globex", "Globex Outreach", 6, 120))
+        totals = [0, 0, 0]
+        for slug, name, n_agents, n_leads in tenants:
+            tenant_id = _seed_tenant(session, rnd, slug=slug, name=name, now=now)
+            _seed_users(session, tenant_id, slug, now, password_rounds)
+            counts = _seed_call_center(session, rnd, tenant_id, n_agents, n_leads, now)
+            totals = [a + b for a, b in zip(totals, counts)]
+            SqlAuditRepository(session).append(AuditEntry(
+                tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",
+                entity_type="tenant", entity_id=str(tenant_id),
+                after={"agents": counts[0], "leads": counts[1], "seed": seed},
+            ))
+    return DemoSummary(len(tenants), *totals)
+
+
+def _seed_tenant(session: Session, rnd: random.Random, *, slug: str, name: str, now: datetime) -> int:
+    tenant_id = session.execute(
+        insert(Tenant).values(slug=slug, name=name, created_at=now, audit_seq=0,
+                              audit_head_hash="0" * 64)
+    ).inserted_primary_key[0]
+    weights, thresholds = Weights(), Thresholds()
+    session.execute(insert(ScoringWeights).values(
+        tenant_id=tenant_id, version=1,
+        source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
+        conversion_weight=weights.conversion, urgency_weight=weights.urgency,
+        hot_threshold=thresholds.hot, warm_threshold=thresholds.warm,
+        cold_threshold=thresholds.cold, source_quality_json=json.dumps(DEFAULT_SOURCE_QUALITY),
+        created_by=None, created_at=now, reason="Default weights (DESIGN.md §5)",
+    ))
+    return tenant_id
+
+
+def _seed_users(session: Session, tenant_id: int, slug: str, now: datetime, rounds: int) -> None:
+    for login in DEMO_LOGINS:
+        if login.tenant != slug:
+            continue
+        session.execute(insert(User).values(
+            tenant_id=tenant_id, username=login.username,
+            name=f"Demo {login.role.title()}" + ("" if slug == "acme" else f" ({slug})"),
+            email=f"{login.username}@{slug}.example", role=login.role,
+            password_hash=hash_password(login.password, rounds=rounds),
+            is_active=True, failed_logins=0, created_at=now,
+        ))
+
+
+def _seed_call_center(
+    session: Session, rnd: random.Random, tenant_id: int, n_agents: int, n_leads: int,
+    now: datetime,
+) -> tuple[int, int, int]:
+    agent_rows = _agent_rows(session, rnd, tenant_id, n_agents, now)
+    lead_rows, assignment_rows = _lead_rows(session, rnd, tenant_id, n_leads, agent_rows, now)
+    activity_rows = _activity_rows(session, rnd, tenant_id, lead_rows, now)
+    _bulk_insert(session, Agent, agent_rows)
+    _bulk_insert(session, Lead, lead_rows)
+    _bulk_insert(session, Assignment, assignment_rows)
+    _bulk_insert(session, LeadActivity, activity_rows)
+    return len(agent_rows), len(lead_rows), len(activity_rows)
+
+
+def _agent_rows(session, rnd, tenant_id, n_agents, now) -> list[dict]:
+    first_id = _next_id(session, Agent)
+    rows = []
+    for offset in range(n_agents):
+        first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+        team = rnd.choice(TEAMS)
+        skills = {"sales"} if rnd.random() < 0.8 else {"support"}
+        skills |= {s for s in SKILLS if rnd.random() < 0.25}
+        if team == "Spanish desk":
+            skills.add("spanish")
+        if team == "Enterprise":
+            skills.add("enterprise")
+        rows.append({
+            "id": first_id + offset, "tenant_id": tenant_id, "user_id": None,
+            "name": f"{first} {last}", "email": f"{first}.{last}.{offset}@agents.example".lower(),
+            "team": team, "skills": format_skills(skills),
+            "max_capacity": rnd.choice((5, 8, 10, 12, 15, 20, 25, 30)),
+            "availability": str(_pick(rnd, AVAILABILITY_MIX)), "open_leads": 0,
+            "capacity_changed_at": None, "version": 1, "created_at": now - timedelta(days=120),
+            "updated_at": now - timedelta(days=120),
+        })
+    return rows
+
+
+def _eligible(agent: dict, skill: str | None) -> bool:
+    return (agent["open_leads"] < agent["max_capacity"]
+            and (skill is None or skill in agent["skills"].split(",")))
+
+
+def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict], list[dict]]:
+    first_id = _next_id(session, Lead)
+    sources = list(DEFAULT_SOURCE_QUALITY)
+    weights, thresholds = Weights(), Thresholds()
+    leads, assignments = [], []
+    for offset in range(n_leads):
+        lead_id = first_id + offset
+        source = rnd.choices(sources, weights=SOURCE_WEIGHTS)[0]
+        created = now - timedelta(minutes=rnd.randint(10, 90 * 24 * 60))
+        skill = rnd.choice(SKILLS) if rnd.random() < 0.3 else None
+        status = _pick(rnd, STATUS_MIX)
+        if status == "closed":
+            converted = rnd.random() < CONVERSION_RATE[source]
+            status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
+        agent = None
+        if status != LeadStatus.NEW:
+            candidates = [a for a in agents if _eligible(a, skill)] if status in OPEN_STATUSES \
+                else [a for a in agents if skill is None or skill in a["skills"].split(",")]
+            agent = rnd.choice(candidates) if candidates else None
+            if agent is None:
+                status = LeadStatus.NEW
+            elif status in OPEN_STATUSES:
+                agent["open_leads"] += 1
+        first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+        email = f"{first}.{last}{lead_id}@example.com".lower() if rnd.random() < 0.9 else None
+        phone = f"+1555{lead_id:07d}" if email is None or rnd.random() < 0.7 else None
+        assigned_at = min(created + timedelta(minutes=rnd.randint(1, 600)), now) if agent else None
+        closed_at = (min(assigned_at + timedelta(days=rnd.randint(1, 20)), now)
+                     if status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None)
+        due = (now + timedelta(days=rnd.randint(-3, 21))).date() if rnd.random() < 0.25 else None
+        components = Components(
+            source_quality=Decimal(DEFAULT_SOURCE_QUALITY[source]),
+            engagement=Decimal(rnd.randint(0, 90)),
+            conversion=Decimal(round(CONVERSION_RATE[source] * 100)),
+            urgency=Decimal(rnd.randint(10, 100)),
+        )
+        score = overall_score(components, weights)
+        leads.append({
+            "id": lead_id, "tenant_id": tenant_id, "name": f"{first} {last}", "email": email,
+            "phone": phone, "company": rnd.choice(COMPANIES) if rnd.random() < 0.6 else None,
+            "email_normalized": email, "phone_normalized": phone.lstrip("+") if phone else None,
+            "source": source, "status": str(status), "agent_id": agent["id"] if agent else None,
+            "required_skill": skill, "due_date": due, "created_at": created,
+            "updated_at": closed_at or assigned_at or created, "assigned_at": assigned_at,
+            "closed_at": closed_at, "version": 1,
+            "source_quality_score": components.source_quality,
+            "engagement_score": components.engagement,
+            "conversion_probability": components.conversion,
+            "urgency_score": components.urgency, "overall_score": score,
+            "score_category": category(score, thresholds), "previous_score": None,
+            "score_change": None, "last_calculated": now, "calculation_method": "demo",
+            "weights_version_id": None,
+        })
+        if agent:
+            assignments.append({
+                "tenant_id": tenant_id, "lead_id": lead_id, "agent_id": agent["id"],
+                "previous_agent_id": None, "assigned_by": None, "assigned_at": assigned_at,
+                "ended_at": None, "note": "demo data", "batch_id": None,
+            })
+    return leads, assignments
+
+
+def _activity_rows(session, rnd, tenant_id, leads, now) -> list[dict]:
+    kinds = list(ActivityKind)
+    rows = []
+    for lead in leads:
+        if lead["agent_id"] is None:
+            continue
+        start = max(lead["assigned_at"], now - timedelta(days=60))
+        span = int((now - start).total_seconds() // 60)
+        for _ in range(rnd.randint(0, 6)):
+            rows.append({
+                "tenant_id": tenant_id, "lead_id": lead["id"], "agent_id": lead["agent_id"],
+                "kind": str(rnd.choice(kinds)),
+                "occurred_at": start + timedelta(minutes=rnd.randint(0, span)),
+                "note": None, "created_by": None,
+            })
+    return rows

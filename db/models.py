@@ -1,0 +1,231 @@
+"""SQLAlchemy 2 models. The schema itself is created only by the migrations beside this file."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Shared column types, declared once.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql")
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+Score = Numeric(5, 2)
+
+int_pk = Annotated[int, mapped_column(primary_key=True)]
+tenant_fk = Annotated[int, mapped_column(ForeignKey("tenants.id"), nullable=False)]
+timestamp = Annotated[datetime, mapped_column(Timestamp)]
+short_str = Annotated[str, mapped_column(String(32))]
+name_str = Annotated[str, mapped_column(String(120))]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[int_pk]
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[name_str]
+    created_at: Mapped[timestamp]
+    # Head of this tenant's audit hash chain; locking this row serializes appends.
+    audit_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    audit_head_hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[name_str]
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[short_str]
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[timestamp]
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    __table_args__ = (Index("ix_agents_tenant_availability", "tenant_id", "availability"),)
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[name_str]
+    email: Mapped[str | None] = mapped_column(String(254))
+    team: Mapped[str] = mapped_column(String(64), default="")
+    skills: Mapped[str] = mapped_column(String(255), default="")  # sorted, comma-separated tags
+    max_capacity: Mapped[int] = mapped_column(Integer)
+    availability: Mapped[short_str]
+    # Count of this agent's leads in open statuses: the capacity rule's atomic counter.
+    open_leads: Mapped[int] = mapped_column(Integer, default=0)
+    capacity_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+
+
+class ScoringWeights(Base):
+    __tablename__ = "scoring_weights"
+    __table_args__ = (UniqueConstraint("tenant_id", "version", name="uq_scoring_weights_version"),)
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    version: Mapped[int] = mapped_column(Integer)
+    source_quality_weight: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    engagement_weight: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    conversion_weight: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    urgency_weight: Mapped[Decimal] = mapped_column(Numeric(6, 4))
+    hot_threshold: Mapped[Decimal] = mapped_column(Score)
+    warm_threshold: Mapped[Decimal] = mapped_column(Score)
+    cold_threshold: Mapped[Decimal] = mapped_column(Score)
+    source_quality_json: Mapped[str] = mapped_column(Text)  # {"referral": 90, ...}
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_tenant_agent_status", "tenant_id", "agent_id", "status"),
+        Index("ix_leads_tenant_score", "tenant_id", "overall_score"),
+        Index("ix_leads_tenant_status_created", "tenant_id", "status", "created_at"),
+        Index("ix_leads_tenant_email", "tenant_id", "email_normalized"),
+        Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
+    )
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    name: Mapped[name_str]
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    company: Mapped[str | None] = mapped_column(String(120))
+    email_normalized: Mapped[str | None] = mapped_column(String(254))
+    phone_normalized: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[short_str]
+    status: Mapped[short_str]
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    required_skill: Mapped[str | None] = mapped_column(String(32))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+    assigned_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Score fields, named as in the published scoring API.
+    source_quality_score: Mapped[Decimal] = mapped_column(Score, default=0)
+    engagement_score: Mapped[Decimal] = mapped_column(Score, default=0)
+    conversion_probability: Mapped[Decimal] = mapped_column(Score, default=0)
+    urgency_score: Mapped[Decimal] = mapped_column(Score, default=0)
+    overall_score: Mapped[Decimal] = mapped_column(Score, default=0)
+    score_category: Mapped[str] = mapped_column(String(8), default="nurture")
+    previous_score: Mapped[Decimal | None] = mapped_column(Score)
+    score_change: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    last_calculated: Mapped[datetime | None] = mapped_column(Timestamp)
+    calculation_method: Mapped[str | None] = mapped_column(String(32))
+    weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
+
+
+class LeadActivity(Base):
+    __tablename__ = "lead_activities"
+    __table_args__ = (Index("ix_lead_activities_lead_time", "tenant_id", "lead_id", "occurred_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    kind: Mapped[short_str]
+    occurred_at: Mapped[timestamp]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Assignment(Base):
+    """One stretch of a lead with an agent; `ended_at` is set when it moves on."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_lead", "tenant_id", "lead_id", "assigned_at"),
+        Index("ix_assignments_agent", "tenant_id", "agent_id", "ended_at"),
+        Index("ix_assignments_batch", "batch_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    previous_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[timestamp]
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ScoreHistory(Base):
+    __tablename__ = "score_history"
+    __table_args__ = (Index("ix_score_history_lead", "tenant_id", "lead_id", "calculated_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    previous_score: Mapped[Decimal | None] = mapped_column(Score)
+    new_score: Mapped[Decimal] = mapped_column(Score)
+    previous_category: Mapped[str | None] = mapped_column(String(8))
+    new_category: Mapped[str] = mapped_column(String(8))
+    weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
+    calculated_at: Mapped[timestamp]
+
+
+class PointsEntry(Base):
+    __tablename__ = "points_ledger"
+    __table_args__ = (Index("ix_points_ledger_agent", "tenant_id", "agent_id", "awarded_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[short_str]
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    awarded_at: Mapped[timestamp]
+
+
+class Badge(Base):
+    __tablename__ = "badges"
+    __table_args__ = (UniqueConstraint("agent_id", "badge", name="uq_badges_agent_badge"),)
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    badge: Mapped[str] = mapped_column(String(48))
+    awarded_at: Mapped[timestamp]
+
+
+class AuditRow(Base):
+    """Append-only. Nothing updates or deletes these rows."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "seq", name="uq_audit_log_tenant_seq"),
+        Index("ix_audit_log_entity", "tenant_id", "entity_type", "entity_id"),
+        Index("ix_audit_log_tenant_time", "tenant_id", "at"),
+        Index("ix_audit_log_batch", "batch_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[timestamp]
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48))
+    entity_type: Mapped[short_str]
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,37 @@
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from core.audit import AuditEntry, chain_hash, to_json
+from core.clock import utcnow
+from db.models import AuditRow, Tenant
+
+
+class SqlAuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, entry: AuditEntry) -> None:
+        # The tenant row is the chain's head; its lock orders concurrent appends.
+        head = self.session.execute(
+            select(Tenant.audit_seq, Tenant.audit_head_hash)
+            .where(Tenant.id == entry.tenant_id)
+            .with_for_update()
+        ).one()
+        seq, at = head.audit_seq + 1, utcnow()
+        row_hash = chain_hash(prev_hash=head.audit_head_hash, seq=seq, at=at, entry=entry)
+        self.session.execute(
+            insert(AuditRow).values(
+                tenant_id=entry.tenant_id, seq=seq, at=at, actor_user_id=entry.actor_user_id,
+                actor_name=entry.actor_name, action=entry.action, entity_type=entry.entity_type,
+                entity_id=entry.entity_id, before_json=to_json(entry.before),
+                after_json=to_json(entry.after), reason=entry.reason, batch_id=entry.batch_id,
+                prev_hash=head.audit_head_hash, row_hash=row_hash,
+            )
+        )
+        self.session.execute(
+            update(Tenant)
+            .where(Tenant.id == entry.tenant_id)
+            .values(audit_seq=seq, audit_head_hash=row_hash)
+        )

@@ -1,0 +1,53 @@
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.ports import UserRecord
+from db.models import User
+
+
+def _record(user: User) -> UserRecord:
+    return UserRecord(
+        id=user.id, tenant_id=user.tenant_id, username=user.username, name=user.name,
+        email=user.email, role=user.role, password_hash=user.password_hash,
+        failed_logins=user.failed_logins, locked_until=user.locked_until, is_active=user.is_active,
+    )
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_by_username(self, username: str, *, for_update: bool = False) -> UserRecord | None:
+        query = select(User).where(User.username == username)
+        if for_update:
+            query = query.with_for_update()
+        user = self.session.scalars(query).one_or_none()
+        return _record(user) if user else None
+
+    def list_active(self) -> list[UserRecord]:
+        users = self.session.scalars(select(User).where(User.is_active).order_by(User.username))
+        return [_record(u) for u in users]
+
+    def add(
+        self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
+        password_hash: str,
+    ) -> int:
+        result = self.session.execute(
+            insert(User).values(
+                tenant_id=tenant_id, username=username, name=name, email=email, role=role,
+                password_hash=password_hash, is_active=True, failed_logins=0, created_at=utcnow(),
+            )
+        )
+        return result.inserted_primary_key[0]
+
+    def set_login_state(
+        self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
+        last_login_at: datetime | None = None,
+    ) -> None:
+        values: dict = {"failed_logins": failed_logins, "locked_until": locked_until}
+        if last_login_at is not None:
+            values["last_login_at"] = last_login_at
+        self.session.execute(update(User).where(User.id == user_id).values(**values))

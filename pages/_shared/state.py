@@ -1,0 +1,6 @@
+"""Session-state keys, in one place. The first three are streamlit-authenticator's own."""
+
+AUTH_STATUS = "authentication_status"
+USERNAME = "username"
+ROLES = "roles"
+LOGIN_NOTICE = "leadops_login_notice"  # a refusal to show on the next run of the login page

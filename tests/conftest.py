@@ -1,0 +1,33 @@
+"""Shared fixtures. `engine` runs a test once per backend, with ids `sqlite` and `mysql`."""
+
+import pytest
+
+from tests.backends import MySQLBackend, SQLiteBackend
+
+
+@pytest.fixture(scope="session")
+def mysql_backend():
+    backend = MySQLBackend()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory):
+    return SQLiteBackend(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(params=["sqlite", "mysql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = request.getfixturevalue("sqlite_backend").fresh_engine(tmp_path)
+    else:
+        engine = request.getfixturevalue("mysql_backend").fresh_engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(engine):
+    """The URL of the per-test database, for code that opens its own engine (app, CLI)."""
+    return engine.url.render_as_string(hide_password=False)

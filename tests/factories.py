@@ -1,0 +1,58 @@
+"""Small factories for test data, straight into the tables."""
+
+from datetime import datetime
+
+from sqlalchemy import Engine, insert
+
+from core.clock import utcnow
+from core.domain import Availability, format_skills
+from core.passwords import hash_password
+from db.models import Agent, Lead, Tenant, User
+
+FAST_BCRYPT_ROUNDS = 4
+
+
+def make_tenant(engine: Engine, slug: str = "acme", name: str | None = None) -> int:
+    with engine.begin() as connection:
+        return connection.execute(insert(Tenant).values(
+            slug=slug, name=name or slug.title(), created_at=utcnow(), audit_seq=0,
+            audit_head_hash="0" * 64,
+        )).inserted_primary_key[0]
+
+
+def make_user(
+    engine: Engine, tenant_id: int, username: str, role: str = "supervisor",
+    password: str = "correct-horse", *, active: bool = True,
+) -> int:
+    with engine.begin() as connection:
+        return connection.execute(insert(User).values(
+            tenant_id=tenant_id, username=username, name=username.title(), email=None, role=role,
+            password_hash=hash_password(password, rounds=FAST_BCRYPT_ROUNDS), is_active=active,
+            failed_logins=0, created_at=utcnow(),
+        )).inserted_primary_key[0]
+
+
+def make_agent(
+    engine: Engine, tenant_id: int, name: str, *, max_capacity: int = 10, open_leads: int = 0,
+    availability: Availability = Availability.AVAILABLE, skills: set[str] = frozenset({"sales"}),
+    team: str = "North",
+) -> int:
+    now = utcnow()
+    with engine.begin() as connection:
+        return connection.execute(insert(Agent).values(
+            tenant_id=tenant_id, name=name, team=team, skills=format_skills(skills),
+            max_capacity=max_capacity, availability=str(availability), open_leads=open_leads,
+            version=1, created_at=now, updated_at=now,
+        )).inserted_primary_key[0]
+
+
+def make_lead(
+    engine: Engine, tenant_id: int, name: str = "Lead", *, status: str = "new",
+    agent_id: int | None = None, source: str = "website", created_at: datetime | None = None,
+) -> int:
+    now = utcnow()
+    with engine.begin() as connection:
+        return connection.execute(insert(Lead).values(
+            tenant_id=tenant_id, name=name, source=source, status=status, agent_id=agent_id,
+            created_at=created_at or now, updated_at=now, version=1,
+        )).inserted_primary_key[0]

@@ -1,0 +1,22 @@
+"""The capacity page's data: every agent of the actor's tenant and none of another's."""
+
+import pytest
+
+from core.agents import agent_capacity
+from core.identity import Actor
+from core.permissions import Role
+from db.unit_of_work import SqlUnitOfWork
+from tests.factories import make_agent, make_tenant
+
+
+def test_capacity_is_scoped_to_the_actors_tenant(engine):
+    acme, globex = make_tenant(engine, "acme"), make_tenant(engine, "globex")
+    make_agent(engine, acme, "Ana Ruiz", max_capacity=12, open_leads=12)
+    make_agent(engine, acme, "Bo Lin", max_capacity=10, open_leads=2)
+    make_agent(engine, globex, "Other Tenant", max_capacity=5)
+    actor = Actor(1, "sup", "Sup", acme, Role.MANAGER)
+    loads, totals = agent_capacity(SqlUnitOfWork(engine, read_only=True), actor)
+    assert [(a.name, a.open_leads, a.max_capacity) for a in loads] == [
+        ("Ana Ruiz", 12, 12), ("Bo Lin", 2, 10)]
+    assert (totals.free_slots, totals.open_leads, totals.capacity) == (8, 14, 22)
+    assert totals.utilization == pytest.approx(14 / 22)

@@ -1,0 +1,54 @@
+"""Opening the configured database: clear refusals, demo only where it belongs."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from core.errors import ConfigurationError, DatabaseUnavailable
+from core.settings import Settings
+from db import bootstrap
+from db.bootstrap import open_database
+from db.engine import create_database_engine
+from db.models import Tenant
+
+
+def test_unknown_scheme_is_refused_with_the_supported_forms():
+    with pytest.raises(ConfigurationError, match="scheme 'postgresql' is not supported.*mysql\\+pymysql"):
+        create_database_engine("postgresql://u:p@localhost/db")
+
+
+def test_unreachable_server_is_explained():
+    settings = Settings("mysql+pymysql://u:secret@127.0.0.1:1/leadops", cookie_key="k")
+    with pytest.raises(DatabaseUnavailable, match="Cannot reach the database server") as info:
+        open_database(settings)
+    assert "secret" not in info.value.message
+
+
+def test_wrong_mysql_password_is_explained(mysql_backend):
+    url = create_database_engine(mysql_backend.url()).url.set(username="nobody", password="bad")
+    settings = Settings(url.render_as_string(hide_password=False), cookie_key="k")
+    with pytest.raises(DatabaseUnavailable, match="refused the user name or password"):
+        open_database(settings)
+
+
+def test_unmigrated_mysql_database_asks_for_init_db(mysql_backend):
+    engine = create_database_engine(mysql_backend.url())
+    with engine.begin() as c:
+        c.execute(text("DROP DATABASE IF EXISTS leadops_empty"))
+        c.execute(text("CREATE DATABASE leadops_empty"))
+    url = engine.url.set(database="leadops_empty").render_as_string(hide_password=False)
+    with pytest.raises(DatabaseUnavailable, match="cli.py init-db"):
+        open_database(Settings(url, cookie_key="k"))
+
+
+def test_only_the_default_sqlite_database_gets_the_demo(tmp_path, monkeypatch):
+    other = Settings(f"sqlite:///{tmp_path / 'other.db'}", cookie_key="k")
+    engine = open_database(other)
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Tenant)) == 0
+
+    default_url = f"sqlite:///{tmp_path / 'data' / 'leadops.db'}"
+    monkeypatch.setattr("core.settings.default_database_url", lambda: default_url)
+    seeded = []
+    monkeypatch.setattr(bootstrap, "seed_demo", lambda e: seeded.append(e))
+    open_database(Settings(default_url, cookie_key="k"))
+    assert len(seeded) == 1
