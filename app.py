@@ -1,5 +1,7 @@
 """LeadOps: the frame. Page config, login, and the pages the user's role may open."""
 
+from functools import partial
+
 import streamlit as st
 
 from core.errors import LeadOpsError
@@ -14,30 +16,33 @@ PAGES = (
 )
 
 
+def _logged_in_actor(authenticator):
+    """The acting user with a logout button in the sidebar, or None when logged out."""
+    if not login.is_logged_in():
+        return None
+    actor = context.current_actor()
+    with st.sidebar:
+        st.markdown(f"**{actor.name}** · {actor.role.value}")
+        authenticator.logout("Log out", location="sidebar", key="leadops_logout")
+    return actor if login.is_logged_in() else None
+
+
 def main() -> None:
     try:
         context.engine()
+        context.settings().cookie_key  # noqa: B018 - refuse to serve logins without a signing key
     except LeadOpsError as exc:
         st.error(exc.message, icon="🛑")
         st.stop()
 
-    if not login.is_logged_in():
-        st.navigation([st.Page(login.render_login_page, title="Log in", url_path="login")],
-                      position="hidden").run()
-        return
-
+    # One authenticator per run: its cookie component may only be rendered once.
     authenticator = login.build_authenticator()
-    try:
-        actor = context.current_actor()
-    except LeadOpsError as exc:
-        authenticator.logout(location="unrendered")
-        st.error(exc.message, icon="🔒")
-        st.stop()
-    with st.sidebar:
-        st.markdown(f"**{actor.name}** · {actor.role.value}")
-        authenticator.logout("Log out", location="sidebar", key="leadops_logout")
-    if not login.is_logged_in():
-        st.rerun()
+    actor = _logged_in_actor(authenticator)
+    if actor is None:
+        login_page = st.Page(partial(login.render_login_page, authenticator), title="Log in",
+                             url_path="login")
+        st.navigation([login_page], position="hidden").run()
+        return
 
     pages = [
         st.Page(path, title=title, icon=icon)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import accounts
+from core.errors import LeadOpsError
 from core.identity import Actor
 from core.settings import Settings, load_settings
 from db.bootstrap import open_database
@@ -33,5 +34,18 @@ def writer() -> SqlUnitOfWork:
 
 
 def current_actor() -> Actor:
-    """The logged-in user, re-read every run so role changes apply at once."""
-    return accounts.acting_user(reader(), st.session_state[state.USERNAME])
+    """The logged-in user, re-read every run so role changes apply at once.
+
+    Pages call this first. Streamlit can run a file in `pages/` without app.py (the first
+    run of a fresh server treats `pages/` as a page folder), so a page must not trust
+    that the login ran: without a logged-in user it stops here.
+    """
+    username = st.session_state.get(state.USERNAME)
+    if not st.session_state.get(state.AUTH_STATUS) or not username:
+        st.warning("You are not logged in. Open the LeadOps start page to log in.", icon="🔒")
+        st.stop()
+    try:
+        return accounts.acting_user(reader(), username)
+    except LeadOpsError as exc:
+        st.error(exc.message, icon="🔒")
+        st.stop()

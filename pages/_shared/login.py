@@ -54,10 +54,9 @@ def _failed_username(authenticator: stauth.Authenticate) -> str | None:
     return next((name for name, user in users.items() if user["failed_login_attempts"]), None)
 
 
-def render_login_page() -> None:
+def render_login_page(authenticator: stauth.Authenticate) -> None:
     st.title("LeadOps")
     st.caption("Lead assignment for the call center. Log in with your LeadOps account.")
-    authenticator = build_authenticator()
     try:
         authenticator.login(location="main", callback=_on_password_login, key="leadops_login")
     except (LeadOpsError, LoginError) as exc:

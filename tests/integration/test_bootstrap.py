@@ -17,7 +17,7 @@ def test_unknown_scheme_is_refused_with_the_supported_forms():
 
 
 def test_unreachable_server_is_explained():
-    settings = Settings("mysql+pymysql://u:secret@127.0.0.1:1/leadops", cookie_key="k")
+    settings = Settings("mysql+pymysql://u:secret@127.0.0.1:1/leadops")
     with pytest.raises(DatabaseUnavailable, match="Cannot reach the database server") as info:
         open_database(settings)
     assert "secret" not in info.value.message
@@ -25,7 +25,7 @@ def test_unreachable_server_is_explained():
 
 def test_wrong_mysql_password_is_explained(mysql_backend):
     url = create_database_engine(mysql_backend.url()).url.set(username="nobody", password="bad")
-    settings = Settings(url.render_as_string(hide_password=False), cookie_key="k")
+    settings = Settings(url.render_as_string(hide_password=False))
     with pytest.raises(DatabaseUnavailable, match="refused the user name or password"):
         open_database(settings)
 
@@ -37,11 +37,11 @@ def test_unmigrated_mysql_database_asks_for_init_db(mysql_backend):
         c.execute(text("CREATE DATABASE leadops_empty"))
     url = engine.url.set(database="leadops_empty").render_as_string(hide_password=False)
     with pytest.raises(DatabaseUnavailable, match="cli.py init-db"):
-        open_database(Settings(url, cookie_key="k"))
+        open_database(Settings(url))
 
 
 def test_only_the_default_sqlite_database_gets_the_demo(tmp_path, monkeypatch):
-    other = Settings(f"sqlite:///{tmp_path / 'other.db'}", cookie_key="k")
+    other = Settings(f"sqlite:///{tmp_path / 'other.db'}")
     engine = open_database(other)
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Tenant)) == 0
@@ -50,5 +50,5 @@ def test_only_the_default_sqlite_database_gets_the_demo(tmp_path, monkeypatch):
     monkeypatch.setattr("core.settings.default_database_url", lambda: default_url)
     seeded = []
     monkeypatch.setattr(bootstrap, "seed_demo", lambda e: seeded.append(e))
-    open_database(Settings(default_url, cookie_key="k"))
+    open_database(Settings(default_url))
     assert len(seeded) == 1

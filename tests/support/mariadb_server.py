@@ -1,10 +1,7 @@
-"""Start a private, disposable MariaDB (or MySQL) server for integration tests.
+"""A private, disposable MariaDB (or MySQL) server for integration tests.
 
-    with ThrowawayMariaDB() as url:
-        engine = sqlalchemy.create_engine(url)
-
-Everything (datadir, socket, pid file, error log) lives in one temp directory
-that is deleted on stop, so tests never touch a system-wide server.
+Usage: `with ThrowawayMariaDB() as url: engine = sqlalchemy.create_engine(url)`.
+Datadir, socket, pid file and error log live in one temp dir deleted on stop.
 """
 
 from __future__ import annotations
@@ -21,29 +18,27 @@ from pathlib import Path
 import pymysql
 
 DEFAULT_DATABASE = "leadops_test"
-EXTRA_SEARCH_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/libexec")
-START_ATTEMPTS = 3  # retries cover another process grabbing our free port first
-STOP_TIMEOUT = 20.0
+SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/libexec")
+START_ATTEMPTS = 3  # another process may grab our "free" port before the server binds it
 
-# Small, fast settings for tests. All verified against MariaDB 10.11
-# (`mariadbd --help --verbose`).
+# Small and fast for tests; each option verified with `mariadbd --help --verbose` (10.11).
 TEST_SERVER_OPTIONS = (
     "--innodb-buffer-pool-size=256M",
     "--innodb-log-file-size=64M",
-    "--innodb-flush-log-at-trx-commit=2",  # don't fsync every commit
+    "--innodb-flush-log-at-trx-commit=2",  # no fsync per commit
     "--skip-log-bin",
     "--character-set-server=utf8mb4",
     "--collation-server=utf8mb4_unicode_ci",
     "--max-connections=200",
-    "--skip-name-resolve",  # no DNS lookups per connection
+    "--skip-name-resolve",  # no DNS lookup per connection
     "--innodb-lock-wait-timeout=10",
     "--sql-mode=STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
 )
 
 
-def _which(name: str, extra_dirs: tuple[str, ...] = EXTRA_SEARCH_DIRS) -> str | None:
-    """Look on PATH first, then in directories that are often not on PATH."""
+def _which(name: str, extra_dirs: tuple[str, ...] = SBIN_DIRS) -> str | None:
+    """Look on PATH first, then in directories that are often missing from PATH."""
     return shutil.which(name) or shutil.which(name, path=os.pathsep.join(extra_dirs))
 
 
@@ -57,8 +52,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _as_root_flags() -> list[str]:
-    # mariadbd refuses to run as root unless told to explicitly.
+def _root_flags() -> list[str]:
+    # mariadbd (and its bootstrap) refuse to run as root unless told explicitly.
     return ["--user=root"] if os.geteuid() == 0 else []
 
 
@@ -69,8 +64,6 @@ class ThrowawayMariaDB:
         self.port: int | None = None
         self._proc: subprocess.Popen | None = None
         self._tmpdir: Path | None = None
-
-    # -- public API ---------------------------------------------------------
 
     @property
     def url(self) -> str:
@@ -84,12 +77,12 @@ class ThrowawayMariaDB:
             return self.url
         binary = find_server_binary()
         if binary is None:
-            raise RuntimeError("No mariadbd/mysqld binary found on PATH or in sbin dirs")
+            raise RuntimeError("No mariadbd/mysqld found on PATH or in " + ", ".join(SBIN_DIRS))
         self._tmpdir = Path(tempfile.mkdtemp(prefix="leadops-mariadb-"))
-        atexit.register(self.stop)  # don't leak a server if the test run crashes
+        atexit.register(self.stop)  # don't leak a server if the test session crashes
         try:
             self._init_datadir(binary)
-            self._launch_with_retries(binary)
+            self._launch(binary)
             self.create_database(self.database)
         except BaseException:
             self.stop()
@@ -99,9 +92,9 @@ class ThrowawayMariaDB:
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
-            proc.terminate()  # SIGTERM = clean InnoDB shutdown
+            proc.terminate()  # SIGTERM = clean shutdown
             try:
-                proc.wait(timeout=STOP_TIMEOUT)
+                proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -113,10 +106,8 @@ class ThrowawayMariaDB:
     def create_database(self, name: str) -> str:
         quoted = name.replace("`", "``")
         with self._connect() as conn, conn.cursor() as cur:
-            cur.execute(
-                f"CREATE DATABASE IF NOT EXISTS `{quoted}` "
-                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
+            cur.execute(f"CREATE DATABASE IF NOT EXISTS `{quoted}` "
+                        "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
         return self.url_for(name)
 
     def __enter__(self) -> str:
@@ -125,54 +116,48 @@ class ThrowawayMariaDB:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-    # -- internals ----------------------------------------------------------
-
-    @property
-    def _datadir(self) -> Path:
-        return self._tmpdir / "data"
-
-    @property
-    def _error_log(self) -> Path:
-        return self._tmpdir / "error.log"
-
-    def _connect(self, timeout: int = 10) -> pymysql.Connection:
-        return pymysql.connect(host="127.0.0.1", port=self.port, user="root",
-                               password="", connect_timeout=timeout, autocommit=True)
+    def _connect(self, timeout: float = 30) -> pymysql.Connection:
+        # read_timeout matters: a non-MySQL listener on our port would otherwise
+        # accept the TCP connection and hang the handshake forever.
+        return pymysql.connect(host="127.0.0.1", port=self.port, user="root", password="",
+                               connect_timeout=timeout, read_timeout=timeout,
+                               write_timeout=timeout, autocommit=True)
 
     def _init_datadir(self, server_binary: str) -> None:
+        datadir = f"--datadir={self._tmpdir / 'data'}"
         install_db = _which("mariadb-install-db", ("/usr/bin", "/usr/local/bin"))
         if install_db:
-            # "normal" gives root an empty password instead of unix_socket auth,
-            # so we can log in over TCP.
-            cmd = [install_db, "--no-defaults", f"--datadir={self._datadir}",
+            # "normal" = root with empty password (not unix_socket), so TCP login works.
+            cmd = [install_db, "--no-defaults", datadir,
                    "--auth-root-authentication-method=normal", "--skip-test-db"]
         else:  # Oracle MySQL
-            cmd = [server_binary, "--no-defaults", "--initialize-insecure",
-                   f"--datadir={self._datadir}"]
-        result = subprocess.run(cmd + _as_root_flags(), capture_output=True, text=True)
+            cmd = [server_binary, "--no-defaults", "--initialize-insecure", datadir]
+        cmd += _root_flags()
+        result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
-            raise RuntimeError(f"Initializing datadir failed ({' '.join(cmd)}):\n"
-                               f"{result.stdout}\n{result.stderr}")
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
 
-    def _launch_with_retries(self, binary: str) -> None:
-        for attempt in range(1, START_ATTEMPTS + 1):
+    def _launch(self, binary: str) -> None:
+        for _ in range(START_ATTEMPTS):
             self.port = _free_port()
-            cmd = [binary, "--no-defaults", f"--datadir={self._datadir}",
+            cmd = [binary, "--no-defaults", f"--datadir={self._tmpdir / 'data'}",
                    f"--socket={self._tmpdir / 'mysqld.sock'}",
                    f"--pid-file={self._tmpdir / 'mysqld.pid'}",
-                   f"--log-error={self._error_log}",
-                   f"--port={self.port}", "--bind-address=127.0.0.1",
-                   "--skip-networking=0", *_as_root_flags(), *TEST_SERVER_OPTIONS]
+                   f"--log-error={self._error_log}", f"--port={self.port}",
+                   "--bind-address=127.0.0.1", "--skip-networking=0",
+                   *_root_flags(), *TEST_SERVER_OPTIONS]
+            # Own session: a Ctrl-C aimed at pytest shouldn't kill the server mid-test.
             self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True)
             if self._wait_until_ready():
                 return
-            self._proc = None  # exited early, most likely port taken: retry
-        raise RuntimeError(f"Server exited during startup {START_ATTEMPTS} times:\n"
-                           f"{self._log_tail()}")
+            self._proc = None
+            if "Address already in use" not in self._log_tail():
+                break  # a real failure; a new port won't help
+        raise RuntimeError(f"MariaDB exited during startup:\n{self._log_tail()}")
 
     def _wait_until_ready(self) -> bool:
-        """True once a TCP login works; False if the process exited first."""
+        """True once a TCP login works; False if the server process exited first."""
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -182,24 +167,26 @@ class ThrowawayMariaDB:
                 return True
             except pymysql.MySQLError:
                 time.sleep(0.1)
-        raise RuntimeError(f"Server not ready after {self.startup_timeout:.0f}s:\n"
+        raise RuntimeError(f"MariaDB not ready after {self.startup_timeout:g}s:\n"
                            f"{self._log_tail()}")
+
+    @property
+    def _error_log(self) -> Path:
+        return self._tmpdir / "error.log"
 
     def _log_tail(self, lines: int = 30) -> str:
         try:
-            text = self._error_log.read_text(errors="replace")
+            return "\n".join(self._error_log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no error log)"
-        return "\n".join(text.splitlines()[-lines:])
 
 
 if __name__ == "__main__":
     started = time.monotonic()
     server = ThrowawayMariaDB()
     with server as url:
-        print(f"URL: {url}  (ready in {time.monotonic() - started:.2f}s)")
-        with pymysql.connect(host="127.0.0.1", port=server.port, user="root",
-                             database=server.database) as conn, conn.cursor() as cur:
+        print(f"URL: {url}  (ready after {time.monotonic() - started:.2f}s)")
+        with server._connect() as conn, conn.cursor() as cur:
             cur.execute("SELECT VERSION()")
             print("SELECT VERSION():", cur.fetchone()[0])
     print(f"start+stop took {time.monotonic() - started:.2f}s")

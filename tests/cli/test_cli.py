@@ -1,0 +1,81 @@
+"""cli.py as an operator runs it: a real subprocess, real exit codes, real messages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Lead, Tenant, User
+from tests.factories import make_tenant
+
+CLI = Path(__file__).resolve().parents[2] / "cli.py"
+
+
+def run_cli(*args: str, url: str | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if url:
+        env["DATABASE_URL"] = url
+    return subprocess.run([sys.executable, str(CLI), *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("init-db", "seed-demo", "create-user", "audit-verify"):
+        assert command in result.stdout
+    assert run_cli("seed-demo", "--help").returncode == 0
+
+
+def test_bad_arguments_exit_non_zero_with_usage():
+    result = run_cli("create-user", "--tenant", "acme")
+    assert result.returncode == 2 and "required" in result.stderr
+    assert run_cli("no-such-command").returncode == 2
+
+
+def test_unsupported_database_url_is_one_clear_line():
+    result = run_cli("init-db", url="postgresql://u:p@localhost/db")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: DATABASE_URL scheme 'postgresql' is not supported")
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_mysql_names_what_to_check():
+    result = run_cli("init-db", url="mysql+pymysql://u:hunter2@127.0.0.1:1/leadops")
+    assert result.returncode == 1 and "Cannot reach the database server" in result.stderr
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_seed_demo_then_refuses_to_seed_twice(engine, database_url):
+    result = run_cli("seed-demo", "--leads", "150", "--agents", "8", url=database_url)
+    assert result.returncode == 0, result.stderr
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Lead)) == 150 + 120
+    again = run_cli("seed-demo", url=database_url)
+    assert again.returncode == 1 and "already has data" in again.stderr
+    verify = run_cli("audit-verify", url=database_url)
+    assert verify.returncode == 0 and "intact" in verify.stdout
+
+
+def test_create_user_reads_the_password_from_stdin(engine, database_url):
+    make_tenant(engine, "acme")
+    result = run_cli("create-user", "--tenant", "acme", "--username", "Ana.Ruiz", "--role",
+                     "supervisor", "--name", "Ana Ruiz", url=database_url, stdin="long-enough\n")
+    assert result.returncode == 0, result.stderr
+    with Session(engine) as s:
+        user = s.scalars(select(User).where(User.username == "ana.ruiz")).one()
+    assert user.role == "supervisor" and user.password_hash.startswith("$2b$")
+    duplicate = run_cli("create-user", "--tenant", "acme", "--username", "ana.ruiz", "--role",
+                        "manager", url=database_url, stdin="long-enough\n")
+    assert duplicate.returncode == 1 and "is taken" in duplicate.stderr
+
+
+def test_create_user_in_unknown_tenant_writes_nothing(engine, database_url):
+    result = run_cli("create-user", "--tenant", "nope", "--username", "x1", "--role", "admin",
+                     url=database_url, stdin="long-enough\n")
+    assert result.returncode == 1 and "Tenant 'nope' does not exist" in result.stderr
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Tenant)) == 0

@@ -1,0 +1,65 @@
+"""AppTest fixtures: a small seeded demo on each backend, and a helper to log in."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.demo import seed_demo
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def demo_url(engine, database_url, monkeypatch):
+    seed_demo(engine, leads=200, agents=12, password_rounds=4)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("LEADOPS_COOKIE_KEY", "test-cookie-key-of-at-least-32-characters")
+    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 0)
+    return database_url
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def logged_in_app(username: str, role: str) -> AppTest:
+    """Pages are tested with a seeded session, as the cookie component does not render here."""
+    at = new_app()
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["roles"] = [role]
+    return at.run()
+
+
+def log_in(at: AppTest, username: str, password: str) -> AppTest:
+    inputs = [w for w in at.text_input if w.form_id == "leadops_login"]
+    inputs[0].input(username)
+    inputs[1].input(password)
+    at.button(key="FormSubmitter:leadops_login-Login").click()
+    return at.run()
+
+
+def offered_pages(at: AppTest) -> set[str]:
+    return {info["page_name"] for info in at._registered_pages.values()}
+
+
+def messages(at: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
+
+
+@pytest.fixture(autouse=True)
+def navigation_as_in_a_running_server(monkeypatch):
+    """AppTest re-detects the `pages/` folder before every run and then runs the last page's
+    file without app.py; a running server stops doing that once app.py has called
+    st.navigation. Model the running server, so each run goes through app.py's login gate.
+    (A page run on its own is covered by test_pages_refuse_a_visitor_who_is_not_logged_in.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init = PagesManager.__init__
+
+    def init_then_use_navigation(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_then_use_navigation)
