@@ -30,7 +30,7 @@ def _logged_in_actor(authenticator):
 def main() -> None:
     try:
         context.engine()
-        context.settings().cookie_key  # noqa: B018 - refuse to serve logins without a signing key
+        context.require_cookie_key()
     except LeadOpsError as exc:
         st.error(exc.message, icon="🛑")
         st.stop()

@@ -158,11 +158,15 @@ def _seed_call_center(
     agent_rows = _agent_rows(session, rnd, tenant_id, n_agents, now)
     lead_rows, assignment_rows = _lead_rows(session, rnd, tenant_id, n_leads, agent_rows, now)
     activity_rows = _activity_rows(session, rnd, tenant_id, lead_rows, now)
-    _bulk_insert(session, Agent, agent_rows)
+    _bulk_insert(session, Agent, [_without(row, "target_load") for row in agent_rows])
     _bulk_insert(session, Lead, lead_rows)
     _bulk_insert(session, Assignment, assignment_rows)
     _bulk_insert(session, LeadActivity, activity_rows)
     return len(agent_rows), len(lead_rows), len(activity_rows)
+
+
+def _without(row: dict, key: str) -> dict:
+    return {k: v for k, v in row.items() if k != key}
 
 
 def _agent_rows(session, rnd, tenant_id, n_agents, now) -> list[dict]:
@@ -186,12 +190,17 @@ def _agent_rows(session, rnd, tenant_id, n_agents, now) -> list[dict]:
             "capacity_changed_at": None, "version": 1, "created_at": now - timedelta(days=120),
             "updated_at": now - timedelta(days=120),
         })
+    for row in rows:  # how full each agent ends up: a realistic spread, never over capacity
+        row["target_load"] = round(row["max_capacity"] * rnd.choice((0.2, 0.4, 0.6, 0.8, 0.9, 1.0)))
     return rows
 
 
-def _eligible(agent: dict, skill: str | None) -> bool:
-    return (agent["open_leads"] < agent["max_capacity"]
-            and (skill is None or skill in agent["skills"].split(",")))
+def _has_skill(agent: dict, skill: str | None) -> bool:
+    return skill is None or skill in agent["skills"].split(",")
+
+
+def _has_room(agent: dict) -> bool:
+    return agent["open_leads"] < agent["target_load"]
 
 
 def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict], list[dict]]:
@@ -209,14 +218,19 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
             converted = rnd.random() < CONVERSION_RATE[source]
             status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
         agent = None
-        if status != LeadStatus.NEW:
-            candidates = [a for a in agents if _eligible(a, skill)] if status in OPEN_STATUSES \
-                else [a for a in agents if skill is None or skill in a["skills"].split(",")]
+        if status in OPEN_STATUSES:
+            candidates = [a for a in agents if _has_skill(a, skill) and _has_room(a)]
+            if candidates:
+                agent = rnd.choice(candidates)
+                agent["open_leads"] += 1
+            else:  # the team is as full as planned: this lead is history instead
+                converted = rnd.random() < CONVERSION_RATE[source]
+                status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
+        if status in (LeadStatus.CONVERTED, LeadStatus.LOST):
+            candidates = [a for a in agents if _has_skill(a, skill)]
             agent = rnd.choice(candidates) if candidates else None
             if agent is None:
                 status = LeadStatus.NEW
-            elif status in OPEN_STATUSES:
-                agent["open_leads"] += 1
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
         email = f"{first}.{last}{lead_id}@example.com".lower() if rnd.random() < 0.9 else None
         phone = f"+1555{lead_id:07d}" if email is None or rnd.random() < 0.7 else None

@@ -20,6 +20,12 @@ def settings() -> Settings:
     return load_settings()
 
 
+def require_cookie_key() -> None:
+    """Refuse to serve logins without a signing key (raises ConfigurationError)."""
+    if not settings().cookie_key:
+        raise AssertionError("unreachable: cookie_key raises when it is missing")
+
+
 def engine():
     current = settings()
     return _engine_for(current.database_url, current)

@@ -27,3 +27,9 @@ def test_other_tenant_sees_only_its_own_agents(demo_url):
     at = logged_in_app("globex.admin", "admin")
     assert not at.exception
     assert len(at.dataframe[0].value) == 6
+
+
+def test_no_page_shows_the_cookie_signing_key(demo_url):
+    key = "test-cookie-key-of-at-least-32-characters"  # set by the demo_url fixture
+    at = logged_in_app("manager", "manager")
+    assert at.markdown and not any(key in m.value for m in at.markdown)

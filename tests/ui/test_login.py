@@ -23,6 +23,7 @@ def test_logged_out_visitor_sees_only_the_login_form(demo_url):
     assert not at.exception
     assert offered_pages(at) == {"Log in"}
     assert [b.label for b in at.button] == ["Login"]
+    assert not any("test-cookie-key" in m.value for m in at.markdown)  # no echo of the key
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED_PAGES))
