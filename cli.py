@@ -47,6 +47,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_tenant(args: argparse.Namespace) -> int:
+    from core.tenants import create_tenant
+    from db.unit_of_work import SqlUnitOfWork
+
+    tenant_id = create_tenant(SqlUnitOfWork(_engine(args)), slug=args.slug, name=args.name)
+    print(f"Created tenant {args.slug.lower()} (id {tenant_id}) with the default scoring weights.")
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
@@ -95,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--agents", type=int, default=40, help="agents in the main tenant (default 40)")
     seed.add_argument("--seed", type=int, default=7, help="random seed; same seed, same demo")
     seed.set_defaults(run=cmd_seed_demo)
+
+    tenant = commands.add_parser("create-tenant", help="add a tenant (a call center of its own)")
+    tenant.add_argument("--slug", required=True, help="short id used by other commands, e.g. acme")
+    tenant.add_argument("--name", required=True, help="display name, e.g. 'Acme Call Center'")
+    tenant.set_defaults(run=cmd_create_tenant)
 
     user = commands.add_parser("create-user", help="add a user; the password is read from a prompt or stdin")
     user.add_argument("--tenant", required=True, help="tenant slug, e.g. acme")

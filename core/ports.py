@@ -41,6 +41,10 @@ class UserRepository(Protocol):
 class TenantRepository(Protocol):
     def id_for_slug(self, slug: str) -> int | None: ...
 
+    def add(self, *, slug: str, name: str) -> int:
+        """A new tenant with the default scoring weights as its version 1."""
+        ...
+
 
 class AgentRepository(Protocol):
     def loads(self, tenant_id: int) -> list[AgentLoad]: ...

@@ -28,6 +28,10 @@ def _entry(row: AuditRow) -> AuditEntry:
     )
 
 
+def _rehash(prev_hash: str, row: AuditRow) -> str:
+    return chain_hash(prev_hash=prev_hash, seq=row.seq, at=row.at, entry=_entry(row))
+
+
 def verify_audit_chains(engine: Engine, chunk: int = 5000) -> tuple[int, list[ChainBreak]]:
     """Returns (rows checked, first break per tenant)."""
     checked, breaks = 0, []
@@ -50,7 +54,7 @@ def verify_audit_chains(engine: Engine, chunk: int = 5000) -> tuple[int, list[Ch
                         problem = ChainBreak(tenant.slug, expected_seq, None, "row is missing")
                     elif row.prev_hash != prev_hash:
                         problem = ChainBreak(tenant.slug, row.seq, row.id, "previous hash does not match")
-                    elif chain_hash(prev_hash=prev_hash, seq=row.seq, at=row.at, entry=_entry(row)) != row.row_hash:
+                    elif _rehash(prev_hash, row) != row.row_hash:
                         problem = ChainBreak(tenant.slug, row.seq, row.id, "content was changed")
                     if problem:
                         break

@@ -4,7 +4,6 @@ Rows are built as plain dicts and bulk-inserted in chunks, so the same generator
 5,000-lead demo in seconds and a million-lead benchmark database in minutes.
 """
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,16 +15,20 @@ from sqlalchemy.orm import Session
 from core.audit import AuditEntry
 from core.clock import utcnow
 from core.domain import (
-    DEFAULT_SOURCE_QUALITY, OPEN_STATUSES, SKILLS, ActivityKind, Availability, LeadStatus,
+    DEFAULT_SOURCE_QUALITY,
+    OPEN_STATUSES,
+    SKILLS,
+    ActivityKind,
+    Availability,
+    LeadStatus,
     format_skills,
 )
 from core.errors import InvalidInput
 from core.passwords import hash_password
 from core.scoring import Components, Thresholds, Weights, category, overall_score
-from db.models import (
-    Agent, Assignment, Lead, LeadActivity, ScoringWeights, Tenant, User,
-)
+from db.models import Agent, Assignment, Lead, LeadActivity, Tenant, User
 from db.repositories.audit_log import SqlAuditRepository
+from db.repositories.tenants import SqlTenantRepository
 
 CHUNK = 5_000
 
@@ -109,33 +112,16 @@ def seed_demo(
             tenants.append(("globex", "Globex Outreach", 6, 120))
         totals = [0, 0, 0]
         for slug, name, n_agents, n_leads in tenants:
-            tenant_id = _seed_tenant(session, rnd, slug=slug, name=name, now=now)
+            tenant_id = SqlTenantRepository(session).add(slug=slug, name=name)
             _seed_users(session, tenant_id, slug, now, password_rounds)
             counts = _seed_call_center(session, rnd, tenant_id, n_agents, n_leads, now)
-            totals = [a + b for a, b in zip(totals, counts)]
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
             SqlAuditRepository(session).append(AuditEntry(
                 tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",
                 entity_type="tenant", entity_id=str(tenant_id),
                 after={"agents": counts[0], "leads": counts[1], "seed": seed},
             ))
     return DemoSummary(len(tenants), *totals)
-
-
-def _seed_tenant(session: Session, rnd: random.Random, *, slug: str, name: str, now: datetime) -> int:
-    tenant_id = session.execute(
-        insert(Tenant).values(slug=slug, name=name, created_at=now, audit_seq=0,
-                              audit_head_hash="0" * 64)
-    ).inserted_primary_key[0]
-    weights, thresholds = Weights(), Thresholds()
-    session.execute(insert(ScoringWeights).values(
-        tenant_id=tenant_id, version=1,
-        source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
-        conversion_weight=weights.conversion, urgency_weight=weights.urgency,
-        hot_threshold=thresholds.hot, warm_threshold=thresholds.warm,
-        cold_threshold=thresholds.cold, source_quality_json=json.dumps(DEFAULT_SOURCE_QUALITY),
-        created_by=None, created_at=now, reason="Default weights (DESIGN.md §5)",
-    ))
-    return tenant_id
 
 
 def _seed_users(session: Session, tenant_id: int, slug: str, now: datetime, rounds: int) -> None:

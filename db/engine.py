@@ -77,7 +77,8 @@ _MYSQL_HINTS = {
     1045: "The database refused the user name or password. Check them in DATABASE_URL.",
     1044: "The database user may not use this database. Grant it access or pick another database.",
     1049: "The database named in DATABASE_URL does not exist. Create it, then run `python cli.py init-db`.",
-    2003: "Cannot reach the database server. Check that it is running and that host and port in DATABASE_URL are right.",
+    2003: "Cannot reach the database server. Check that it is running and that host and port "
+          "in DATABASE_URL are right.",
     2005: "The database host name cannot be resolved. Check the host in DATABASE_URL.",
 }
 

@@ -1,7 +1,13 @@
-from sqlalchemy import select
+import json
+
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Tenant
+from core.audit import GENESIS_HASH
+from core.clock import utcnow
+from core.domain import DEFAULT_SOURCE_QUALITY
+from core.scoring import Thresholds, Weights
+from db.models import ScoringWeights, Tenant
 
 
 class SqlTenantRepository:
@@ -10,3 +16,20 @@ class SqlTenantRepository:
 
     def id_for_slug(self, slug: str) -> int | None:
         return self.session.scalar(select(Tenant.id).where(Tenant.slug == slug))
+
+    def add(self, *, slug: str, name: str) -> int:
+        now = utcnow()
+        tenant_id = self.session.execute(
+            insert(Tenant).values(slug=slug, name=name, created_at=now, audit_seq=0,
+                                  audit_head_hash=GENESIS_HASH)
+        ).inserted_primary_key[0]
+        weights, thresholds = Weights(), Thresholds()
+        self.session.execute(insert(ScoringWeights).values(
+            tenant_id=tenant_id, version=1,
+            source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
+            conversion_weight=weights.conversion, urgency_weight=weights.urgency,
+            hot_threshold=thresholds.hot, warm_threshold=thresholds.warm,
+            cold_threshold=thresholds.cold, source_quality_json=json.dumps(DEFAULT_SOURCE_QUALITY),
+            created_by=None, created_at=now, reason="Default weights (DESIGN.md §5)",
+        ))
+        return tenant_id

@@ -25,7 +25,7 @@ def run_cli(*args: str, url: str | None = None, stdin: str = "") -> subprocess.C
 def test_help_lists_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("init-db", "seed-demo", "create-user", "audit-verify"):
+    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify"):
         assert command in result.stdout
     assert run_cli("seed-demo", "--help").returncode == 0
 
@@ -79,3 +79,16 @@ def test_create_user_in_unknown_tenant_writes_nothing(engine, database_url):
     assert result.returncode == 1 and "Tenant 'nope' does not exist" in result.stderr
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Tenant)) == 0
+
+
+def test_an_empty_database_gets_its_first_tenant_and_admin(engine, database_url):
+    created = run_cli("create-tenant", "--slug", "northwind", "--name", "Northwind Sales",
+                      url=database_url)
+    assert created.returncode == 0, created.stderr
+    again = run_cli("create-tenant", "--slug", "northwind", "--name", "Again", url=database_url)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    admin = run_cli("create-user", "--tenant", "northwind", "--username", "boss", "--role", "admin",
+                    url=database_url, stdin="long-enough\n")
+    assert admin.returncode == 0, admin.stderr
+    with Session(engine) as s:
+        assert s.scalar(select(Tenant.name).where(Tenant.slug == "northwind")) == "Northwind Sales"

@@ -27,7 +27,8 @@ def test_lockout_is_stored_and_audited(engine, tenant):
     for _ in range(5):
         accounts.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     with Session(engine) as s:
-        assert s.scalar(select(User.locked_until).where(User.username == "ana")) == NOW + timedelta(minutes=15)
+        locked_until = s.scalar(select(User.locked_until).where(User.username == "ana"))
+        assert locked_until == NOW + timedelta(minutes=15)
         actions = s.scalars(select(AuditRow.action).order_by(AuditRow.seq)).all()
     assert actions == ["login.failed"] * 5 + ["login.locked"]
     with pytest.raises(AccountLocked):

@@ -38,6 +38,10 @@ class FakeTenants:
     def id_for_slug(self, slug: str) -> int | None:
         return self.slugs.get(slug)
 
+    def add(self, *, slug: str, name: str) -> int:
+        self.slugs[slug] = len(self.slugs) + 1
+        return self.slugs[slug]
+
 
 class FakeAgents:
     def __init__(self, loads: dict[int, list[AgentLoad]]) -> None:

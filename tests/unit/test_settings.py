@@ -14,9 +14,10 @@ def test_defaults_to_the_embedded_demo_with_the_demo_key(tmp_path):
 
 def test_environment_wins_over_secrets_file(tmp_path):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'DATABASE_URL = "{MYSQL}"\nLEADOPS_COOKIE_KEY = "from-file-0123456789-0123456789-0123"\n')
+    file_key = "from-file-0123456789-0123456789-0123"
+    secrets.write_text(f'DATABASE_URL = "{MYSQL}"\nLEADOPS_COOKIE_KEY = "{file_key}"\n')
     from_file = load_settings(env={}, secrets_path=secrets)
-    assert (from_file.database_url, from_file.cookie_key) == (MYSQL, "from-file-0123456789-0123456789-0123")
+    assert (from_file.database_url, from_file.cookie_key) == (MYSQL, file_key)
     env_key = "from-env-0123456789-0123456789-0123"
     from_env = load_settings(env={"LEADOPS_COOKIE_KEY": env_key}, secrets_path=secrets)
     assert from_env.cookie_key == env_key
@@ -26,7 +27,7 @@ def test_mysql_without_a_cookie_key_is_refused(tmp_path):
     settings = load_settings(env={"DATABASE_URL": MYSQL}, secrets_path=tmp_path / "none.toml")
     assert settings.database_url == MYSQL  # the CLI needs no cookie key
     with pytest.raises(ConfigurationError, match="LEADOPS_COOKIE_KEY is not set"):
-        settings.cookie_key
+        _ = settings.cookie_key
 
 
 def test_malformed_secrets_file_is_named(tmp_path):
@@ -40,4 +41,4 @@ def test_short_cookie_key_is_refused(tmp_path):
     settings = load_settings(env={"DATABASE_URL": MYSQL, "LEADOPS_COOKIE_KEY": "short"},
                              secrets_path=tmp_path / "none.toml")
     with pytest.raises(ConfigurationError, match="at least 32"):
-        settings.cookie_key
+        _ = settings.cookie_key
