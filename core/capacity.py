@@ -16,6 +16,8 @@ class AgentLoad:
     availability: Availability
     max_capacity: int
     open_leads: int
+    open_hot_leads: int = 0
+    version: int = 1
 
     @property
     def utilization(self) -> float:

@@ -31,3 +31,15 @@ class ConfigurationError(LeadOpsError):
 
 class DatabaseUnavailable(LeadOpsError):
     """The database cannot be reached, refuses the login, or is not migrated."""
+
+
+class RuleViolation(LeadOpsError):
+    """A domain rule refuses the change: capacity, skill, availability, lead status."""
+
+
+class StaleView(LeadOpsError):
+    """Someone else changed the row since it was shown; nothing was overwritten."""
+
+
+class TransientConflict(LeadOpsError):
+    """A deadlock or lock timeout; the use case is retried a bounded number of times."""

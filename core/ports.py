@@ -6,6 +6,8 @@ from typing import Protocol, Self
 
 from core.audit import AuditEntry
 from core.capacity import AgentLoad
+from core.domain import Availability, LeadStatus
+from core.rules import AgentState, LeadState
 
 
 @dataclass
@@ -49,6 +51,45 @@ class TenantRepository(Protocol):
 class AgentRepository(Protocol):
     def loads(self, tenant_id: int) -> list[AgentLoad]: ...
 
+    def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None: ...
+
+    def add_open_lead(self, agent_id: int) -> bool:
+        """Count one more open lead if the agent still has room and is available (atomic)."""
+        ...
+
+    def remove_open_lead(self, agent_id: int) -> None: ...
+
+    def set_capacity(
+        self, agent_id: int, *, max_capacity: int, availability: Availability, lowered: bool,
+        now: datetime,
+    ) -> None: ...
+
+
+class LeadRepository(Protocol):
+    def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None: ...
+
+    def set_agent(
+        self, lead_id: int, *, agent_id: int | None, status: LeadStatus, now: datetime
+    ) -> None: ...
+
+    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None: ...
+
+
+class AssignmentRepository(Protocol):
+    def start(
+        self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
+        by_user_id: int | None, note: str | None, now: datetime, batch_id: str | None = None,
+    ) -> None: ...
+
+    def end_current(self, lead_id: int, *, now: datetime) -> None: ...
+
+
+class ActivityRepository(Protocol):
+    def add(
+        self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
+        by_user_id: int, now: datetime,
+    ) -> int: ...
+
 
 class AuditRepository(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
@@ -60,6 +101,9 @@ class UnitOfWork(Protocol):
     users: UserRepository
     tenants: TenantRepository
     agents: AgentRepository
+    leads: LeadRepository
+    assignments: AssignmentRepository
+    activities: ActivityRepository
     audit: AuditRepository
 
     def __enter__(self) -> Self: ...

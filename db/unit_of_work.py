@@ -3,13 +3,27 @@
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from core.errors import TransientConflict
 from db.engine import READ_ONLY
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
+from db.repositories.history import SqlActivityRepository, SqlAssignmentRepository
+from db.repositories.leads import SqlLeadRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
+
+# MySQL: deadlock found, lock wait timeout. Both mean "run the transaction again".
+TRANSIENT_MYSQL_ERRORS = {1213, 1205}
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    if code in TRANSIENT_MYSQL_ERRORS:
+        return True
+    return "database is locked" in str(exc.orig)  # SQLite, after its busy timeout
 
 
 class SqlUnitOfWork:
@@ -21,12 +35,17 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self.session)
         self.tenants = SqlTenantRepository(self.session)
         self.agents = SqlAgentRepository(self.session)
+        self.leads = SqlLeadRepository(self.session)
+        self.assignments = SqlAssignmentRepository(self.session)
+        self.activities = SqlActivityRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.rollback()
         self.session.close()
+        if isinstance(exc, DBAPIError) and is_transient(exc):
+            raise TransientConflict(str(exc.orig)) from exc
 
     def commit(self) -> None:
         self.session.commit()

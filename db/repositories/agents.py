@@ -1,9 +1,14 @@
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from core.capacity import AgentLoad
-from core.domain import Availability, parse_skills
-from db.models import Agent
+from core.domain import OPEN_STATUSES, Availability, parse_skills
+from core.rules import AgentState
+from db.models import Agent, Lead
+
+OPEN = [s.value for s in OPEN_STATUSES]
 
 
 class SqlAgentRepository:
@@ -11,11 +16,19 @@ class SqlAgentRepository:
         self.session = session
 
     def loads(self, tenant_id: int) -> list[AgentLoad]:
+        hot = (
+            select(Lead.agent_id, func.count().label("hot"))
+            .where(Lead.tenant_id == tenant_id, Lead.status.in_(OPEN), Lead.score_category == "hot")
+            .group_by(Lead.agent_id)
+            .subquery()
+        )
         rows = self.session.execute(
             select(
                 Agent.id, Agent.name, Agent.team, Agent.skills, Agent.availability,
-                Agent.max_capacity, Agent.open_leads,
+                Agent.max_capacity, Agent.open_leads, Agent.version,
+                func.coalesce(hot.c.hot, 0).label("hot"),
             )
+            .outerjoin(hot, hot.c.agent_id == Agent.id)
             .where(Agent.tenant_id == tenant_id)
             .order_by(Agent.name, Agent.id)
         )
@@ -23,7 +36,43 @@ class SqlAgentRepository:
             AgentLoad(
                 agent_id=r.id, name=r.name, team=r.team, skills=parse_skills(r.skills),
                 availability=Availability(r.availability), max_capacity=r.max_capacity,
-                open_leads=r.open_leads,
+                open_leads=r.open_leads, open_hot_leads=r.hot, version=r.version,
             )
             for r in rows
         ]
+
+    def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
+        query = select(Agent).where(Agent.id == agent_id, Agent.tenant_id == tenant_id)
+        if for_update:
+            query = query.with_for_update()
+        agent = self.session.scalars(query).one_or_none()
+        if agent is None:
+            return None
+        return AgentState(
+            id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
+            availability=Availability(agent.availability), max_capacity=agent.max_capacity,
+            open_leads=agent.open_leads, version=agent.version,
+        )
+
+    def add_open_lead(self, agent_id: int) -> bool:
+        result = self.session.execute(
+            update(Agent)
+            .where(and_(Agent.id == agent_id, Agent.open_leads < Agent.max_capacity,
+                        Agent.availability == Availability.AVAILABLE.value))
+            .values(open_leads=Agent.open_leads + 1)
+        )
+        return result.rowcount == 1
+
+    def remove_open_lead(self, agent_id: int) -> None:
+        self.session.execute(
+            update(Agent).where(Agent.id == agent_id, Agent.open_leads > 0)
+            .values(open_leads=Agent.open_leads - 1)
+        )
+
+    def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
+                     lowered: bool, now: datetime) -> None:
+        values = {"max_capacity": max_capacity, "availability": availability.value,
+                  "version": Agent.version + 1, "updated_at": now}
+        if lowered:
+            values["capacity_changed_at"] = now
+        self.session.execute(update(Agent).where(Agent.id == agent_id).values(**values))

@@ -1,11 +1,14 @@
 """An in-memory unit of work: the use cases run against it without a database."""
 
+import copy
 from dataclasses import replace
 from datetime import datetime
 
 from core.audit import AuditEntry
 from core.capacity import AgentLoad
+from core.domain import CLOSED_STATUSES, Availability, LeadStatus
 from core.ports import UserRecord
+from core.rules import AgentState, LeadState
 
 
 class FakeUsers:
@@ -44,11 +47,70 @@ class FakeTenants:
 
 
 class FakeAgents:
-    def __init__(self, loads: dict[int, list[AgentLoad]]) -> None:
-        self.by_tenant = loads
+    def __init__(self, agents: list[AgentState]) -> None:
+        self.rows = {a.id: a for a in agents}
 
     def loads(self, tenant_id: int) -> list[AgentLoad]:
-        return list(self.by_tenant.get(tenant_id, []))
+        return [AgentLoad(a.id, a.name, "", a.skills, a.availability, a.max_capacity, a.open_leads)
+                for a in self.rows.values() if a.tenant_id == tenant_id]
+
+    def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
+        agent = self.rows.get(agent_id)
+        return agent if agent and agent.tenant_id == tenant_id else None
+
+    def add_open_lead(self, agent_id: int) -> bool:
+        agent = self.rows[agent_id]
+        if agent.open_leads >= agent.max_capacity or agent.availability != Availability.AVAILABLE:
+            return False
+        self.rows[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+        return True
+
+    def remove_open_lead(self, agent_id: int) -> None:
+        agent = self.rows[agent_id]
+        self.rows[agent_id] = replace(agent, open_leads=max(agent.open_leads - 1, 0))
+
+    def set_capacity(self, agent_id, *, max_capacity, availability, lowered, now) -> None:
+        agent = self.rows[agent_id]
+        self.rows[agent_id] = replace(agent, max_capacity=max_capacity,
+                                      availability=availability, version=agent.version + 1)
+
+
+class FakeLeads:
+    def __init__(self, leads: list[LeadState]) -> None:
+        self.rows = {lead.id: lead for lead in leads}
+
+    def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
+        lead = self.rows.get(lead_id)
+        return lead if lead and lead.tenant_id == tenant_id else None
+
+    def set_agent(self, lead_id: int, *, agent_id, status: LeadStatus, now) -> None:
+        lead = self.rows[lead_id]
+        self.rows[lead_id] = replace(lead, agent_id=agent_id, status=status, version=lead.version + 1)
+
+    def set_status(self, lead_id: int, *, status: LeadStatus, now) -> None:
+        lead = self.rows[lead_id]
+        self.rows[lead_id] = replace(lead, status=status, version=lead.version + 1)
+        assert status not in CLOSED_STATUSES or lead.agent_id is not None
+
+
+class FakeHistory:
+    """Assignment stretches and activities, as plain dicts."""
+
+    def __init__(self) -> None:
+        self.assignments: list[dict] = []
+        self.activities: list[dict] = []
+
+    def start(self, **values) -> None:
+        self.assignments.append(dict(values, ended_at=None))
+
+    def end_current(self, lead_id: int, *, now) -> None:
+        for row in self.assignments:
+            if row["lead_id"] == lead_id and row["ended_at"] is None:
+                row["ended_at"] = now
+
+    def add(self, **values) -> int:
+        self.activities.append(values)
+        return len(self.activities)
 
 
 class FakeAudit:
@@ -62,22 +124,24 @@ class FakeAudit:
 class FakeUnitOfWork:
     """Changes made inside `with` are kept only if `commit()` was called."""
 
-    def __init__(self, *, users=(), tenants=None, agents=None) -> None:
+    def __init__(self, *, users=(), tenants=None, agents=(), leads=()) -> None:
         self.users = FakeUsers(list(users))
         self.tenants = FakeTenants(tenants or {"acme": 1})
-        self.agents = FakeAgents(agents or {})
+        self.agents = FakeAgents(list(agents))
+        self.leads = FakeLeads(list(leads))
+        self.assignments = self.activities = FakeHistory()
         self.audit = FakeAudit()
         self.committed = 0
         self._snapshot = None
 
+    _STATE = ("users", "tenants", "agents", "leads", "assignments", "audit")
+
     def __enter__(self):
-        self._snapshot = ({k: replace(v) for k, v in self.users.rows.items()},
-                          list(self.audit.entries))
+        self._snapshot = {name: copy.deepcopy(getattr(self, name)) for name in self._STATE}
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._snapshot is not None:
-            self.rollback()
+        self.rollback()
 
     def commit(self) -> None:
         self.committed += 1
@@ -85,5 +149,7 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         if self._snapshot is not None:
-            self.users.rows, self.audit.entries = self._snapshot
+            for name, value in self._snapshot.items():
+                setattr(self, name, value)
+            self.activities = self.assignments
             self._snapshot = None

@@ -1,0 +1,41 @@
+"""Assignment stretches and activities: rows that only ever grow."""
+
+from datetime import datetime
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from db.models import Assignment, LeadActivity
+
+
+class SqlAssignmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def start(self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
+              by_user_id: int | None, note: str | None, now: datetime,
+              batch_id: str | None = None) -> None:
+        self.session.execute(insert(Assignment).values(
+            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id,
+            previous_agent_id=previous_agent_id, assigned_by=by_user_id, assigned_at=now,
+            ended_at=None, note=note, batch_id=batch_id,
+        ))
+
+    def end_current(self, lead_id: int, *, now: datetime) -> None:
+        self.session.execute(
+            update(Assignment)
+            .where(Assignment.lead_id == lead_id, Assignment.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+
+
+class SqlActivityRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str,
+            note: str | None, by_user_id: int, now: datetime) -> int:
+        return self.session.execute(insert(LeadActivity).values(
+            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, kind=kind, occurred_at=now,
+            note=note, created_by=by_user_id,
+        )).inserted_primary_key[0]
