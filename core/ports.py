@@ -2,12 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
+
+import pandas as pd
 
 from core.audit import AuditEntry
 from core.capacity import AgentLoad
 from core.domain import Availability, LeadStatus
 from core.rules import AgentState, LeadState
+
+if TYPE_CHECKING:
+    from core.leads import LeadDetail, LeadFilters
 
 
 @dataclass
@@ -53,6 +58,12 @@ class AgentRepository(Protocol):
 
     def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None: ...
 
+    def states(self, tenant_id: int) -> list[AgentState]: ...
+
+    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
+        """agent id -> (converted, closed) over the agent's closed leads."""
+        ...
+
     def add_open_lead(self, agent_id: int) -> bool:
         """Count one more open lead if the agent still has room and is available (atomic)."""
         ...
@@ -73,6 +84,12 @@ class LeadRepository(Protocol):
     ) -> None: ...
 
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None: ...
+
+    def search(
+        self, tenant_id: int, filters: "LeadFilters", *, offset: int, limit: int
+    ) -> tuple[pd.DataFrame, int]: ...
+
+    def detail(self, tenant_id: int, lead_id: int) -> "LeadDetail | None": ...
 
 
 class AssignmentRepository(Protocol):

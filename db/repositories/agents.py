@@ -1,14 +1,23 @@
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from core.capacity import AgentLoad
-from core.domain import OPEN_STATUSES, Availability, parse_skills
+from core.domain import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
 from core.rules import AgentState
 from db.models import Agent, Lead
 
 OPEN = [s.value for s in OPEN_STATUSES]
+CLOSED = [s.value for s in CLOSED_STATUSES]
+
+
+def _state(agent: Agent) -> AgentState:
+    return AgentState(
+        id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
+        availability=Availability(agent.availability), max_capacity=agent.max_capacity,
+        open_leads=agent.open_leads, version=agent.version,
+    )
 
 
 class SqlAgentRepository:
@@ -46,13 +55,20 @@ class SqlAgentRepository:
         if for_update:
             query = query.with_for_update()
         agent = self.session.scalars(query).one_or_none()
-        if agent is None:
-            return None
-        return AgentState(
-            id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
-            availability=Availability(agent.availability), max_capacity=agent.max_capacity,
-            open_leads=agent.open_leads, version=agent.version,
+        return _state(agent) if agent else None
+
+    def states(self, tenant_id: int) -> list[AgentState]:
+        agents = self.session.scalars(select(Agent).where(Agent.tenant_id == tenant_id))
+        return [_state(agent) for agent in agents]
+
+    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
+        converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
+        rows = self.session.execute(
+            select(Lead.agent_id, converted, func.count())
+            .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED))
+            .group_by(Lead.agent_id)
         )
+        return {agent_id: (int(won), int(closed)) for agent_id, won, closed in rows}
 
     def add_open_lead(self, agent_id: int) -> bool:
         result = self.session.execute(

@@ -1,11 +1,14 @@
 from datetime import datetime
 
+import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain import CLOSED_STATUSES, LeadStatus
+from core.leads import LeadDetail, LeadFilters
 from core.rules import LeadState
 from db.models import Lead
+from db.queries import leads as lead_queries
 
 
 class SqlLeadRepository:
@@ -39,3 +42,10 @@ class SqlLeadRepository:
         if status in CLOSED_STATUSES:
             values["closed_at"] = now
         self.session.execute(update(Lead).where(Lead.id == lead_id).values(**values))
+
+    def search(self, tenant_id: int, filters: LeadFilters, *, offset: int,
+               limit: int) -> tuple[pd.DataFrame, int]:
+        return lead_queries.search_leads(self.session, tenant_id, filters, offset=offset, limit=limit)
+
+    def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None:
+        return lead_queries.lead_detail(self.session, tenant_id, lead_id)

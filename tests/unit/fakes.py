@@ -58,6 +58,12 @@ class FakeAgents:
         agent = self.rows.get(agent_id)
         return agent if agent and agent.tenant_id == tenant_id else None
 
+    def states(self, tenant_id: int) -> list[AgentState]:
+        return [a for a in self.rows.values() if a.tenant_id == tenant_id]
+
+    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
+        return {}
+
     def add_open_lead(self, agent_id: int) -> bool:
         agent = self.rows[agent_id]
         if agent.open_leads >= agent.max_capacity or agent.availability != Availability.AVAILABLE:

@@ -1,0 +1,1 @@
+"""Read models for the pages: filtered, paginated SQL returning DataFrames."""

@@ -1,0 +1,111 @@
+"""The lead list and a lead's detail, filtered and paginated in SQL (never in pandas)."""
+
+import pandas as pd
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.domain import LeadStatus
+from core.leads import LeadDetail, LeadFilters, LeadSort
+from db.models import Agent, Assignment, AuditRow, Lead, LeadActivity, User
+
+LIST_COLUMNS = {
+    "Lead": Lead.id, "Name": Lead.name, "Company": Lead.company, "Status": Lead.status,
+    "Category": Lead.score_category, "Score": Lead.overall_score, "Agent": Agent.name,
+    "Source": Lead.source, "Skill": Lead.required_skill, "Created": Lead.created_at,
+}
+ORDER = {
+    LeadSort.SCORE_DESC: (Lead.overall_score.desc(), Lead.id.desc()),
+    LeadSort.SCORE_ASC: (Lead.overall_score.asc(), Lead.id.asc()),
+    LeadSort.NEWEST: (Lead.created_at.desc(), Lead.id.desc()),
+    LeadSort.OLDEST: (Lead.created_at.asc(), Lead.id.asc()),
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(query: Select, tenant_id: int, f: LeadFilters) -> Select:
+    query = query.where(Lead.tenant_id == tenant_id)
+    if f.statuses:
+        query = query.where(Lead.status.in_(f.statuses))
+    if f.categories:
+        query = query.where(Lead.score_category.in_(f.categories))
+    if f.sources:
+        query = query.where(Lead.source.in_(f.sources))
+    if f.agent_id is not None:
+        query = query.where(Lead.agent_id == f.agent_id)
+    if f.required_skill:
+        query = query.where(Lead.required_skill == f.required_skill)
+    if f.score_min > 0 or f.score_max < 100:
+        query = query.where(Lead.overall_score.between(f.score_min, f.score_max))
+    if f.text.strip():
+        pattern = f"%{_escape_like(f.text.strip())}%"
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
+                                  (Lead.name, Lead.company, Lead.email, Lead.phone))))
+    return query
+
+
+def search_leads(session: Session, tenant_id: int, filters: LeadFilters, *, offset: int,
+                 limit: int) -> tuple[pd.DataFrame, int]:
+    total = session.scalar(_where(select(func.count()).select_from(Lead), tenant_id, filters))
+    query = _where(
+        select(*(c.label(name) for name, c in LIST_COLUMNS.items()), Lead.version.label("version"))
+        .outerjoin(Agent, Agent.id == Lead.agent_id),
+        tenant_id, filters,
+    ).order_by(*ORDER[filters.sort]).offset(offset).limit(limit)
+    rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=[*LIST_COLUMNS, "version"])
+    frame["Score"] = frame["Score"].astype(float)
+    return frame, total
+
+
+def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | None:
+    row = session.execute(
+        select(Lead, Agent.name).outerjoin(Agent, Agent.id == Lead.agent_id)
+        .where(Lead.id == lead_id, Lead.tenant_id == tenant_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    lead, agent_name = row
+    previous = aliased(Agent)
+    assignments = _frame(session, select(
+        Assignment.assigned_at, Agent.name, previous.name, User.username, Assignment.ended_at,
+        Assignment.note,
+    ).join(Agent, Agent.id == Assignment.agent_id)
+        .outerjoin(previous, previous.id == Assignment.previous_agent_id)
+        .outerjoin(User, User.id == Assignment.assigned_by)
+        .where(Assignment.lead_id == lead_id, Assignment.tenant_id == tenant_id)
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()),
+        ["Assigned", "Agent", "Previous agent", "By", "Ended", "Note / reason"])
+    activities = _frame(session, select(
+        LeadActivity.occurred_at, LeadActivity.kind, Agent.name, LeadActivity.note,
+    ).outerjoin(Agent, Agent.id == LeadActivity.agent_id)
+        .where(LeadActivity.lead_id == lead_id, LeadActivity.tenant_id == tenant_id)
+        .order_by(LeadActivity.occurred_at.desc()).limit(200),
+        ["When", "Kind", "Agent", "Note"])
+    audit = _frame(session, select(
+        AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.before_json,
+        AuditRow.after_json, AuditRow.reason,
+    ).where(and_(AuditRow.tenant_id == tenant_id, AuditRow.entity_type == "lead",
+                 AuditRow.entity_id == str(lead_id)))
+        .order_by(AuditRow.seq.desc()).limit(200),
+        ["When", "By", "Action", "Before", "After", "Reason"])
+    return LeadDetail(
+        id=lead.id, name=lead.name, email=lead.email, phone=lead.phone, company=lead.company,
+        source=lead.source, status=LeadStatus(lead.status), agent_id=lead.agent_id,
+        agent_name=agent_name, required_skill=lead.required_skill, due_date=lead.due_date,
+        created_at=lead.created_at, version=lead.version,
+        scores={
+            "Source quality": lead.source_quality_score, "Engagement": lead.engagement_score,
+            "Conversion probability": lead.conversion_probability, "Urgency": lead.urgency_score,
+            "Overall": lead.overall_score,
+        },
+        score_category=lead.score_category, last_calculated=lead.last_calculated,
+        calculation_method=lead.calculation_method,
+        assignments=assignments, activities=activities, audit=audit,
+    )

@@ -1,0 +1,106 @@
+"""The lead list (filtered and paginated in SQL), a lead's detail, and agents ranked for it."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from core import assignment
+from core.errors import InvalidInput, NotFound
+from core.identity import Actor
+from core.leads import LeadFilters, LeadSort, lead_detail, search_leads
+from core.permissions import Role
+from core.ranking import rank_agents_for_lead
+from db.models import Lead
+from db.unit_of_work import SqlUnitOfWork
+from tests.factories import make_agent, make_lead, make_tenant, make_user
+
+
+@pytest.fixture
+def world(engine):
+    acme, globex = make_tenant(engine, "acme"), make_tenant(engine, "globex")
+    user = make_user(engine, acme, "sup", "supervisor")
+    actor = Actor(user, "sup", "Sup", acme, Role.SUPERVISOR)
+    start = datetime(2026, 11, 1)
+    leads = [make_lead(engine, acme, f"Lead {i:02d}", source="referral" if i % 2 else "website",
+                       created_at=start + timedelta(hours=i)) for i in range(30)]
+    with engine.begin() as c:
+        for i, lead_id in enumerate(leads):
+            c.execute(update(Lead).where(Lead.id == lead_id).values(
+                overall_score=i * 3, score_category="hot" if i * 3 >= 80 else "cold",
+                company="100% Widgets_Co" if i == 7 else None, email=f"lead{i}@example.com"))
+    make_lead(engine, globex, "Foreign lead")
+    return dict(engine=engine, actor=actor, leads=leads, acme=acme)
+
+
+def reader(world):
+    return SqlUnitOfWork(world["engine"], read_only=True)
+
+
+def test_pages_through_the_tenants_leads_best_score_first(world):
+    first = search_leads(reader(world), world["actor"], LeadFilters(), page=1, page_size=10)
+    assert (first.total, first.pages, len(first.rows)) == (30, 3, 10)
+    assert list(first.rows["Name"][:2]) == ["Lead 29", "Lead 28"]
+    third = search_leads(reader(world), world["actor"], LeadFilters(), page=3, page_size=10)
+    assert list(third.rows["Name"])[-1] == "Lead 00"
+    oldest = search_leads(reader(world), world["actor"], LeadFilters(sort=LeadSort.OLDEST), page_size=1)
+    assert oldest.rows["Name"].tolist() == ["Lead 00"]
+
+
+def test_filters_combine_in_sql(world):
+    found = search_leads(reader(world), world["actor"], LeadFilters(
+        sources=("referral",), categories=("hot",), score_min=80, score_max=90))
+    assert sorted(found.rows["Name"]) == ["Lead 27", "Lead 29"]
+    assert found.total == 2
+
+
+def test_free_text_matches_literally_even_with_like_wildcards(world):
+    found = search_leads(reader(world), world["actor"], LeadFilters(text="100% widgets_"))
+    assert found.rows["Name"].tolist() == ["Lead 07"]
+    # unescaped, "%" would match all thirty
+    assert search_leads(reader(world), world["actor"], LeadFilters(text="%")).total == 1
+    by_email = search_leads(reader(world), world["actor"], LeadFilters(text="lead12@"))
+    assert by_email.rows["Name"].tolist() == ["Lead 12"]
+
+
+def test_bad_filters_are_refused(world):
+    with pytest.raises(InvalidInput, match="Unknown filter value"):
+        search_leads(reader(world), world["actor"], LeadFilters(statuses=("archived",)))
+    with pytest.raises(InvalidInput, match="score range"):
+        search_leads(reader(world), world["actor"], LeadFilters(score_min=90, score_max=10))
+
+
+def test_detail_holds_history_activities_and_audit_trail(world):
+    e, actor, lead = world["engine"], world["actor"], world["leads"][3]
+    ana = make_agent(e, world["acme"], "Ana Ruiz")
+    bo = make_agent(e, world["acme"], "Bo Lin")
+    assignment.assign_lead(SqlUnitOfWork(e), actor, lead_id=lead, agent_id=ana, note="<b>hi</b>")
+    assignment.reassign_lead(SqlUnitOfWork(e), actor, lead_id=lead, agent_id=bo, reason="holiday")
+    assignment.log_activity(SqlUnitOfWork(e), actor, lead_id=lead, kind="call", note="=SUM(A1)")
+    detail = lead_detail(reader(world), actor, lead)
+    assert (detail.agent_name, detail.status.value, detail.version) == ("Bo Lin", "assigned", 3)
+    history = detail.assignments[["Agent", "Previous agent", "Note / reason"]].fillna("")
+    assert history.values.tolist() == [["Bo Lin", "Ana Ruiz", "holiday"], ["Ana Ruiz", "", "<b>hi</b>"]]
+    assert detail.activities["Note"].tolist() == ["=SUM(A1)"]
+    assert detail.audit["Action"].tolist() == ["lead.activity_logged", "lead.reassigned", "lead.assigned"]
+
+
+def test_detail_of_another_tenants_lead_is_not_found(world):
+    intruder = Actor(world["actor"].user_id, "x", "X", world["acme"] + 1, Role.ADMIN)
+    with pytest.raises(NotFound):
+        lead_detail(reader(world), intruder, world["leads"][0])
+
+
+def test_agents_ranked_eligible_first_with_reasons(world):
+    e, actor = world["engine"], world["actor"]
+    roomy = make_agent(e, world["acme"], "Roomy", max_capacity=12, open_leads=7)
+    tight = make_agent(e, world["acme"], "Tight", max_capacity=3, open_leads=2)
+    make_agent(e, world["acme"], "Full", max_capacity=2, open_leads=2)
+    make_agent(e, world["acme"], "Away", availability="away")
+    options = rank_agents_for_lead(reader(world), actor, world["leads"][0])
+    assert [(o.name, o.eligible) for o in options] == [
+        ("Roomy", True), ("Tight", True), ("Away", False), ("Full", False)]
+    assert options[0].why == "5 of 12 free · no closed leads yet"
+    assert options[2].why == "Away is away: only available agents receive leads."
+    assert options[3].why == "Full is full: 2 of 2 open leads."
+    assert {roomy, tight} == {o.agent_id for o in options if o.eligible}
