@@ -12,7 +12,8 @@ st.set_page_config(page_title="LeadOps", page_icon="📞", layout="wide")
 
 # (page file, title, icon, permission that makes it appear)
 PAGES = (
-    ("pages/agent_capacity.py", "Agent capacity", "👥", Permission.VIEW_DASHBOARDS),
+    ("pages/agent_capacity.py", "Agent capacity", ":material/groups:", Permission.VIEW_DASHBOARDS),
+    ("pages/lead_assignment.py", "Lead assignment", ":material/assignment_ind:", Permission.ASSIGN_LEADS),
 )
 
 

@@ -87,3 +87,18 @@ def fairness_sentence(gini_value: float) -> str:
         f"Fairness (Gini of utilization over available agents) is {gini_value:.2f}: "
         f"0 means every available agent is equally loaded, 1 means one agent has it all — {verdict}."
     )
+
+
+def filter_loads(
+    loads: list[AgentLoad], *, availability: set[str] | None = None, skill: str | None = None,
+    high_only: bool = False, name: str = "",
+) -> list[AgentLoad]:
+    """The capacity page's filters. Agents per tenant are few, so this runs in memory."""
+    needle = name.strip().lower()
+    return [
+        a for a in loads
+        if (not availability or a.availability.value in availability)
+        and (not skill or skill in a.skills)
+        and (not high_only or a.utilization >= HIGH_UTILIZATION)
+        and (not needle or needle in a.name.lower())
+    ]

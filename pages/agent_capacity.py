@@ -1,22 +1,23 @@
-"""Agent capacity: who has room, who is overloaded, and how fair the spread is."""
+"""Agent capacity: who has room, who is overloaded, how fair the spread is; edit capacity."""
 
-import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from core.agents import agent_capacity
-from core.capacity import HIGH_UTILIZATION, fairness_sentence
+from core.agents import agent_capacity, set_agent_capacity
+from core.capacity import fairness_sentence, filter_loads
+from core.domain import MAX_CAPACITY_LIMIT, SKILLS, Availability
+from core.permissions import Permission, allows
 from pages._shared import context
-from pages._shared.feedback import attempt
+from pages._shared.capacity_views import loads_frame, utilization_chart
+from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
+from pages._shared.versions import versions_seen_before
 
 st.title("Agent capacity")
-
 actor = context.current_actor()
+show_flash()
 result = attempt(lambda: agent_capacity(context.reader(), actor))
 if result is None:
     st.stop()
 loads, totals = result
-
 if not loads:
     st.info("No agents yet. Agents appear here once they are added to your tenant.")
     st.stop()
@@ -24,54 +25,56 @@ if not loads:
 cols = st.columns(4)
 cols[0].metric("Agents available", f"{totals.agents_available} of {totals.agents}")
 cols[1].metric("Free slots (available agents)", totals.free_slots)
-cols[2].metric("Team utilization", f"{totals.utilization:.0%}",
-               help="Open leads over total capacity, all agents.")
+cols[2].metric("Team utilization", f"{totals.utilization:.0%}", help="Open leads over total capacity.")
 cols[3].metric("Fairness (Gini)", f"{totals.fairness_gini:.2f}")
 st.caption(fairness_sentence(totals.fairness_gini))
 
-table = pd.DataFrame(
-    {
-        "Agent": [a.name for a in loads],
-        "Team": [a.team for a in loads],
-        "Availability": [a.availability.value for a in loads],
-        "Skills": [", ".join(sorted(a.skills)) for a in loads],
-        "Open": [a.open_leads for a in loads],
-        "Max": [a.max_capacity for a in loads],
-        "Utilization": [a.utilization * 100 for a in loads],
-        "Over capacity": [a.over_capacity for a in loads],
-    }
-)
-
-
-def band(utilization_pct: float) -> str:
-    if utilization_pct > 100:
-        return "over capacity"
-    if utilization_pct >= HIGH_UTILIZATION * 100:
-        return f"≥ {HIGH_UTILIZATION:.0%}"
-    return f"< {HIGH_UTILIZATION:.0%}"
-
-
-chart_data = table.assign(Band=table["Utilization"].map(band)).sort_values("Utilization")
-figure = px.bar(
-    chart_data, x="Utilization", y="Agent", color="Band", orientation="h",
-    color_discrete_map={"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"},
-    labels={"Utilization": "Utilization (%)"}, height=max(300, 18 * len(chart_data)),
-)
-figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend_title_text="")
+f1, f2, f3, f4 = st.columns([2, 1, 1, 2])
+availability = f1.multiselect("Availability", [a.value for a in Availability], key="cap_availability")
+skill = f2.selectbox("Skill", ["any", *SKILLS], key="cap_skill")
+high_only = f3.checkbox("Over 80% used", key="cap_high")
+name = f4.text_input("Search name", key="cap_name", max_chars=60)
+shown = filter_loads(loads, availability=set(availability), skill=None if skill == "any" else skill,
+                     high_only=high_only, name=name)
+if not shown:
+    st.info("No agent matches these filters.")
+    st.stop()
+frame = loads_frame(shown)
 
 st.subheader("Utilization per agent")
-st.plotly_chart(figure, width="stretch")
+st.plotly_chart(utilization_chart(frame), width="stretch")
 
-st.subheader("Agents")
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        "Utilization": st.column_config.ProgressColumn(
-            "Utilization", format="%.0f%%", min_value=0, max_value=100
-        ),
-        "Over capacity": st.column_config.CheckboxColumn(
-            "Over capacity", help="Capacity was lowered below the current load; no new leads until below it."
-        ),
-    },
+st.subheader(f"Agents ({len(shown)} of {len(loads)})")
+can_edit = allows(actor.role, Permission.EDIT_AGENT_CAPACITY)
+columns = {
+    "agent_id": None, "version": None,
+    "Utilization": st.column_config.ProgressColumn("Utilization", format="%.0f%%", min_value=0,
+                                                   max_value=100),
+    "Over capacity": st.column_config.CheckboxColumn(
+        "Over capacity", help="Capacity was lowered below the load: no new leads until below it."),
+    "Max": st.column_config.NumberColumn("Max", min_value=0, max_value=MAX_CAPACITY_LIMIT, step=1,
+                                         required=True),
+    "Availability": st.column_config.SelectboxColumn(
+        "Availability", options=[a.value for a in Availability], required=True),
+}
+if not can_edit:
+    st.dataframe(frame, hide_index=True, column_config=columns)
+    st.stop()
+
+st.caption("Edit **Max** and **Availability** in place, then save. Each change is checked and audited.")
+edited = st.data_editor(
+    frame, hide_index=True, column_config=columns, key="cap_editor",
+    disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
+changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]
+seen = versions_seen_before("agent", dict(zip(frame["agent_id"], frame["version"], strict=True)))
+if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="primary", key="cap_save"):
+    done, flagged = [], []
+    for row in changed.itertuples():
+        change = attempt(lambda row=row: set_agent_capacity(
+            context.writer(), actor, agent_id=int(row.agent_id), max_capacity=row.Max,
+            availability=row.Availability, expected_version=int(seen[row.agent_id])))
+        if change is not None:
+            (flagged if change.over_capacity else done).append(change.message)
+    if done or flagged:
+        succeed_and_refresh(*done, warnings=tuple(flagged))

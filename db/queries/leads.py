@@ -40,9 +40,13 @@ def _where(query: Select, tenant_id: int, f: LeadFilters) -> Select:
     if f.score_min > 0 or f.score_max < 100:
         query = query.where(Lead.overall_score.between(f.score_min, f.score_max))
     if f.text.strip():
-        pattern = f"%{_escape_like(f.text.strip())}%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
-                                  (Lead.name, Lead.company, Lead.email, Lead.phone))))
+        text = f.text.strip()
+        pattern = f"%{_escape_like(text)}%"
+        matches = [column.ilike(pattern, escape="\\")
+                   for column in (Lead.name, Lead.company, Lead.email, Lead.phone)]
+        if text.lstrip("#").isdigit():  # "#4411" or "4411" also finds that lead by id
+            matches.append(Lead.id == int(text.lstrip("#")))
+        query = query.where(or_(*matches))
     return query
 
 

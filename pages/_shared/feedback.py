@@ -1,4 +1,4 @@
-"""How refusals reach a person: one sentence, never a traceback."""
+"""How outcomes reach a person: one sentence, never a traceback."""
 
 import logging
 from collections.abc import Callable
@@ -7,6 +7,7 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import LeadOpsError
+from pages._shared import state
 
 T = TypeVar("T")
 log = logging.getLogger("leadops")
@@ -26,3 +27,15 @@ def attempt(action: Callable[[], T]) -> T | None:
             icon="⚠️",
         )
     return None
+
+
+def succeed_and_refresh(*messages: str, warnings: tuple[str, ...] = ()) -> None:
+    """Keep the outcome for the next run, then rerun so every figure on the page is fresh."""
+    st.session_state[state.FLASH] = [("success", m) for m in messages] + [
+        ("warning", w) for w in warnings]
+    st.rerun()
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(state.FLASH, []):
+        (st.success if kind == "success" else st.warning)(message, icon="✅" if kind == "success" else "⚠️")

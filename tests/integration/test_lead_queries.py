@@ -61,6 +61,8 @@ def test_free_text_matches_literally_even_with_like_wildcards(world):
     assert search_leads(reader(world), world["actor"], LeadFilters(text="%")).total == 1
     by_email = search_leads(reader(world), world["actor"], LeadFilters(text="lead12@"))
     assert by_email.rows["Name"].tolist() == ["Lead 12"]
+    by_id = search_leads(reader(world), world["actor"], LeadFilters(text=f"#{world['leads'][5]}"))
+    assert by_id.rows["Name"].tolist() == ["Lead 05"]
 
 
 def test_bad_filters_are_refused(world):

@@ -1,10 +1,10 @@
 """The capacity page renders the tenant's agents and the team figures."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Agent, Tenant
-from tests.ui.conftest import logged_in_app
+from db.models import Agent, AuditRow, Tenant
+from tests.ui.conftest import logged_in_app, messages
 
 
 def test_capacity_page_shows_every_demo_agent_of_the_tenant(demo_url, engine):
@@ -33,3 +33,69 @@ def test_no_page_shows_the_cookie_signing_key(demo_url):
     key = "test-cookie-key-of-at-least-32-characters"  # set by the demo_url fixture
     at = logged_in_app("manager", "manager")
     assert at.markdown and not any(key in m.value for m in at.markdown)
+
+
+def _acme_agents(engine):
+    with Session(engine) as s:
+        return s.scalars(select(Agent).join(Tenant).where(Tenant.slug == "acme")
+                         .order_by(Agent.name, Agent.id)).all()
+
+
+def _edit(at, row: int, **changes):
+    at.session_state["cap_editor"] = {"edited_rows": {row: changes}, "added_rows": [],
+                                      "deleted_rows": []}
+    return at.run()
+
+
+def test_manager_sees_capacity_but_cannot_edit(demo_url):
+    at = logged_in_app("manager", "manager")
+    assert at.dataframe and not at.data_editor
+    assert not [b for b in at.button if b.key == "cap_save"]
+
+
+def test_supervisor_lowers_capacity_below_load_and_it_is_flagged_and_audited(demo_url, engine):
+    agents = _acme_agents(engine)
+    row, target = next((i, a) for i, a in enumerate(agents) if a.open_leads >= 2)
+    at = logged_in_app("supervisor", "supervisor")
+    assert at.data_editor
+    at = _edit(at, row, Max=target.open_leads - 1)
+    at.button(key="cap_save").click().run()
+    assert not at.exception
+    assert f"{target.name} holds {target.open_leads} open leads, above the new capacity" in messages(at)
+    with Session(engine) as s:
+        assert s.get(Agent, target.id).max_capacity == target.open_leads - 1
+        audit = s.scalars(select(AuditRow).where(AuditRow.action == "agent.capacity_changed")).one()
+        assert audit.entity_id == str(target.id)
+    flagged = at.data_editor[0].value.set_index("agent_id").loc[target.id, "Over capacity"]
+    assert bool(flagged)
+
+
+def test_out_of_range_capacity_is_refused_and_nothing_changes(demo_url, engine):
+    target = _acme_agents(engine)[0]
+    at = _edit(logged_in_app("supervisor", "supervisor"), 0, Max=600)
+    at.button(key="cap_save").click().run()
+    assert "Max capacity 600 is out of range: use 0 to 500." in messages(at)
+    with Session(engine) as s:
+        assert s.get(Agent, target.id).max_capacity == target.max_capacity
+
+
+def test_edit_of_an_agent_changed_meanwhile_is_refused(demo_url, engine):
+    target = _acme_agents(engine)[0]
+    at = _edit(logged_in_app("supervisor", "supervisor"), 0, Availability="offline")
+    with engine.begin() as c:  # another supervisor saves first
+        c.execute(update(Agent).where(Agent.id == target.id).values(version=Agent.version + 1))
+    at.button(key="cap_save").click().run()
+    assert "was changed by someone else" in messages(at)
+
+
+def test_filters_narrow_table_and_chart(demo_url, engine):
+    agents = _acme_agents(engine)
+    with engine.begin() as c:
+        c.execute(update(Agent).where(Agent.id == agents[0].id).values(availability="away"))
+    away = {a.name for a in _acme_agents(engine) if a.availability == "away"}
+    at = logged_in_app("manager", "manager")
+    at.multiselect(key="cap_availability").set_value(["away"]).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Agent"]) == away
+    at.text_input(key="cap_name").input("no such agent").run()
+    assert "No agent matches these filters." in messages(at)

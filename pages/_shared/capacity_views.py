@@ -1,0 +1,41 @@
+"""Tables and charts of agent load, shared by the capacity page (and later the bulk page)."""
+
+import pandas as pd
+import plotly.express as px
+
+from core.capacity import HIGH_UTILIZATION, AgentLoad
+
+BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
+
+
+def loads_frame(loads: list[AgentLoad]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "agent_id": [a.agent_id for a in loads],
+        "version": [a.version for a in loads],
+        "Agent": [a.name for a in loads],
+        "Team": [a.team for a in loads],
+        "Availability": [a.availability.value for a in loads],
+        "Skills": [", ".join(sorted(a.skills)) for a in loads],
+        "Open": [a.open_leads for a in loads],
+        "Max": [a.max_capacity for a in loads],
+        "Utilization": [round(a.utilization * 100, 1) for a in loads],
+        "Open hot": [a.open_hot_leads for a in loads],
+        "Over capacity": [a.over_capacity for a in loads],
+    })
+
+
+def _band(utilization_pct: float) -> str:
+    if utilization_pct > 100:
+        return "over capacity"
+    return "≥ 80%" if utilization_pct >= HIGH_UTILIZATION * 100 else "< 80%"
+
+
+def utilization_chart(frame: pd.DataFrame):
+    data = frame.assign(Band=frame["Utilization"].map(_band)).sort_values("Utilization")
+    figure = px.bar(
+        data, x="Utilization", y="Agent", color="Band", orientation="h",
+        color_discrete_map=BAND_COLORS, labels={"Utilization": "Utilization (%)"},
+        height=max(300, 18 * len(data)), hover_data=["Open", "Max", "Availability"],
+    )
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend_title_text="")
+    return figure

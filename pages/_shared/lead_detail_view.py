@@ -1,0 +1,43 @@
+"""A lead's detail: contact, score, assignment history, activities, audit trail.
+
+User text is only ever shown through dataframes and `st.text`, never as Markdown or HTML.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from core.leads import LeadDetail
+
+
+def _fields(lead: LeadDetail) -> pd.DataFrame:
+    values = {
+        "Name": lead.name, "Company": lead.company, "Email": lead.email, "Phone": lead.phone,
+        "Source": lead.source, "Status": lead.status.value, "Agent": lead.agent_name,
+        "Required skill": lead.required_skill, "Due date": lead.due_date, "Created": lead.created_at,
+    }
+    shown = ["" if v is None else str(v) for v in values.values()]
+    return pd.DataFrame({"Field": list(values), "Value": shown})
+
+
+def _scores(lead: LeadDetail) -> pd.DataFrame:
+    return pd.DataFrame({"Component": list(lead.scores),
+                         "Score": [float(v) if v is not None else None for v in lead.scores.values()]})
+
+
+def render_detail(lead: LeadDetail) -> None:
+    st.subheader(f"Lead #{lead.id}")
+    st.text(f"{lead.name} · {lead.status.value} · {lead.score_category}")
+    left, right = st.columns(2)
+    left.dataframe(_fields(lead), hide_index=True, key="lead_fields")
+    right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
+    right.caption(f"Category {lead.score_category}; calculated {lead.last_calculated or 'never'} "
+                  f"({lead.calculation_method or 'no method'}).")
+    history, activities, audit = st.tabs(["Assignment history", "Activities", "Audit trail"])
+    for tab, frame, empty in ((history, lead.assignments, "Never assigned."),
+                              (activities, lead.activities, "No activities yet."),
+                              (audit, lead.audit, "No audited changes yet.")):
+        with tab:
+            if frame.empty:
+                st.caption(empty)
+            else:
+                st.dataframe(frame, hide_index=True)

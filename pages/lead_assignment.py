@@ -1,0 +1,72 @@
+"""Lead assignment: find a lead, see its detail and the agents ranked for it, act on it."""
+
+import streamlit as st
+
+from core.domain import SKILLS, SOURCES, LeadStatus
+from core.leads import CATEGORIES, LeadFilters, LeadSort, lead_detail, search_leads
+from core.permissions import Permission, allows
+from core.ranking import rank_agents_for_lead
+from pages._shared import context, state
+from pages._shared.feedback import attempt, show_flash
+from pages._shared.lead_actions import render_actions
+from pages._shared.lead_detail_view import render_detail
+from pages._shared.versions import versions_seen_before
+
+PAGE_SIZE = 25
+
+st.title("Lead assignment")
+actor = context.current_actor()
+if not allows(actor.role, Permission.ASSIGN_LEADS):
+    st.error("Your role may not assign leads. The agent capacity page shows the team's load.")
+    st.stop()
+show_flash()
+
+with st.expander("Filters", expanded=True):
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect("Status", [s.value for s in LeadStatus], default=["new"], key="f_status")
+    categories = c2.multiselect("Category", CATEGORIES, key="f_category")
+    sources = c3.multiselect("Source", SOURCES, key="f_source")
+    skill = c4.selectbox("Required skill", ["any", *SKILLS], key="f_skill")
+    c5, c6, c7 = st.columns([2, 2, 1])
+    text = c5.text_input("Search name, company, email, phone or #id", key="f_text", max_chars=100)
+    score = c6.slider("Score", 0, 100, (0, 100), key="f_score")
+    sort = c7.selectbox("Sort", list(LeadSort), format_func=lambda s: s.value, key="f_sort")
+filters = LeadFilters(statuses=tuple(statuses), categories=tuple(categories), sources=tuple(sources),
+                      required_skill=None if skill == "any" else skill, score_min=score[0],
+                      score_max=score[1], text=text, sort=sort)
+
+page_number = st.session_state.get(state.LEAD_PAGE, 1)
+result = attempt(lambda: search_leads(context.reader(), actor, filters, page=page_number,
+                                      page_size=PAGE_SIZE))
+if result is None:
+    st.stop()
+st.caption(f"{result.total:,} leads match · page {result.page} of {result.pages}")
+st.dataframe(result.rows.drop(columns=["version"]), hide_index=True, key="lead_table",
+             column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+st.columns(6)[0].number_input("Page", min_value=1, max_value=result.pages,
+                              value=min(page_number, result.pages), key=state.LEAD_PAGE)
+if result.rows.empty and st.session_state.get(state.SELECTED_LEAD) is None:
+    st.stop()
+
+labels = {int(r.Lead): f"#{r.Lead} · {r.Name} · {r.Status} · {r.Score:.1f}"
+          for r in result.rows.itertuples()}
+opened = st.session_state.get(state.SELECTED_LEAD)
+if opened is not None and opened not in labels:  # keep the lead just worked on in reach
+    labels = {opened: f"#{opened} · (outside these filters now)", **labels}
+lead_id = st.selectbox("Open a lead", list(labels), format_func=labels.get, key=state.SELECTED_LEAD)
+lead = attempt(lambda: lead_detail(context.reader(), actor, lead_id))
+options = attempt(lambda: rank_agents_for_lead(context.reader(), actor, lead_id)) if lead else None
+if lead is None or options is None:
+    st.stop()
+
+detail_col, agents_col = st.columns([3, 2])
+with detail_col:
+    render_detail(lead)
+with agents_col:
+    st.subheader("Agents for this lead")
+    st.dataframe(
+        [{"Agent": o.name, "Eligible": o.eligible, "Why": o.why} for o in options],
+        hide_index=True, key="ranked_agents",
+    )
+    expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
+    render_actions(actor, lead, options, expected_version=expected)
