@@ -8,7 +8,7 @@ from core.errors import LeadOpsError
 from core.permissions import Permission, allows
 from pages._shared import context, login
 
-st.set_page_config(page_title="LeadOps", page_icon="📞", layout="wide")
+st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
 
 # (page file, title, icon, permission that makes it appear)
 PAGES = (
@@ -33,7 +33,7 @@ def main() -> None:
         context.engine()
         context.require_cookie_key()
     except LeadOpsError as exc:
-        st.error(exc.message, icon="🛑")
+        st.error(exc.message, icon=":material/error:")
         st.stop()
 
     # One authenticator per run: its cookie component may only be rendered once.

@@ -48,10 +48,10 @@ def current_actor() -> Actor:
     """
     username = st.session_state.get(state.USERNAME)
     if not st.session_state.get(state.AUTH_STATUS) or not username:
-        st.warning("You are not logged in. Open the LeadOps start page to log in.", icon="🔒")
+        st.warning("You are not logged in. Open the LeadOps start page to log in.", icon=":material/lock:")
         st.stop()
     try:
         return accounts.acting_user(reader(), username)
     except LeadOpsError as exc:
-        st.error(exc.message, icon="🔒")
+        st.error(exc.message, icon=":material/lock:")
         st.stop()

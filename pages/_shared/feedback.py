@@ -18,13 +18,13 @@ def attempt(action: Callable[[], T]) -> T | None:
     try:
         return action()
     except LeadOpsError as exc:
-        st.error(exc.message, icon="🚫")
+        st.error(exc.message, icon=":material/block:")
     except Exception:  # noqa: BLE001 - the page must not show a traceback; the log keeps it
         log.exception("Unexpected error")
         st.error(
             "Something went wrong and nothing was changed. Try again; if it keeps happening, "
             "tell your admin the time it happened.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     return None
 
@@ -38,4 +38,7 @@ def succeed_and_refresh(*messages: str, warnings: tuple[str, ...] = ()) -> None:
 
 def show_flash() -> None:
     for kind, message in st.session_state.pop(state.FLASH, []):
-        (st.success if kind == "success" else st.warning)(message, icon="✅" if kind == "success" else "⚠️")
+        if kind == "success":
+            st.success(message, icon=":material/check_circle:")
+        else:
+            st.warning(message, icon=":material/warning:")

@@ -61,12 +61,12 @@ def render_login_page(authenticator: stauth.Authenticate) -> None:
         authenticator.login(location="main", callback=_on_password_login, key="leadops_login")
     except (LeadOpsError, LoginError) as exc:
         _forget_login()
-        st.error(getattr(exc, "message", str(exc)), icon="🔒")
+        st.error(getattr(exc, "message", str(exc)), icon=":material/lock:")
         return
     if is_logged_in():
         st.rerun()
     if st.session_state.get(state.AUTH_STATUS) is False:
         failed = _failed_username(authenticator)
         lock_message = accounts.record_failed_login(context.writer(), failed, utcnow()) if failed else None
-        st.error(lock_message or "Username or password is incorrect.", icon="🔒")
+        st.error(lock_message or "Username or password is incorrect.", icon=":material/lock:")
         st.session_state[state.AUTH_STATUS] = None  # count each submit once
