@@ -91,6 +91,25 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from db.invariants import count_checked, find_violations, find_warnings
+
+    engine = _engine(args)
+    violations, warnings = find_violations(engine), find_warnings(engine)
+    totals = count_checked(engine)
+    for v in violations:
+        print(f"VIOLATION tenant {v.tenant} [{v.kind}]: {v.message}")
+    for w in warnings:
+        print(f"WARNING tenant {w.tenant} [{w.kind}]: {w.message}")
+    checked = f"{totals.agents} agents, {totals.leads} leads checked."
+    if violations:
+        print(f"{len(violations)} violation(s), {len(warnings)} warning(s): {checked}")
+        return EXIT_REFUSED
+    noted = f" {len(warnings)} warning(s) above." if warnings else ""
+    print(f"All invariants hold: {checked}{noted}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli.py", description=__doc__)
     parser.add_argument("--database-url", help="overrides DATABASE_URL and .streamlit/secrets.toml")
@@ -121,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("audit-verify", help="check every tenant's audit hash chain")
     verify.set_defaults(run=cmd_audit_verify)
+
+    check = commands.add_parser(
+        "check", help="verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")
+    check.set_defaults(run=cmd_check)
     return parser
 
 

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 
 from core.clock import utcnow
 from core.domain import Availability, format_skills
 from core.passwords import hash_password
-from db.models import Agent, Lead, Tenant, User
+from db.models import Agent, Assignment, Lead, Tenant, User
 
 FAST_BCRYPT_ROUNDS = 4
 
@@ -56,3 +56,22 @@ def make_lead(
             tenant_id=tenant_id, name=name, source=source, status=status, agent_id=agent_id,
             created_at=created_at or now, updated_at=now, version=1,
         )).inserted_primary_key[0]
+
+
+def make_assignment(
+    engine: Engine, tenant_id: int, lead_id: int, agent_id: int, *,
+    assigned_at: datetime | None = None, ended_at: datetime | None = None,
+) -> int:
+    """One assignment-history row (a stretch of the lead with the agent)."""
+    with engine.begin() as connection:
+        return connection.execute(insert(Assignment).values(
+            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id,
+            assigned_at=assigned_at or utcnow(), ended_at=ended_at,
+        )).inserted_primary_key[0]
+
+
+def set_capacity(engine: Engine, agent_id: int, max_capacity: int, *, changed_at: datetime) -> None:
+    """Change an agent's max_capacity as the capacity screen will, stamping capacity_changed_at."""
+    with engine.begin() as connection:
+        connection.execute(update(Agent).where(Agent.id == agent_id).values(
+            max_capacity=max_capacity, capacity_changed_at=changed_at))

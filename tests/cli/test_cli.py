@@ -5,10 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Lead, Tenant, User
+from db.demo import seed_demo
+from db.models import Agent, Lead, Tenant, User
 from tests.factories import make_tenant
 
 CLI = Path(__file__).resolve().parents[2] / "cli.py"
@@ -25,7 +26,7 @@ def run_cli(*args: str, url: str | None = None, stdin: str = "") -> subprocess.C
 def test_help_lists_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify"):
+    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify", "check"):
         assert command in result.stdout
     assert run_cli("seed-demo", "--help").returncode == 0
 
@@ -92,3 +93,25 @@ def test_an_empty_database_gets_its_first_tenant_and_admin(engine, database_url)
     assert admin.returncode == 0, admin.stderr
     with Session(engine) as s:
         assert s.scalar(select(Tenant.name).where(Tenant.slug == "northwind")) == "Northwind Sales"
+
+
+def test_check_passes_on_a_seeded_demo(engine, database_url):
+    seed_demo(engine, leads=300, agents=10, password_rounds=4)
+    result = run_cli("check", url=database_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All invariants hold: 16 agents, 420 leads checked." in result.stdout
+    assert "VIOLATION" not in result.stdout
+
+
+def test_check_names_an_agent_whose_counter_is_corrupted(engine, database_url):
+    seed_demo(engine, leads=300, agents=10, password_rounds=4)
+    with Session(engine) as s, s.begin():
+        agent = s.scalars(select(Agent).order_by(Agent.id).limit(1)).one()
+        agent_id, name, stored = agent.id, agent.name, agent.open_leads
+        s.execute(update(Agent).where(Agent.id == agent_id).values(open_leads=stored + 1))
+    result = run_cli("check", url=database_url)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"VIOLATION tenant acme [counter_mismatch]: agent {agent_id} ({name}) "
+        f"counter open_leads={stored + 1} but a recount finds {stored}")
+    assert "1 violation(s), 0 warning(s): 16 agents, 420 leads checked." in result.stdout
