@@ -137,3 +137,48 @@ def test_roles_without_assignment_rights_are_refused_on_the_page(demo_url, role,
     page.run()
     assert "Your role may not assign leads" in messages(page)
     assert not page.selectbox
+
+
+def _lead_requiring(engine, skill):
+    with Session(engine) as s:
+        acme = s.scalar(select(Tenant.id).where(Tenant.slug == "acme"))
+        lead = s.scalars(select(Lead).where(Lead.tenant_id == acme, Lead.status == "new")
+                         .order_by(Lead.id)).first()
+    with engine.begin() as c:
+        c.execute(update(Lead).where(Lead.id == lead.id).values(required_skill=skill))
+    return lead.id
+
+
+def test_agent_lacking_the_required_skill_is_refused(demo_url, engine):
+    lead_id = _lead_requiring(engine, "spanish")
+    _, agents = new_lead_and_agents(engine)
+    with engine.begin() as c:  # make one available agent with room lack the skill
+        c.execute(update(Agent).where(Agent.id == agents[0].id).values(skills="sales", max_capacity=99))
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", agents[0].name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert f"{agents[0].name} lacks skill spanish, which lead #{lead_id} requires." in messages(at)
+
+
+def test_unavailable_agent_is_refused(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    with engine.begin() as c:
+        c.execute(update(Agent).where(Agent.id == agents[0].id).values(availability="offline"))
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", agents[0].name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert f"{agents[0].name} is offline: only available agents receive leads." in messages(at)
+
+
+def test_admin_can_assign_and_filter_by_agent(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    roomy = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page("admin", "admin"), lead_id)
+    pick_agent(at, "assign_agent", roomy.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert f"is assigned to {roomy.name}" in messages(at)
+    at.text_input(key="f_text").input("").run()
+    at.multiselect(key="f_status").set_value([]).run()
+    at.selectbox(key="f_agent").set_value(roomy.id).run()
+    shown = at.dataframe[0].value  # the lead list is the first table on the page
+    assert len(shown) > 0 and set(shown["Agent"]) == {roomy.name}
