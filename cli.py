@@ -4,6 +4,7 @@ import argparse
 import getpass
 import logging
 import sys
+import time
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -91,6 +92,28 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from core.clock import utcnow
+    from core.rescoring import rescore_tenant
+    from db.unit_of_work import SqlUnitOfWork
+
+    engine = _engine(args)
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        slugs = [args.tenant] if args.tenant else uow.tenants.all_slugs()
+        tenant_ids = {slug: uow.tenants.id_for_slug(slug) for slug in slugs}
+    missing = [slug for slug, tenant_id in tenant_ids.items() if tenant_id is None]
+    if missing:
+        raise LeadOpsError(f"Tenant {missing[0]!r} does not exist. Check the tenant slug.")
+    now = utcnow()
+    for slug, tenant_id in tenant_ids.items():
+        started = time.perf_counter()
+        report = rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, now,
+                                refresh_components=args.refresh_components)
+        print(f"Rescored {report.leads} leads of {slug} in {report.chunks} chunk(s), "
+              f"{time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from db.invariants import count_checked, find_violations, find_warnings
 
@@ -140,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("audit-verify", help="check every tenant's audit hash chain")
     verify.set_defaults(run=cmd_audit_verify)
+
+    rescore = commands.add_parser(
+        "rescore", help="recompute lead scores (nightly cron); chunked, one short transaction each")
+    rescore.add_argument("--tenant", help="tenant slug (default: every tenant)")
+    rescore.add_argument("--refresh-components", action="store_true",
+                         help="also recompute the time-dependent components: engagement decay, "
+                              "urgency and conversion frequencies")
+    rescore.set_defaults(run=cmd_rescore)
 
     check = commands.add_parser(
         "check", help="verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")

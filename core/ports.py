@@ -13,6 +13,8 @@ from core.rules import AgentState, LeadState
 
 if TYPE_CHECKING:
     from core.leads import LeadDetail, LeadFilters
+    from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
+    from core.scoring_components import ConversionStats
 
 
 @dataclass
@@ -47,6 +49,8 @@ class UserRepository(Protocol):
 
 class TenantRepository(Protocol):
     def id_for_slug(self, slug: str) -> int | None: ...
+
+    def all_slugs(self) -> list[str]: ...
 
     def add(self, *, slug: str, name: str) -> int:
         """A new tenant with the default scoring weights as its version 1."""
@@ -112,6 +116,26 @@ class AuditRepository(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
 
 
+class ScoringRepository(Protocol):
+    def current_settings(self, tenant_id: int) -> "ScoringSettings": ...
+
+    def conversion_stats(self, tenant_id: int) -> "ConversionStats": ...
+
+    def id_bounds(self, tenant_id: int) -> tuple[int, int] | None: ...
+
+    def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list["LeadFacts"]: ...
+
+    def write_components(self, rows: list["ScoredComponents"]) -> None: ...
+
+    def write_score(self, tenant_id: int, score: "LeadScore", settings: "ScoringSettings", *,
+                    now: datetime, method: str) -> None: ...
+
+    def apply_overall(self, tenant_id: int, settings: "ScoringSettings", *, low: int, high: int,
+                      now: datetime, method: str) -> int:
+        """Set-based: overall score and category from stored components for ids in [low, high]."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -122,6 +146,7 @@ class UnitOfWork(Protocol):
     assignments: AssignmentRepository
     activities: ActivityRepository
     audit: AuditRepository
+    scoring: ScoringRepository
 
     def __enter__(self) -> Self: ...
 

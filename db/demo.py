@@ -7,7 +7,6 @@ Rows are built as plain dicts and bulk-inserted in chunks, so the same generator
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
@@ -25,10 +24,11 @@ from core.domain import (
 )
 from core.errors import InvalidInput
 from core.passwords import hash_password
-from core.scoring import Components, Thresholds, Weights, category, overall_score
+from core.rescoring import rescore_tenant
 from db.models import Agent, Assignment, Lead, LeadActivity, Tenant, User
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.tenants import SqlTenantRepository
+from db.unit_of_work import SqlUnitOfWork
 
 CHUNK = 5_000
 
@@ -96,8 +96,10 @@ def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
 def seed_demo(
     engine: Engine, *, leads: int = 5000, agents: int = 40, seed: int = 7,
     now: datetime | None = None, password_rounds: int = 12, second_tenant: bool = True,
+    score: bool = True,
 ) -> DemoSummary:
-    """Fill an empty database with the demo. Refuses a database that already has tenants."""
+    """Fill an empty database with the demo, scored by the real engine unless `score=False`.
+    Refuses a database that already has tenants."""
     if leads < 0 or agents < 1:
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
@@ -110,9 +112,10 @@ def seed_demo(
         tenants = [("acme", "Acme Call Center", agents, leads)]
         if second_tenant:
             tenants.append(("globex", "Globex Outreach", 6, 120))
-        totals = [0, 0, 0]
+        totals, tenant_ids = [0, 0, 0], []
         for slug, name, n_agents, n_leads in tenants:
             tenant_id = SqlTenantRepository(session).add(slug=slug, name=name)
+            tenant_ids.append(tenant_id)
             _seed_users(session, tenant_id, slug, now, password_rounds)
             counts = _seed_call_center(session, rnd, tenant_id, n_agents, n_leads, now)
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
@@ -121,6 +124,9 @@ def seed_demo(
                 entity_type="tenant", entity_id=str(tenant_id),
                 after={"agents": counts[0], "leads": counts[1], "seed": seed},
             ))
+    if score:
+        for tenant_id in tenant_ids:
+            rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, now, refresh_components=True)
     return DemoSummary(len(tenants), *totals)
 
 
@@ -192,7 +198,6 @@ def _has_room(agent: dict) -> bool:
 def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict], list[dict]]:
     first_id = _next_id(session, Lead)
     sources = list(DEFAULT_SOURCE_QUALITY)
-    weights, thresholds = Weights(), Thresholds()
     leads, assignments = [], []
     for offset in range(n_leads):
         lead_id = first_id + offset
@@ -224,13 +229,6 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
         closed_at = (min(assigned_at + timedelta(days=rnd.randint(1, 20)), now)
                      if status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None)
         due = (now + timedelta(days=rnd.randint(-3, 21))).date() if rnd.random() < 0.25 else None
-        components = Components(
-            source_quality=Decimal(DEFAULT_SOURCE_QUALITY[source]),
-            engagement=Decimal(rnd.randint(0, 90)),
-            conversion=Decimal(round(CONVERSION_RATE[source] * 100)),
-            urgency=Decimal(rnd.randint(10, 100)),
-        )
-        score = overall_score(components, weights)
         leads.append({
             "id": lead_id, "tenant_id": tenant_id, "name": f"{first} {last}", "email": email,
             "phone": phone, "company": rnd.choice(COMPANIES) if rnd.random() < 0.6 else None,
@@ -239,13 +237,6 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
             "required_skill": skill, "due_date": due, "created_at": created,
             "updated_at": closed_at or assigned_at or created, "assigned_at": assigned_at,
             "closed_at": closed_at, "version": 1,
-            "source_quality_score": components.source_quality,
-            "engagement_score": components.engagement,
-            "conversion_probability": components.conversion,
-            "urgency_score": components.urgency, "overall_score": score,
-            "score_category": category(score, thresholds), "previous_score": None,
-            "score_change": None, "last_calculated": now, "calculation_method": "demo",
-            "weights_version_id": None,
         })
         if agent:
             assignments.append({

@@ -12,6 +12,7 @@ from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.history import SqlActivityRepository, SqlAssignmentRepository
 from db.repositories.leads import SqlLeadRepository
+from db.repositories.scoring import SqlScoringRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
 
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.assignments = SqlAssignmentRepository(self.session)
         self.activities = SqlActivityRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
+        self.scoring = SqlScoringRepository(self.session)
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:

@@ -17,6 +17,9 @@ class SqlTenantRepository:
     def id_for_slug(self, slug: str) -> int | None:
         return self.session.scalar(select(Tenant.id).where(Tenant.slug == slug))
 
+    def all_slugs(self) -> list[str]:
+        return list(self.session.scalars(select(Tenant.slug).order_by(Tenant.slug)))
+
     def add(self, *, slug: str, name: str) -> int:
         now = utcnow()
         tenant_id = self.session.execute(

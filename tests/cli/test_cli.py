@@ -26,7 +26,8 @@ def run_cli(*args: str, url: str | None = None, stdin: str = "") -> subprocess.C
 def test_help_lists_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify", "check"):
+    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify",
+                    "rescore", "check"):
         assert command in result.stdout
     assert run_cli("seed-demo", "--help").returncode == 0
 
@@ -115,3 +116,17 @@ def test_check_names_an_agent_whose_counter_is_corrupted(engine, database_url):
         f"VIOLATION tenant acme [counter_mismatch]: agent {agent_id} ({name}) "
         f"counter open_leads={stored + 1} but a recount finds {stored}")
     assert "1 violation(s), 0 warning(s): 16 agents, 420 leads checked." in result.stdout
+
+
+def test_rescore_refreshes_components_of_every_tenant(engine, database_url):
+    from db.demo import seed_demo
+
+    seed_demo(engine, leads=60, agents=4, password_rounds=4, score=False)
+    result = run_cli("rescore", "--refresh-components", url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "Rescored 60 leads of acme" in result.stdout and "Rescored 120 leads of globex" in result.stdout
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Lead).where(
+            Lead.calculation_method != "weighted")) == 0
+    unknown = run_cli("rescore", "--tenant", "nope", url=database_url)
+    assert unknown.returncode == 1 and "Tenant 'nope' does not exist" in unknown.stderr

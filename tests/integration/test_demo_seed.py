@@ -72,7 +72,7 @@ def test_same_seed_gives_the_same_demo(engine, tmp_path):
     seed_demo(engine, leads=300, agents=10, now=NOW, password_rounds=4)
     first = _fingerprint(engine)
     with engine.begin() as c:
-        for table in ("lead_activities", "assignments", "audit_log", "leads", "agents",
+        for table in ("score_history", "lead_activities", "assignments", "audit_log", "leads", "agents",
                       "users", "scoring_weights", "tenants"):
             c.execute(text(f"DELETE FROM {table}"))
     seed_demo(engine, leads=300, agents=10, now=NOW, password_rounds=4)

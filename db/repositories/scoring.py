@@ -1,0 +1,138 @@
+"""Scoring storage: weight versions, the tenant's conversion history, and chunked rescoring."""
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, case, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from core.domain import CLOSED_STATUSES, LeadStatus
+from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
+from core.scoring import Thresholds, Weights, to_cents
+from core.scoring_components import ConversionStats
+from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights
+from db.scoring_sql import overall_cents_sql
+
+CLOSED = [s.value for s in CLOSED_STATUSES]
+COMPONENT_COLUMNS = (Lead.source_quality_score, Lead.engagement_score, Lead.conversion_probability,
+                     Lead.urgency_score)
+
+
+class SqlScoringRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def current_settings(self, tenant_id: int) -> ScoringSettings:
+        row = self.session.scalars(
+            select(ScoringWeights).where(ScoringWeights.tenant_id == tenant_id)
+            .order_by(ScoringWeights.version.desc()).limit(1)
+        ).one()
+        return ScoringSettings(
+            version_id=row.id, version=row.version,
+            weights=Weights(row.source_quality_weight, row.engagement_weight,
+                            row.conversion_weight, row.urgency_weight),
+            thresholds=Thresholds(row.hot_threshold, row.warm_threshold, row.cold_threshold),
+            source_quality=json.loads(row.source_quality_json),
+        )
+
+    def conversion_stats(self, tenant_id: int) -> ConversionStats:
+        converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
+        closed = and_(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED))
+        by_attribute = {}
+        attributes = {
+            "source": Lead.source,
+            "skill": func.coalesce(Lead.required_skill, "none"),
+            "has_company": case((Lead.company.is_not(None), "yes"), else_="no"),
+        }
+        for name, expression in attributes.items():
+            rows = self.session.execute(
+                select(expression, converted, func.count()).where(closed).group_by(expression))
+            for value, won, total in rows:
+                by_attribute[(name, value)] = (int(won or 0), int(total))
+        won, total = self.session.execute(select(converted, func.count()).where(closed)).one()
+        return ConversionStats(int(won or 0), int(total), by_attribute)
+
+    def id_bounds(self, tenant_id: int) -> tuple[int, int] | None:
+        low, high = self.session.execute(
+            select(func.min(Lead.id), func.max(Lead.id)).where(Lead.tenant_id == tenant_id)).one()
+        return None if low is None else (low, high)
+
+    def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list[LeadFacts]:
+        """Leads with ids in [low, high] and their activities, for computing components."""
+        leads = self.session.execute(
+            select(Lead.id, Lead.source, Lead.status, Lead.required_skill, Lead.company,
+                   Lead.due_date, Lead.created_at)
+            .where(Lead.tenant_id == tenant_id, Lead.id.between(low, high)).order_by(Lead.id)
+        ).all()
+        activities = defaultdict(list)
+        for lead_id, kind, at in self.session.execute(
+            select(LeadActivity.lead_id, LeadActivity.kind, LeadActivity.occurred_at)
+            .where(LeadActivity.tenant_id == tenant_id, LeadActivity.lead_id.between(low, high))
+        ):
+            activities[lead_id].append((kind, at))
+        return [LeadFacts(r.id, r.source, r.status, r.required_skill, r.company, r.due_date,
+                          r.created_at, activities[r.id]) for r in leads]
+
+    def write_components(self, rows: list[ScoredComponents]) -> None:
+        if not rows:
+            return
+        leads = Lead.__table__  # Core executemany: one statement, many parameter sets
+        self.session.connection().execute(
+            update(leads).where(leads.c.id == bindparam("lead_id")).values(
+                source_quality_score=bindparam("sq"), engagement_score=bindparam("eng"),
+                conversion_probability=bindparam("conv"), urgency_score=bindparam("urg")),
+            [{"lead_id": r.lead_id, "sq": r.source_quality, "eng": r.engagement,
+              "conv": r.conversion, "urg": r.urgency} for r in rows],
+        )
+
+    def write_score(self, tenant_id: int, score: LeadScore, settings: ScoringSettings, *,
+                    now: datetime, method: str) -> None:
+        """Store one lead's score computed in Python (the single-lead path)."""
+        self.write_components([score.components])
+        old_score, old_category = self.session.execute(
+            select(Lead.overall_score, Lead.score_category).where(Lead.id == score.lead_id)).one()
+        if old_score is None or to_cents(old_score) != to_cents(score.overall):
+            self.session.execute(insert(ScoreHistory).values(
+                tenant_id=tenant_id, lead_id=score.lead_id, previous_score=old_score,
+                new_score=score.overall, previous_category=old_category,
+                new_category=score.category, weights_version_id=settings.version_id,
+                calculated_at=now))
+        change = (score.overall - old_score) if old_score is not None else score.overall
+        self.session.execute(update(Lead).where(Lead.id == score.lead_id).values(
+            previous_score=old_score, overall_score=score.overall, score_change=change,
+            score_category=score.category, last_calculated=now, calculation_method=method,
+            weights_version_id=settings.version_id))
+
+    def apply_overall(self, tenant_id: int, settings: ScoringSettings, *, low: int, high: int,
+                      now: datetime, method: str) -> int:
+        """Recompute overall score and category from stored components, set-based."""
+        new_cents = overall_cents_sql(COMPONENT_COLUMNS, settings.weights.as_units())
+        hot, warm, cold = (to_cents(t) for t in (settings.thresholds.hot, settings.thresholds.warm,
+                                                 settings.thresholds.cold))
+        new_category = case((new_cents >= hot, "hot"), (new_cents >= warm, "warm"),
+                            (new_cents >= cold, "cold"), else_="nurture")
+        new_score = new_cents / literal(100.0)
+        scope = and_(Lead.tenant_id == tenant_id, Lead.id.between(low, high))
+        old_cents = func.coalesce(func.round(Lead.overall_score * 100), -1)
+        self.session.execute(insert(ScoreHistory).from_select(
+            ["tenant_id", "lead_id", "previous_score", "new_score", "previous_category",
+             "new_category", "weights_version_id", "calculated_at"],
+            select(Lead.tenant_id, Lead.id, Lead.overall_score, new_score, Lead.score_category,
+                   new_category, literal(settings.version_id), literal(now))
+            .where(scope, old_cents != new_cents),
+        ))
+        # MySQL applies SET clauses left to right: read the old score before replacing it.
+        result = self.session.execute(
+            update(Lead).where(scope).ordered_values(
+                (Lead.score_change, (new_cents - func.round(func.coalesce(Lead.overall_score, 0) * 100))
+                 / literal(100.0)),
+                (Lead.previous_score, Lead.overall_score),
+                (Lead.overall_score, new_score),
+                (Lead.score_category, new_category),
+                (Lead.last_calculated, now),
+                (Lead.calculation_method, method),
+                (Lead.weights_version_id, settings.version_id),
+            ).execution_options(synchronize_session=False)
+        )
+        return result.rowcount
