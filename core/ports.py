@@ -14,6 +14,7 @@ from core.rules import AgentState, LeadState
 if TYPE_CHECKING:
     from core.leads import LeadDetail, LeadFilters
     from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
+    from core.scoring import Thresholds, Weights
     from core.scoring_components import ConversionStats
 
 
@@ -118,6 +119,16 @@ class AuditRepository(Protocol):
 
 class ScoringRepository(Protocol):
     def current_settings(self, tenant_id: int) -> "ScoringSettings": ...
+
+    def settings_of_version(self, tenant_id: int, version: int) -> "ScoringSettings | None": ...
+
+    def add_version(self, tenant_id: int, *, weights: "Weights", thresholds: "Thresholds",
+                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    now: datetime) -> int: ...
+
+    def versions(self, tenant_id: int) -> pd.DataFrame: ...
+
+    def components_frame(self, tenant_id: int) -> pd.DataFrame: ...
 
     def conversion_stats(self, tenant_id: int) -> "ConversionStats": ...
 

@@ -96,10 +96,11 @@ def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
 def seed_demo(
     engine: Engine, *, leads: int = 5000, agents: int = 40, seed: int = 7,
     now: datetime | None = None, password_rounds: int = 12, second_tenant: bool = True,
-    score: bool = True,
+    score: bool = True, tenant_slug: str = "acme",
 ) -> DemoSummary:
     """Fill an empty database with the demo, scored by the real engine unless `score=False`.
-    Refuses a database that already has tenants."""
+    Refuses a database that already has tenants. `tenant_slug` renames the main tenant (the
+    benchmark uses `bench`); the demo logins belong to `acme` only."""
     if leads < 0 or agents < 1:
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
@@ -109,7 +110,7 @@ def seed_demo(
             raise InvalidInput(
                 "This database already has data; the demo only fills an empty database."
             )
-        tenants = [("acme", "Acme Call Center", agents, leads)]
+        tenants = [(tenant_slug, "Acme Call Center", agents, leads)]
         if second_tenant:
             tenants.append(("globex", "Globex Outreach", 6, 120))
         totals, tenant_ids = [0, 0, 0], []

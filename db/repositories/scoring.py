@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 from datetime import datetime
 
+import pandas as pd
 from sqlalchemy import and_, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from core.domain import CLOSED_STATUSES, LeadStatus
 from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
 from core.scoring import Thresholds, Weights, to_cents
 from core.scoring_components import ConversionStats
-from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights
+from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights, User
 from db.scoring_sql import overall_cents_sql
 
 CLOSED = [s.value for s in CLOSED_STATUSES]
@@ -28,13 +29,53 @@ class SqlScoringRepository:
             select(ScoringWeights).where(ScoringWeights.tenant_id == tenant_id)
             .order_by(ScoringWeights.version.desc()).limit(1)
         ).one()
-        return ScoringSettings(
-            version_id=row.id, version=row.version,
-            weights=Weights(row.source_quality_weight, row.engagement_weight,
-                            row.conversion_weight, row.urgency_weight),
-            thresholds=Thresholds(row.hot_threshold, row.warm_threshold, row.cold_threshold),
-            source_quality=json.loads(row.source_quality_json),
-        )
+        return _settings(row)
+
+    def settings_of_version(self, tenant_id: int, version: int) -> ScoringSettings | None:
+        row = self.session.scalars(select(ScoringWeights).where(
+            ScoringWeights.tenant_id == tenant_id, ScoringWeights.version == version)).one_or_none()
+        return _settings(row) if row else None
+
+    def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
+                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    now: datetime) -> int:
+        # The unique (tenant_id, version) key refuses a concurrent save of the same number.
+        latest = self.session.scalar(select(func.max(ScoringWeights.version))
+                                     .where(ScoringWeights.tenant_id == tenant_id)) or 0
+        self.session.execute(insert(ScoringWeights).values(
+            tenant_id=tenant_id, version=latest + 1,
+            source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
+            conversion_weight=weights.conversion, urgency_weight=weights.urgency,
+            hot_threshold=thresholds.hot, warm_threshold=thresholds.warm,
+            cold_threshold=thresholds.cold, source_quality_json=json.dumps(source_quality),
+            created_by=by_user_id, created_at=now, reason=reason))
+        return latest + 1
+
+    def versions(self, tenant_id: int) -> pd.DataFrame:
+        rows = self.session.execute(
+            select(ScoringWeights.version, ScoringWeights.created_at, User.username,
+                   ScoringWeights.source_quality_weight, ScoringWeights.engagement_weight,
+                   ScoringWeights.conversion_weight, ScoringWeights.urgency_weight,
+                   ScoringWeights.hot_threshold, ScoringWeights.warm_threshold,
+                   ScoringWeights.cold_threshold, ScoringWeights.reason)
+            .outerjoin(User, User.id == ScoringWeights.created_by)
+            .where(ScoringWeights.tenant_id == tenant_id).order_by(ScoringWeights.version.desc())
+        ).all()
+        return pd.DataFrame(rows, columns=["Version", "Saved", "By", "Source", "Engagement",
+                                           "Conversion", "Urgency", "Hot", "Warm", "Cold", "Reason"])
+
+    def components_frame(self, tenant_id: int) -> pd.DataFrame:
+        rows = self.session.execute(
+            select(Lead.id, Lead.name, *COMPONENT_COLUMNS, Lead.overall_score, Lead.score_category)
+            .where(Lead.tenant_id == tenant_id)
+        ).all()
+        frame = pd.DataFrame(rows, columns=["id", "name", "source_quality_score", "engagement_score",
+                                            "conversion_probability", "urgency_score",
+                                            "overall_score", "score_category"])
+        numeric = ["source_quality_score", "engagement_score", "conversion_probability",
+                   "urgency_score", "overall_score"]
+        frame[numeric] = frame[numeric].astype(float)
+        return frame
 
     def conversion_stats(self, tenant_id: int) -> ConversionStats:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
@@ -136,3 +177,13 @@ class SqlScoringRepository:
             ).execution_options(synchronize_session=False)
         )
         return result.rowcount
+
+
+def _settings(row: ScoringWeights) -> ScoringSettings:
+    return ScoringSettings(
+        version_id=row.id, version=row.version,
+        weights=Weights(row.source_quality_weight, row.engagement_weight,
+                        row.conversion_weight, row.urgency_weight),
+        thresholds=Thresholds(row.hot_threshold, row.warm_threshold, row.cold_threshold),
+        source_quality=json.loads(row.source_quality_json),
+    )

@@ -1,0 +1,152 @@
+"""Scoring weights and thresholds: versions, the what-if preview, saving and restoring.
+
+Saving writes a new version row (who, when, why) and its audit row in one transaction, then
+rescores every lead of the tenant in chunks. Restoring an old version saves its values again.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.audit import AuditEntry
+from core.errors import InvalidInput, NotFound
+from core.identity import Actor
+from core.permissions import Permission
+from core.ports import UnitOfWork
+from core.rescoring import ScoringSettings, rescore_tenant
+from core.scoring import Thresholds, Weights, to_cents
+
+CATEGORIES = ("hot", "warm", "cold", "nurture")
+COMPONENTS = ("source_quality_score", "engagement_score", "conversion_probability", "urgency_score")
+MAX_REASON = 500
+
+
+def current_settings(uow: UnitOfWork, actor: Actor) -> ScoringSettings:
+    actor.require(Permission.VIEW_DASHBOARDS)
+    with uow:
+        return uow.scoring.current_settings(actor.tenant_id)
+
+
+def weight_versions(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
+    actor.require(Permission.EDIT_SCORING)
+    with uow:
+        return uow.scoring.versions(actor.tenant_id)
+
+
+def scored_leads(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
+    """Every lead's stored components, score and category: the preview's input."""
+    actor.require(Permission.EDIT_SCORING)
+    with uow:
+        return uow.scoring.components_frame(actor.tenant_id)
+
+
+def categorize(cents: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    hot, warm, cold = (to_cents(t) for t in (thresholds.hot, thresholds.warm, thresholds.cold))
+    return np.select([cents >= hot, cents >= warm, cents >= cold], ["hot", "warm", "cold"], "nurture")
+
+
+def overall_cents(frame: pd.DataFrame, weights: Weights) -> np.ndarray:
+    """The exact whole-number formula of core.scoring, vectorized."""
+    units = np.array(weights.as_units(), dtype=np.int64)
+    components = np.rint(frame[list(COMPONENTS)].to_numpy(dtype=float) * 100).astype(np.int64)
+    numerator = components @ units
+    return (2 * numerator + units.sum()) // (2 * units.sum())
+
+
+@dataclass(frozen=True)
+class Preview:
+    counts: pd.DataFrame       # category x (before, after)
+    moves: pd.DataFrame        # 4x4: rows = before, columns = after
+    biggest_moves: pd.DataFrame
+    newly_hot: int
+
+
+def preview(frame: pd.DataFrame, weights: Weights, thresholds: Thresholds, *, top: int = 15) -> Preview:
+    """What saving these weights would do to every lead, without writing anything."""
+    weights, thresholds = weights.validated(), thresholds.validated()
+    after_cents = overall_cents(frame, weights)
+    after = categorize(after_cents, thresholds)
+    before = frame["score_category"].to_numpy()
+    counts = pd.DataFrame({
+        "before": pd.Series(before).value_counts().reindex(CATEGORIES, fill_value=0),
+        "after": pd.Series(after).value_counts().reindex(CATEGORIES, fill_value=0),
+    })
+    moves = pd.crosstab(pd.Categorical(before, CATEGORIES), pd.Categorical(after, CATEGORIES),
+                        rownames=["before"], colnames=["after"], dropna=False)
+    change = after_cents / 100 - frame["overall_score"].to_numpy(dtype=float)
+    order = np.argsort(-np.abs(change))[:top]
+    biggest = pd.DataFrame({
+        "Lead": frame["id"].to_numpy()[order], "Name": frame["name"].to_numpy()[order],
+        "Before": frame["overall_score"].to_numpy(dtype=float)[order],
+        "After": after_cents[order] / 100, "Change": np.round(change[order], 2),
+        "Category before": before[order], "Category after": after[order],
+    })
+    newly_hot = int(((after == "hot") & (before != "hot")).sum())
+    return Preview(counts, moves, biggest, newly_hot)
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    version: int
+    leads: int
+    seconds: float
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Saving weights needs a reason: say why the scoring changes.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
+    return reason
+
+
+def save_weights(
+    new_uow: Callable[[], UnitOfWork], actor: Actor, *, weights: Weights, thresholds: Thresholds,
+    reason: str, now, source_quality: dict[str, int] | None = None,
+    progress: Callable[[float], None] = lambda done: None,
+) -> SaveReport:
+    actor.require(Permission.EDIT_SCORING)
+    weights, thresholds, reason = weights.validated(), thresholds.validated(), _reason(reason)
+    started = time.perf_counter()
+    with new_uow() as uow:
+        previous = uow.scoring.current_settings(actor.tenant_id)
+        table = dict(source_quality or previous.source_quality)
+        if any(not 0 <= v <= 100 for v in table.values()):
+            raise InvalidInput("Source quality scores must lie between 0 and 100.")
+        version = uow.scoring.add_version(actor.tenant_id, weights=weights, thresholds=thresholds,
+                                          source_quality=table, by_user_id=actor.user_id,
+                                          reason=reason, now=now)
+        uow.audit.append(AuditEntry(
+            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+            action="scoring.weights_saved", entity_type="scoring_weights", entity_id=str(version),
+            before=_describe(previous.weights, previous.thresholds),
+            after=_describe(weights, thresholds), reason=reason,
+        ))
+        uow.commit()
+    report = rescore_tenant(new_uow, actor.tenant_id, now, progress=progress,
+                            refresh_components=table != previous.source_quality)
+    return SaveReport(version, report.leads, time.perf_counter() - started)
+
+
+def restore_version(
+    new_uow: Callable[[], UnitOfWork], actor: Actor, *, version: int, reason: str, now,
+    progress: Callable[[float], None] = lambda done: None,
+) -> SaveReport:
+    actor.require(Permission.EDIT_SCORING)
+    with new_uow() as uow:
+        old = uow.scoring.settings_of_version(actor.tenant_id, version)
+    if old is None:
+        raise NotFound(f"Weights version {version} does not exist in your tenant.")
+    return save_weights(new_uow, actor, weights=old.weights, thresholds=old.thresholds,
+                        source_quality=old.source_quality, now=now, progress=progress,
+                        reason=f"Restore version {version}: {_reason(reason)}")
+
+
+def _describe(weights: Weights, thresholds: Thresholds) -> dict:
+    return {"weights": [str(w) for w in (weights.source_quality, weights.engagement,
+                                         weights.conversion, weights.urgency)],
+            "thresholds": [str(t) for t in (thresholds.hot, thresholds.warm, thresholds.cold)]}

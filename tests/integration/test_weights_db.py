@@ -1,0 +1,79 @@
+"""Saving weights: a new audited version, every lead rescored; restoring an old one."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidInput, PermissionDenied
+from core.identity import Actor
+from core.permissions import Role
+from core.scoring import Thresholds, Weights
+from core.weights import restore_version, save_weights, scored_leads, weight_versions
+from db.demo import seed_demo
+from db.models import AuditRow, Lead, ScoringWeights
+from db.unit_of_work import SqlUnitOfWork
+
+NOW = datetime(2026, 11, 22, 9, 0)
+CONVERSION_HEAVY = Weights(Decimal("0.1"), Decimal("0.1"), Decimal("0.7"), Decimal("0.1"))
+
+
+@pytest.fixture
+def admin(engine):
+    seed_demo(engine, leads=300, agents=8, password_rounds=4, now=NOW)
+    with Session(engine) as s:
+        from db.models import User
+        user = s.scalars(select(User).where(User.username == "admin")).one()
+    return Actor(user.id, "admin", "Admin", user.tenant_id, Role.ADMIN)
+
+
+def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin):
+    report = save_weights(lambda: SqlUnitOfWork(engine), admin, weights=CONVERSION_HEAVY,
+                          thresholds=Thresholds(), reason="Conversion matters most", now=NOW)
+    assert (report.version, report.leads) == (2, 300)
+    with Session(engine) as s:
+        version = s.scalars(select(ScoringWeights).where(ScoringWeights.version == 2,
+                                                         ScoringWeights.tenant_id == admin.tenant_id)).one()
+        assert (version.conversion_weight, version.reason) == (Decimal("0.7000"), "Conversion matters most")
+        assert s.scalar(select(func.count()).select_from(Lead).where(
+            Lead.tenant_id == admin.tenant_id, Lead.weights_version_id != version.id)) == 0
+        audit = s.scalars(select(AuditRow).where(AuditRow.action == "scoring.weights_saved")).one()
+        assert audit.reason == "Conversion matters most" and audit.actor_name == "admin"
+    stored = scored_leads(SqlUnitOfWork(engine), admin)
+    from core.weights import overall_cents
+    assert (overall_cents(stored, CONVERSION_HEAVY) / 100 == stored["overall_score"]).all()
+
+
+def test_restore_brings_back_an_earlier_versions_scores(engine, admin):
+    before = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"]
+    save_weights(lambda: SqlUnitOfWork(engine), admin, weights=CONVERSION_HEAVY,
+                 thresholds=Thresholds(), reason="try", now=NOW)
+    report = restore_version(lambda: SqlUnitOfWork(engine), admin, version=1, reason="back", now=NOW)
+    assert report.version == 3
+    after = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"]
+    assert (before == after).all()
+    versions = weight_versions(SqlUnitOfWork(engine), admin)
+    assert versions["Reason"].tolist()[0] == "Restore version 1: back"
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"reason": "  "}, "needs a reason"),
+    ({"weights": Weights(Decimal(0), Decimal(0), Decimal(0), Decimal(0))}, "At least one weight"),
+    ({"thresholds": Thresholds(Decimal(60), Decimal(60), Decimal(40))}, "hot > warm > cold"),
+])
+def test_invalid_saves_change_nothing(engine, admin, changes, message):
+    values = dict(weights=CONVERSION_HEAVY, thresholds=Thresholds(), reason="ok", now=NOW) | changes
+    with pytest.raises(InvalidInput, match=message):
+        save_weights(lambda: SqlUnitOfWork(engine), admin, **values)
+    with Session(engine) as s:
+        assert s.scalar(select(func.max(ScoringWeights.version)).where(
+            ScoringWeights.tenant_id == admin.tenant_id)) == 1
+
+
+def test_a_supervisor_cannot_call_the_use_case(engine, admin):
+    supervisor = Actor(admin.user_id, "supervisor", "Sup", admin.tenant_id, Role.SUPERVISOR)
+    with pytest.raises(PermissionDenied, match="change scoring weights"):
+        save_weights(lambda: SqlUnitOfWork(engine), supervisor, weights=CONVERSION_HEAVY,
+                     thresholds=Thresholds(), reason="sneaky", now=NOW)
