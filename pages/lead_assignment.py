@@ -3,14 +3,14 @@
 import streamlit as st
 
 from core.agents import agent_capacity
-from core.domain import SKILLS, SOURCES, LeadStatus
-from core.leads import CATEGORIES, LeadFilters, LeadSort, lead_detail, search_leads
+from core.leads import lead_detail, search_leads
 from core.permissions import Permission, allows
 from core.ranking import rank_agents_for_lead
 from pages._shared import context, state
 from pages._shared.feedback import attempt, show_flash
 from pages._shared.lead_actions import render_actions
 from pages._shared.lead_detail_view import render_detail
+from pages._shared.lead_filters import lead_filters
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -25,21 +25,7 @@ show_flash()
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 team = capacity[0] if capacity else []
 with st.expander("Filters", expanded=True):
-    c1, c2, c3, c4 = st.columns(4)
-    statuses = c1.multiselect("Status", [s.value for s in LeadStatus], default=["new"], key="f_status")
-    categories = c2.multiselect("Category", CATEGORIES, key="f_category")
-    sources = c3.multiselect("Source", SOURCES, key="f_source")
-    skill = c4.selectbox("Required skill", ["any", *SKILLS], key="f_skill")
-    c5, c6, c7, c8 = st.columns([2, 1, 2, 1])
-    text = c5.text_input("Search name, company, email, phone or #id", key="f_text", max_chars=100)
-    agent_names = {load.agent_id: load.name for load in team} if team else {}
-    agent_id = c6.selectbox("Agent", [None, *agent_names], key="f_agent",
-                            format_func=lambda a: "any" if a is None else agent_names[a])
-    score = c7.slider("Score", 0, 100, (0, 100), key="f_score")
-    sort = c8.selectbox("Sort", list(LeadSort), format_func=lambda s: s.value, key="f_sort")
-filters = LeadFilters(statuses=tuple(statuses), categories=tuple(categories), sources=tuple(sources),
-                      agent_id=agent_id, required_skill=None if skill == "any" else skill,
-                      score_min=score[0], score_max=score[1], text=text, sort=sort)
+    filters = lead_filters("f", team, default_statuses=("new",))
 
 page_number = st.session_state.get(state.LEAD_PAGE, 1)
 result = attempt(lambda: search_leads(context.reader(), actor, filters, page=page_number,

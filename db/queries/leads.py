@@ -113,3 +113,34 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         calculation_method=lead.calculation_method,
         assignments=assignments, activities=activities, audit=audit,
     )
+
+
+def category_counts(session: Session, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:
+    query = _where(select(Lead.score_category, func.count()), tenant_id, filters).group_by(
+        Lead.score_category)
+    return pd.DataFrame(session.execute(query).all(), columns=["Category", "Leads"])
+
+
+def score_histogram(session: Session, tenant_id: int, filters: LeadFilters, width: int) -> pd.DataFrame:
+    bin_start = func.floor(Lead.overall_score / width) * width
+    query = _where(select(bin_start.label("bin"), func.count()), tenant_id, filters).group_by(
+        "bin").order_by("bin")
+    frame = pd.DataFrame(session.execute(query).all(), columns=["Score from", "Leads"])
+    frame["Score from"] = frame["Score from"].astype(float)
+    return frame
+
+
+def movers(session: Session, tenant_id: int, filters: LeadFilters, *, rising: bool,
+           limit: int) -> pd.DataFrame:
+    change = Lead.score_change
+    query = _where(
+        select(Lead.id, Lead.name, Lead.previous_score, Lead.overall_score, change,
+               Lead.score_category),
+        tenant_id, filters,
+    ).where(change > 0 if rising else change < 0).order_by(
+        change.desc() if rising else change.asc(), Lead.id).limit(limit)
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["Lead", "Name", "Before", "Now", "Change", "Category"])
+    for column in ("Before", "Now", "Change"):
+        frame[column] = frame[column].astype(float)
+    return frame

@@ -49,3 +49,12 @@ class SqlLeadRepository:
 
     def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None:
         return lead_queries.lead_detail(self.session, tenant_id, lead_id)
+
+    def category_counts(self, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:
+        return lead_queries.category_counts(self.session, tenant_id, filters)
+
+    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> pd.DataFrame:
+        return lead_queries.score_histogram(self.session, tenant_id, filters, width)
+
+    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> pd.DataFrame:
+        return lead_queries.movers(self.session, tenant_id, filters, rising=rising, limit=limit)

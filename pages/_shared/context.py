@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import accounts
+from core import accounts, weights
 from core.errors import LeadOpsError
 from core.identity import Actor
 from core.settings import Settings, load_settings
@@ -55,3 +55,14 @@ def current_actor() -> Actor:
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/lock:")
         st.stop()
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner="Loading scored leads…")
+def _scored_leads(tenant_id: int, weights_version: int, database_url: str, _actor: Actor):
+    return weights.scored_leads(reader(), _actor)
+
+
+def cached_scored_leads(actor: Actor, weights_version: int):
+    """Every lead's components for the what-if preview. Cached per tenant and weights version
+    (a save makes a new version, so the cache never serves scores from before it)."""
+    return _scored_leads(actor.tenant_id, weights_version, settings().database_url, actor)

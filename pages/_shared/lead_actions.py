@@ -3,10 +3,12 @@
 import streamlit as st
 
 from core import assignment
+from core.clock import utcnow
 from core.domain import OPEN_STATUSES, ActivityKind, LeadStatus
 from core.identity import Actor
 from core.leads import LeadDetail
 from core.ranking import AgentOption
+from core.rescoring import rescore_lead
 from core.rules import allowed_next_statuses
 from pages._shared import context
 from pages._shared.feedback import attempt, succeed_and_refresh
@@ -24,6 +26,11 @@ def _run(action) -> None:
     message = attempt(action)
     if message is not None:
         succeed_and_refresh(message)
+
+
+def _rescored(actor: Actor, lead_id: int) -> str:
+    score = rescore_lead(context.writer(), actor, lead_id, utcnow())
+    return f"Lead #{lead_id} rescored: {score.overall} ({score.category})."
 
 
 def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *,
@@ -58,6 +65,8 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
         if st.button("Unassign (back to new)", key="unassign"):
             _run(lambda: assignment.unassign_lead(context.writer(), actor, lead_id=lead.id,
                                                   expected_version=expected_version))
+    if st.button("Recalculate score", key="rescore_lead"):
+        _run(lambda: _rescored(actor, lead.id))
     with st.form("activity_form", clear_on_submit=True):
         st.markdown("**Log an activity**")
         kind = st.selectbox("Kind", [k.value for k in ActivityKind], key="activity_kind")

@@ -63,3 +63,11 @@ def navigation_as_in_a_running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init_then_use_navigation)
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table showing all these columns (AppTest cannot look tables up by key)."""
+    for frame in at.dataframe:
+        if set(columns) <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with columns {columns}")

@@ -182,3 +182,13 @@ def test_admin_can_assign_and_filter_by_agent(demo_url, engine):
     at.selectbox(key="f_agent").set_value(roomy.id).run()
     shown = at.dataframe[0].value  # the lead list is the first table on the page
     assert len(shown) > 0 and set(shown["Agent"]) == {roomy.name}
+
+
+def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
+    lead_id, _ = new_lead_and_agents(engine)
+    at = pick_lead(open_page(), lead_id)
+    at.button(key="rescore_lead").click().run()
+    assert not at.exception
+    with Session(engine) as s:
+        lead = s.get(Lead, lead_id)
+    assert f"Lead #{lead_id} rescored: {lead.overall_score} ({lead.score_category})." in messages(at)

@@ -1,0 +1,79 @@
+"""The raw-SQL floors of ../shared/bench, run in a subprocess on the same machine and server.
+
+MySQL/MariaDB: raw_baseline.py in a scratch database `<db>_floor` beside the bench database
+(created for the run and dropped after it). SQLite: raw_sqlite.py in a temporary directory.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
+FLOOR_THREADS, FLOOR_PER_THREAD = 16, 100  # fixed in raw_baseline.py
+UNSAFE_IN_URL = set("/?#")  # raw_baseline.py splits its URL with urlparse, without unquoting
+
+
+@dataclass(frozen=True)
+class Floor:
+    figures: dict | None
+    note: str | None = None  # why there are no figures
+
+
+def _run(command: list[str], env: dict | None = None) -> Floor:
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        tail = (result.stderr.strip().splitlines() or ["(no output)"])[-1][:300]
+        return Floor(None, f"{Path(command[1]).name} failed (exit {result.returncode}): {tail}")
+    return Floor(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _sqlite_floor(leads: int, agents: int, bulk: int) -> Floor:
+    with tempfile.TemporaryDirectory(prefix="leadops-floor-") as scratch:  # the script's files go here
+        env = {**os.environ, "TMPDIR": scratch}
+        return _run([sys.executable, str(SHARED_BENCH / "raw_sqlite.py"), str(leads), str(agents),
+                     str(bulk)], env)
+
+
+def _mysql_floor(engine: Engine, leads: int, agents: int, bulk: int) -> Floor:
+    url = engine.url
+    if not url.host or not url.database:
+        return Floor(None, "the raw floor needs a TCP host and a database name in --url")
+    user, password = url.username or "", url.password or ""
+    if UNSAFE_IN_URL & set(user + password) or ":" in user:
+        return Floor(None, "the user name or password holds characters raw_baseline.py cannot parse")
+    scratch = f"{url.database}_floor"
+    quoted = scratch.replace("`", "``")
+    try:
+        with engine.connect() as connection:
+            existed = connection.scalar(text(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = :name"),
+                {"name": scratch})
+            if not existed:
+                connection.execute(text(f"CREATE DATABASE `{quoted}` CHARACTER SET utf8mb4"))
+    except DBAPIError as exc:
+        return Floor(None, f"cannot create the scratch database {scratch} for the floor: {exc.orig}")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    floor_url = f"mysql://{credentials}{url.host}:{url.port or 3306}/{scratch}"
+    try:
+        return _run([sys.executable, str(SHARED_BENCH / "raw_baseline.py"), "--url", floor_url,
+                     "--leads", str(leads), "--agents", str(agents), "--bulk", str(bulk)])
+    finally:
+        if not existed:
+            with engine.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS `{quoted}`"))
+
+
+def run_floor(engine: Engine, *, leads: int, agents: int, bulk: int) -> Floor:
+    if not SHARED_BENCH.is_dir():
+        return Floor(None, f"{SHARED_BENCH} is missing (CI has shared/ beside the clone); "
+                           "floor skipped")
+    if engine.dialect.name == "sqlite":
+        return _sqlite_floor(leads, agents, bulk)
+    return _mysql_floor(engine, leads, agents, bulk)

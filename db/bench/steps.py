@@ -1,0 +1,97 @@
+"""The timed steps: each calls the project's own use case, the way a page or cron does."""
+
+import random
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from core.agents import agent_capacity
+from core.assignment import assign_lead
+from core.clock import utcnow
+from core.errors import LeadOpsError
+from core.leads import LeadFilters, search_leads
+from core.rescoring import rescore_tenant
+from db.bench.target import BenchTenant, insert_weights_version
+from db.unit_of_work import SqlUnitOfWork
+
+READ_REPEATS = 3  # reads are timed after one warm-up call; the median of these is reported
+LEADERBOARD_SIZE = 100
+
+
+def _seconds(step: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
+
+
+def rescore_all(engine: Engine, bench: BenchTenant) -> float:
+    """A weights change: a new weights version, then every lead rescored in chunks."""
+    def weights_change() -> None:
+        insert_weights_version(engine, bench.tenant_id, bench.admin.user_id)
+        rescore_tenant(lambda: SqlUnitOfWork(engine), bench.tenant_id, utcnow(),
+                       refresh_components=False)
+    return _seconds(weights_change)
+
+
+def _median_warm(read: Callable[[], object]) -> float:
+    read()  # the first call compiles statements and warms caches, as a running server has
+    return statistics.median(_seconds(read) for _ in range(READ_REPEATS))
+
+
+def capacity_view(engine: Engine, bench: BenchTenant) -> float:
+    return _median_warm(lambda: agent_capacity(SqlUnitOfWork(engine, read_only=True), bench.admin))
+
+
+def leaderboard(engine: Engine, bench: BenchTenant) -> float:
+    """The top leads by score: the lead list's default sort, one page of 100."""
+    return _median_warm(lambda: search_leads(SqlUnitOfWork(engine, read_only=True), bench.admin,
+                                             LeadFilters(), page=1, page_size=LEADERBOARD_SIZE))
+
+
+@dataclass(frozen=True)
+class ConcurrentResult:
+    attempts_per_s: float
+    assigned: int
+    refused: int
+
+
+def concurrent_assign(engine: Engine, bench: BenchTenant, *, threads: int,
+                      per_thread: int) -> ConcurrentResult:
+    """T threads x P single assignments of random (lead, agent) pairs, one transaction each.
+
+    Refusals (full agent, lead not new, missing skill, busy database) count as attempts, as in
+    the raw floor, which seeds thread k's pairs with random.Random(k) too.
+    """
+    counts, failures, lock = {"assigned": 0, "refused": 0}, [], threading.Lock()
+
+    def worker(index: int) -> None:
+        rnd, assigned, refused = random.Random(index), 0, 0
+        try:
+            for _ in range(per_thread):
+                lead_id, agent_id = rnd.randint(*bench.lead_ids), rnd.randint(*bench.agent_ids)
+                try:
+                    assign_lead(SqlUnitOfWork(engine), bench.admin, lead_id=lead_id,
+                                agent_id=agent_id)
+                    assigned += 1
+                except LeadOpsError:
+                    refused += 1
+        except Exception as exc:  # anything else is a bug: reported after the run
+            failures.append(exc)
+        with lock:
+            counts["assigned"] += assigned
+            counts["refused"] += refused
+
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise failures[0]
+    return ConcurrentResult(threads * per_thread / elapsed, counts["assigned"], counts["refused"])

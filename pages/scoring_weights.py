@@ -1,0 +1,105 @@
+"""Scoring weights (admin): tune weights and thresholds, see what would move, save with a reason."""
+
+from decimal import Decimal
+
+import plotly.express as px
+import streamlit as st
+
+from core.clock import utcnow
+from core.permissions import Permission, allows
+from core.scoring import Thresholds, Weights
+from core.weights import (
+    current_settings,
+    preview,
+    restore_version,
+    save_weights,
+    weight_versions,
+)
+from pages._shared import context
+from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
+
+st.title("Scoring weights")
+actor = context.current_actor()
+if not allows(actor.role, Permission.EDIT_SCORING):
+    st.error("Only admins may change scoring weights. The scoring leaderboard shows current scores.")
+    st.stop()
+show_flash()
+
+saved = attempt(lambda: current_settings(context.reader(), actor))
+leads = attempt(lambda: context.cached_scored_leads(actor, saved.version))
+if saved is None or leads is None:
+    st.stop()
+st.caption(f"Current version {saved.version}. Move the sliders: the preview below shows what saving "
+           f"would do to all {len(leads):,} leads. Nothing changes until you save.")
+
+WEIGHT_SLIDERS = (("Source quality", "source_quality", "w_source"),
+                  ("Engagement", "engagement", "w_engagement"),
+                  ("Conversion probability", "conversion", "w_conversion"),
+                  ("Urgency", "urgency", "w_urgency"))
+THRESHOLD_SLIDERS = (("Hot from", "hot", "t_hot"), ("Warm from", "warm", "t_warm"),
+                     ("Cold from", "cold", "t_cold"))
+
+
+def chosen() -> tuple[Weights, Thresholds]:
+    """The sliders' values (kept in session state, so the save form outside the fragment sees them)."""
+    weights = Weights(*(Decimal(str(st.session_state.get(key, float(getattr(saved.weights, name)))))
+                        for _, name, key in WEIGHT_SLIDERS))
+    thresholds = Thresholds(*(Decimal(st.session_state.get(key, int(getattr(saved.thresholds, name))))
+                              for _, name, key in THRESHOLD_SLIDERS))
+    return weights, thresholds
+
+
+@st.fragment
+def sliders_and_preview() -> None:
+    """Only this panel reruns while the sliders move."""
+    left, right = st.columns(2)
+    left.markdown("**Weights** (normalized: only their proportions matter)")
+    for label, name, key in WEIGHT_SLIDERS:
+        left.slider(label, 0.0, 1.0, float(getattr(saved.weights, name)), 0.05, key=key)
+    right.markdown("**Category thresholds** (hot > warm > cold)")
+    for label, name, key in THRESHOLD_SLIDERS:
+        right.slider(label, 0, 100, int(getattr(saved.thresholds, name)), 1, key=key)
+    weights, thresholds = chosen()
+    result = attempt(lambda: preview(leads, weights, thresholds))
+    if result is None:
+        return
+    st.subheader("What would change")
+    st.metric("Leads that would become hot", result.newly_hot)
+    counts = result.counts.reset_index(names="Category").melt("Category", var_name="When",
+                                                              value_name="Leads")
+    st.plotly_chart(px.bar(counts, x="Category", y="Leads", color="When", barmode="group",
+                           title="Leads per category, before and after"), width="stretch")
+    st.markdown("**Moves between categories** (rows: now, columns: after saving)")
+    st.dataframe(result.moves, key="wi_moves")
+    st.markdown("**Leads that move most**")
+    st.dataframe(result.biggest_moves, hide_index=True, key="wi_biggest")
+
+
+sliders_and_preview()
+
+with st.form("save_weights"):
+    reason = st.text_input("Why this change? (required, kept in the version history and audit log)",
+                           key="w_reason", max_chars=500)
+    if st.form_submit_button("Save and rescore every lead", type="primary"):
+        weights, thresholds = chosen()
+        bar = st.progress(0.0, text="Rescoring…")
+        report = attempt(lambda: save_weights(
+            context.writer, actor, weights=weights, thresholds=thresholds, reason=reason, now=utcnow(),
+            progress=lambda done: bar.progress(done, text=f"Rescoring… {done:.0%}")))
+        if report is not None:
+            succeed_and_refresh(f"Saved version {report.version}; rescored {report.leads:,} leads "
+                                f"in {report.seconds:.1f} s.")
+
+st.subheader("Versions")
+versions = attempt(lambda: weight_versions(context.reader(), actor))
+if versions is not None:
+    st.dataframe(versions, hide_index=True, key="w_versions")
+    with st.form("restore_version"):
+        version = st.selectbox("Restore version", versions["Version"].tolist(), key="w_restore")
+        why = st.text_input("Why restore it? (required)", key="w_restore_reason", max_chars=400)
+        if st.form_submit_button("Restore and rescore"):
+            report = attempt(lambda: restore_version(context.writer, actor, version=int(version),
+                                                     reason=why, now=utcnow()))
+            if report is not None:
+                succeed_and_refresh(f"Restored version {version} as version {report.version}; "
+                                    f"rescored {report.leads:,} leads in {report.seconds:.1f} s.")

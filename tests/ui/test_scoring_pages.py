@@ -1,0 +1,76 @@
+"""Scoring leaderboard (all roles) and scoring weights (admin): preview, save, refusals."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from db.models import AuditRow, ScoringWeights
+from tests.ui.conftest import APP, logged_in_app, messages, table_with
+
+WEIGHTS = "pages/scoring_weights.py"
+LEADERBOARD = "pages/scoring_leaderboard.py"
+
+
+def open_page(page, role, username=None):
+    at = logged_in_app(username or role, role)
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def newly_hot(at) -> int:
+    return int(next(m for m in at.metric if m.label == "Leads that would become hot").value)
+
+
+@pytest.mark.parametrize("role", ["supervisor", "manager", "admin"])
+def test_leaderboard_shows_top_leads_distribution_and_why(demo_url, role):
+    at = open_page(LEADERBOARD, role)
+    top = table_with(at, "Lead", "Score", "Agent")
+    assert len(top) == 100 and top["Score"].is_monotonic_decreasing
+    parts = table_with(at, "Contribution")
+    first = top.iloc[0]
+    assert parts["Contribution"].sum() == pytest.approx(first["Score"], abs=0.05)
+    assert any("weights version 1" in c.value for c in at.caption)
+
+
+def test_admin_moves_a_weight_sees_the_preview_and_saves_with_a_reason(demo_url, engine):
+    at = open_page(WEIGHTS, "admin")
+    assert newly_hot(at) == 0  # the sliders start at the saved weights
+    for key in ("w_engagement", "w_conversion", "w_urgency"):  # source quality alone: referrals are hot
+        at.slider(key=key).set_value(0.0).run()
+    at.slider(key="w_source").set_value(1.0).run()
+    moved = newly_hot(at)
+    assert moved > 0
+    at.button(key="FormSubmitter:save_weights-Save and rescore every lead").click().run()
+    assert "Saving weights needs a reason" in messages(at)
+    at.text_input(key="w_reason").input("Source quality predicts revenue")
+    at.button(key="FormSubmitter:save_weights-Save and rescore every lead").click().run()
+    assert not at.exception
+    assert "Saved version 2; rescored" in messages(at)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ScoringWeights).where(
+            ScoringWeights.reason == "Source quality predicts revenue")) == 1
+        assert s.scalar(select(func.count()).select_from(AuditRow).where(
+            AuditRow.action == "scoring.weights_saved")) == 1
+    leaderboard = open_page(LEADERBOARD, "manager")
+    assert any("weights version 2" in c.value for c in leaderboard.caption)
+
+
+def test_thresholds_out_of_order_are_refused_in_the_preview(demo_url):
+    at = open_page(WEIGHTS, "admin")
+    at.slider(key="t_warm").set_value(90).run()
+    assert "hot > warm > cold" in messages(at)
+
+
+@pytest.mark.parametrize("role", ["supervisor", "manager"])
+def test_weights_page_is_admin_only(demo_url, role):
+    at = logged_in_app(role, role)
+    with pytest.raises(ValueError):
+        at.switch_page(WEIGHTS)
+    page = AppTest.from_file(APP.replace("app.py", WEIGHTS), default_timeout=30)
+    page.session_state["authentication_status"] = True
+    page.session_state["username"] = role
+    page.run()
+    assert "Only admins may change scoring weights" in messages(page)
+    assert not page.slider
