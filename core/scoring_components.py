@@ -12,10 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.domain import CLOSED_STATUSES, LeadStatus
 
 ENGAGEMENT_HALF_LIFE_DAYS = 14
-ACTIVITY_POINTS = {"meeting": 30.0, "call": 15.0, "email": 8.0, "web_visit": 5.0, "note": 2.0}
+ACTIVITY_POINTS = {"meeting": 40.0, "call": 20.0, "email": 10.0, "web_visit": 8.0, "note": 3.0}
 CONVERSION_PRIOR = 0.10  # used when the tenant has no closed leads yet
 SMOOTHING = 5.0  # pseudo-observations pulling each attribute's rate towards the base rate
-URGENCY_HALF_LIFE_DAYS = 3  # speed to lead: a lead's urgency halves every three days
+URGENCY_HALF_LIFE_DAYS = 5  # speed to lead: a lead's urgency halves every five days
 URGENCY_FLOOR = 10.0
 UNKNOWN_SOURCE_QUALITY = 30
 

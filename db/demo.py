@@ -31,6 +31,7 @@ from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
 
 CHUNK = 5_000
+OPEN_VALUES = {s.value for s in OPEN_STATUSES}
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,13 @@ COMPANIES = (
 TEAMS = ("North", "South", "Enterprise", "Spanish desk")
 SOURCE_WEIGHTS = (8, 6, 5, 25, 15, 14, 10, 17)  # referral ... cold_call, in DEFAULT_SOURCE_QUALITY order
 # Chance that a closed lead from each source was converted rather than lost.
-CONVERSION_RATE = {"referral": 0.55, "partner": 0.45, "event": 0.35, "website": 0.3,
-                   "email": 0.2, "social": 0.15, "other": 0.12, "cold_call": 0.08}
+CONVERSION_RATE = {"referral": 0.8, "partner": 0.7, "event": 0.5, "website": 0.35,
+                   "email": 0.25, "social": 0.2, "other": 0.15, "cold_call": 0.1}
 STATUS_MIX = ((LeadStatus.NEW, 35), (LeadStatus.ASSIGNED, 20), (LeadStatus.CONTACTED, 15),
               (LeadStatus.QUALIFIED, 10), ("closed", 20))
+# How old leads are, in minutes, by where they stand: fresh backlog, work in progress, history.
+DAY = 24 * 60
+AGE_MINUTES = {"new": (5, 7 * DAY), "open": (60, 30 * DAY), "closed": (10 * DAY, 90 * DAY)}
 AVAILABILITY_MIX = ((Availability.AVAILABLE, 65), (Availability.BUSY, 15),
                     (Availability.AWAY, 10), (Availability.OFFLINE, 10))
 
@@ -188,6 +192,12 @@ def _agent_rows(session, rnd, tenant_id, n_agents, now) -> list[dict]:
     return rows
 
 
+def _age_band(status: LeadStatus) -> str:
+    if status == LeadStatus.NEW:
+        return "new"
+    return "open" if status in OPEN_STATUSES else "closed"
+
+
 def _has_skill(agent: dict, skill: str | None) -> bool:
     return skill is None or skill in agent["skills"].split(",")
 
@@ -203,7 +213,6 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
     for offset in range(n_leads):
         lead_id = first_id + offset
         source = rnd.choices(sources, weights=SOURCE_WEIGHTS)[0]
-        created = now - timedelta(minutes=rnd.randint(10, 90 * 24 * 60))
         skill = rnd.choice(SKILLS) if rnd.random() < 0.3 else None
         status = _pick(rnd, STATUS_MIX)
         if status == "closed":
@@ -223,6 +232,7 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
             agent = rnd.choice(candidates) if candidates else None
             if agent is None:
                 status = LeadStatus.NEW
+        created = now - timedelta(minutes=rnd.randint(*AGE_MINUTES[_age_band(status)]))
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
         email = f"{first}.{last}{lead_id}@example.com".lower() if rnd.random() < 0.9 else None
         phone = f"+1555{lead_id:07d}" if email is None or rnd.random() < 0.7 else None
@@ -254,9 +264,10 @@ def _activity_rows(session, rnd, tenant_id, leads, now) -> list[dict]:
     for lead in leads:
         if lead["agent_id"] is None:
             continue
-        start = max(lead["assigned_at"], now - timedelta(days=60))
+        recent = 14 if lead["status"] in OPEN_VALUES else 60  # work in progress is being worked
+        start = max(lead["assigned_at"], now - timedelta(days=recent))
         span = int((now - start).total_seconds() // 60)
-        for _ in range(rnd.randint(0, 6)):
+        for _ in range(rnd.randint(1, 8) if lead["status"] in OPEN_VALUES else rnd.randint(0, 5)):
             rows.append({
                 "tenant_id": tenant_id, "lead_id": lead["id"], "agent_id": lead["agent_id"],
                 "kind": str(rnd.choice(kinds)),
