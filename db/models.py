@@ -45,6 +45,8 @@ class Tenant(Base):
     # Head of this tenant's audit hash chain; locking this row serializes appends.
     audit_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     audit_head_hash: Mapped[str] = mapped_column(String(64))
+    # Round-robin bulk assignment resumes after this agent (per tenant, across runs).
+    round_robin_agent_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class User(Base):
@@ -238,3 +240,29 @@ class AuditRow(Base):
     batch_id: Mapped[str | None] = mapped_column(String(36))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Batch(Base):
+    """One bulk run (or its undo): what the supervisor did, with its counts."""
+
+    __tablename__ = "batches"
+    __table_args__ = (Index("ix_batches_tenant_time", "tenant_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    kind: Mapped[short_str]  # bulk_assign, undo
+    strategy: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+    leads_changed: Mapped[int] = mapped_column(Integer, default=0)
+    leads_refused: Mapped[int] = mapped_column(Integer, default=0)
+    undone_by_batch: Mapped[str | None] = mapped_column(String(36))
+
+
+class BatchItem(Base):
+    """A lead a batch changed, and the lead's version right after: undo checks it is unchanged."""
+
+    __tablename__ = "batch_items"
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    lead_version: Mapped[int] = mapped_column(Integer)

@@ -10,6 +10,7 @@ from core.errors import TransientConflict
 from db.engine import READ_ONLY
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
+from db.repositories.bulk import SqlBulkRepository
 from db.repositories.history import SqlActivityRepository, SqlAssignmentRepository
 from db.repositories.leads import SqlLeadRepository
 from db.repositories.scoring import SqlScoringRepository
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
         self.activities = SqlActivityRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
         self.scoring = SqlScoringRepository(self.session)
+        self.bulk = SqlBulkRepository(self.session)
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:

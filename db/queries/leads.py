@@ -50,6 +50,10 @@ def _where(query: Select, tenant_id: int, f: LeadFilters) -> Select:
     return query
 
 
+def filtered(query: Select, tenant_id: int, filters: LeadFilters) -> Select:
+    return _where(query, tenant_id, filters)
+
+
 def search_leads(session: Session, tenant_id: int, filters: LeadFilters, *, offset: int,
                  limit: int) -> tuple[pd.DataFrame, int]:
     total = session.scalar(_where(select(func.count()).select_from(Lead), tenant_id, filters))

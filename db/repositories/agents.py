@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from core.capacity import AgentLoad
 from core.domain import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
+from core.errors import RuleViolation
 from core.rules import AgentState
 from db.models import Agent, Lead
 
@@ -69,6 +70,30 @@ class SqlAgentRepository:
             .group_by(Lead.agent_id)
         )
         return {agent_id: (int(won), int(closed)) for agent_id, won, closed in rows}
+
+    def teams(self, tenant_id: int) -> dict[int, str]:
+        rows = self.session.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))
+        return dict(rows.all())
+
+    def lock_states(self, tenant_id: int, ids: list[int]) -> list[AgentState]:
+        """Lock these agents in id order (the order every use case locks agents in)."""
+        agents = self.session.scalars(select(Agent).where(
+            Agent.tenant_id == tenant_id, Agent.id.in_(ids)).order_by(Agent.id).with_for_update())
+        return [_state(agent) for agent in agents]
+
+    def add_open_leads(self, counts: dict[int, int]) -> None:
+        """Count many new open leads at once; the guard refuses to overfill anyone."""
+        for agent_id, n in sorted(counts.items()):
+            result = self.session.execute(
+                update(Agent).where(Agent.id == agent_id, Agent.open_leads + n <= Agent.max_capacity)
+                .values(open_leads=Agent.open_leads + n))
+            if result.rowcount != 1:
+                raise RuleViolation(f"Agent #{agent_id} has no room for {n} more leads; nothing was saved.")
+
+    def remove_open_leads(self, counts: dict[int, int]) -> None:
+        for agent_id, n in sorted(counts.items()):
+            self.session.execute(update(Agent).where(Agent.id == agent_id).values(
+                open_leads=case((Agent.open_leads >= n, Agent.open_leads - n), else_=0)))
 
     def add_open_lead(self, agent_id: int) -> bool:
         result = self.session.execute(

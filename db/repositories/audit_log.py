@@ -12,25 +12,32 @@ class SqlAuditRepository:
         self.session = session
 
     def append(self, entry: AuditEntry) -> None:
+        self.append_many([entry])
+
+    def append_many(self, entries: list[AuditEntry]) -> None:
+        """Chain the entries (all of one tenant) after the tenant's head, in one insert."""
+        if not entries:
+            return
+        tenant_id = entries[0].tenant_id
         # The tenant row is the chain's head; its lock orders concurrent appends.
         head = self.session.execute(
             select(Tenant.audit_seq, Tenant.audit_head_hash)
-            .where(Tenant.id == entry.tenant_id)
+            .where(Tenant.id == tenant_id)
             .with_for_update()
         ).one()
-        seq, at = head.audit_seq + 1, utcnow()
-        row_hash = chain_hash(prev_hash=head.audit_head_hash, seq=seq, at=at, entry=entry)
-        self.session.execute(
-            insert(AuditRow).values(
-                tenant_id=entry.tenant_id, seq=seq, at=at, actor_user_id=entry.actor_user_id,
+        seq, prev_hash, at, rows = head.audit_seq, head.audit_head_hash, utcnow(), []
+        for entry in entries:
+            seq += 1
+            row_hash = chain_hash(prev_hash=prev_hash, seq=seq, at=at, entry=entry)
+            rows.append(dict(
+                tenant_id=tenant_id, seq=seq, at=at, actor_user_id=entry.actor_user_id,
                 actor_name=entry.actor_name, action=entry.action, entity_type=entry.entity_type,
                 entity_id=entry.entity_id, before_json=to_json(entry.before),
                 after_json=to_json(entry.after), reason=entry.reason, batch_id=entry.batch_id,
-                prev_hash=head.audit_head_hash, row_hash=row_hash,
-            )
-        )
+                prev_hash=prev_hash, row_hash=row_hash,
+            ))
+            prev_hash = row_hash
+        self.session.execute(insert(AuditRow), rows)
         self.session.execute(
-            update(Tenant)
-            .where(Tenant.id == entry.tenant_id)
-            .values(audit_seq=seq, audit_head_hash=row_hash)
+            update(Tenant).where(Tenant.id == tenant_id).values(audit_seq=seq, audit_head_hash=prev_hash)
         )

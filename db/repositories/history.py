@@ -21,6 +21,19 @@ class SqlAssignmentRepository:
             ended_at=None, note=note, batch_id=batch_id,
         ))
 
+    def start_many(self, *, tenant_id: int, pairs: list[tuple[int, int]], by_user_id: int | None,
+                   now: datetime, batch_id: str | None) -> None:
+        self.session.execute(insert(Assignment), [dict(
+            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
+            assigned_by=by_user_id, assigned_at=now, ended_at=None, note=None, batch_id=batch_id,
+        ) for lead_id, agent_id in pairs])
+
+    def end_many(self, lead_ids: list[int], *, now: datetime) -> None:
+        if lead_ids:
+            self.session.execute(update(Assignment).where(
+                Assignment.lead_id.in_(lead_ids), Assignment.ended_at.is_(None)).values(ended_at=now)
+                .execution_options(synchronize_session=False))
+
     def end_current(self, lead_id: int, *, now: datetime) -> None:
         self.session.execute(
             update(Assignment)

@@ -1,32 +1,84 @@
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from core.bulk_strategies import Candidate
 from core.domain import CLOSED_STATUSES, LeadStatus
 from core.leads import LeadDetail, LeadFilters
 from core.rules import LeadState
 from db.models import Lead
 from db.queries import leads as lead_queries
 
+STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
+                 Lead.required_skill, Lead.version)
+IN_CHUNK = 1000  # ids per IN (...) list
+
+
+def _state(row) -> LeadState:
+    return LeadState(id=row.id, tenant_id=row.tenant_id, name=row.name,
+                     status=LeadStatus(row.status), agent_id=row.agent_id,
+                     required_skill=row.required_skill, version=row.version)
+
 
 class SqlLeadRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _states(self, tenant_id: int, ids: list[int], *, for_update: bool) -> list:
+        query = select(*STATE_COLUMNS, Lead.overall_score).where(
+            Lead.tenant_id == tenant_id, Lead.id.in_(ids)).order_by(Lead.id)
+        return self.session.execute(query.with_for_update() if for_update else query).all()
+
+    def lock_states(self, tenant_id: int, ids: list[int]) -> list[LeadState]:
+        """Lock these leads (in id order) and return their state."""
+        states = []
+        for start in range(0, len(ids), IN_CHUNK):
+            states += [_state(r) for r in self._states(tenant_id, ids[start:start + IN_CHUNK],
+                                                        for_update=True)]
+        return states
+
+    def candidates_by_id(self, tenant_id: int, ids: tuple[int, ...]) -> list[Candidate]:
+        rows = []
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), IN_CHUNK):
+            rows += self._states(tenant_id, unique[start:start + IN_CHUNK], for_update=False)
+        return [Candidate(_state(r), float(r.overall_score or 0)) for r in rows]
+
+    def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
+        """The leads a filter selects, best score first (the order bulk runs place them)."""
+        query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters)
+        rows = self.session.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
+        return [Candidate(_state(r), float(r.overall_score or 0)) for r in rows]
+
+    def versions(self, tenant_id: int, ids: list[int]) -> dict[int, int]:
+        found = {}
+        for start in range(0, len(ids), IN_CHUNK):
+            found.update(self.session.execute(select(Lead.id, Lead.version).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(ids[start:start + IN_CHUNK]))).all())
+        return found
+
+    def assign_many(self, pairs: list[tuple[int, int]], *, now: datetime) -> None:
+        leads = Lead.__table__
+        self.session.connection().execute(
+            update(leads).where(leads.c.id == bindparam("lead_id")).values(
+                agent_id=bindparam("agent"), status=LeadStatus.ASSIGNED.value, assigned_at=now,
+                updated_at=now, version=leads.c.version + 1),
+            [{"lead_id": lead_id, "agent": agent_id} for lead_id, agent_id in pairs])
+
+    def unassign_many(self, ids: list[int], *, now: datetime) -> None:
+        if ids:
+            self.session.execute(update(Lead).where(Lead.id.in_(ids)).values(
+                agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
+                version=Lead.version + 1).execution_options(synchronize_session=False))
+
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
-        query = select(Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
-                       Lead.required_skill, Lead.version).where(
-            Lead.id == lead_id, Lead.tenant_id == tenant_id)
+        query = select(*STATE_COLUMNS).where(Lead.id == lead_id, Lead.tenant_id == tenant_id)
         if for_update:
             query = query.with_for_update()
         row = self.session.execute(query).one_or_none()
-        if row is None:
-            return None
-        return LeadState(id=row.id, tenant_id=row.tenant_id, name=row.name,
-                         status=LeadStatus(row.status), agent_id=row.agent_id,
-                         required_skill=row.required_skill, version=row.version)
+        return _state(row) if row else None
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None:

@@ -1,0 +1,186 @@
+"""Bulk assignment on a real database: strategies, preview = commit, re-plan, undo."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.bulk_assign import (
+    AgentScope,
+    BulkPlan,
+    BulkRequest,
+    commit_bulk_assign,
+    plan_bulk_assign,
+    undo_batch,
+)
+from core.bulk_strategies import Strategy
+from core.errors import PermissionDenied
+from core.identity import Actor
+from core.leads import LeadFilters
+from core.permissions import Role
+from db.invariants import find_violations
+from db.models import Agent, AuditRow, Lead
+from db.unit_of_work import SqlUnitOfWork
+from tests.factories import make_agent, make_lead, make_tenant, make_user
+
+NEW = LeadFilters(statuses=("new",))
+
+
+@pytest.fixture
+def world(engine):
+    tenant = make_tenant(engine, "acme")
+    actor = Actor(make_user(engine, tenant, "sup", "supervisor"), "sup", "Sup", tenant, Role.SUPERVISOR)
+    agents = {
+        "ana": make_agent(engine, tenant, "Ana", max_capacity=4, open_leads=0),
+        "bo": make_agent(engine, tenant, "Bo", max_capacity=4, open_leads=0, skills={"sales", "spanish"}),
+        "cy": make_agent(engine, tenant, "Cy", max_capacity=10, open_leads=0),
+    }
+    leads = [make_lead(engine, tenant, f"Lead {i}") for i in range(12)]
+    return dict(engine=engine, actor=actor, agents=agents, leads=leads, tenant=tenant)
+
+
+def uow_factory(world):
+    return lambda: SqlUnitOfWork(world["engine"])
+
+
+def plan(world, **changes) -> BulkPlan:
+    request = BulkRequest(**({"strategy": Strategy.LEAST_LOADED, "filters": NEW, "limit": 100} | changes))
+    return plan_bulk_assign(SqlUnitOfWork(world["engine"]), world["actor"], request)
+
+
+def agent_of(engine, lead_id):
+    with Session(engine) as s:
+        return s.scalar(select(Lead.agent_id).where(Lead.id == lead_id))
+
+
+def test_least_loaded_fills_most_free_first_and_commit_matches_the_preview(world):
+    preview = plan(world)
+    first_three = [agent for _, agent in preview.placed[:3]]
+    assert first_three[0] == world["agents"]["cy"]  # 10 free beats 4 free
+    assert len(preview.placed) == 12 and preview.unplaced == []
+    assert max(preview.load_after().values()) <= 10
+    result = commit_bulk_assign(uow_factory(world), world["actor"], preview)
+    assert result.assigned == 12 and result.refused == []
+    assert {lead: agent_of(world["engine"], lead) for lead, _ in preview.placed} == dict(preview.placed)
+    assert find_violations(world["engine"]) == []
+    with Session(world["engine"]) as s:
+        audited = s.scalar(select(func.count()).select_from(AuditRow).where(
+            AuditRow.batch_id == result.batch_id, AuditRow.action == "lead.assigned"))
+    assert audited == 12
+
+
+def test_leads_beyond_total_capacity_are_reported_with_why(world):
+    for i in range(10):
+        make_lead(world["engine"], world["tenant"], f"Extra {i}")
+    preview = plan(world)
+    assert len(preview.placed) == 18 and len(preview.unplaced) == 4
+    assert {why for _, why in preview.unplaced} == {"Every eligible agent is full or unavailable."}
+
+
+def test_round_robin_resumes_where_the_last_run_stopped(world):
+    first = plan(world, strategy=Strategy.ROUND_ROBIN, limit=2)
+    ana, bo, cy = world["agents"]["ana"], world["agents"]["bo"], world["agents"]["cy"]
+    assert [a for _, a in first.placed] == [ana, bo]
+    commit_bulk_assign(uow_factory(world), world["actor"], first)
+    second = plan(world, strategy=Strategy.ROUND_ROBIN, limit=2)
+    assert [a for _, a in second.placed] == [cy, ana]
+
+
+def test_skills_strategy_and_missing_skill(world):
+    e = world["engine"]
+    with e.begin() as c:
+        c.execute(update(Lead).where(Lead.id.in_(world["leads"][:2])).values(required_skill="spanish"))
+        c.execute(update(Lead).where(Lead.id == world["leads"][2]).values(required_skill="enterprise"))
+    preview = plan(world, strategy=Strategy.SKILLS)
+    placed = dict(preview.placed)
+    assert placed[world["leads"][0]] == placed[world["leads"][1]] == world["agents"]["bo"]
+    assert dict(preview.unplaced)[world["leads"][2]] == "No agent in this run has skill enterprise."
+
+
+def test_performance_gives_the_best_lead_to_the_best_performer(world):
+    e, cy = world["engine"], world["agents"]["cy"]
+    for i in range(3):  # Cy has converted before
+        make_lead(e, world["tenant"], f"Won {i}", status="converted", agent_id=cy)
+    with e.begin() as c:
+        c.execute(update(Lead).where(Lead.id == world["leads"][5]).values(overall_score=95))
+    preview = plan(world, strategy=Strategy.PERFORMANCE)
+    assert preview.placed[0] == (world["leads"][5], cy)
+
+
+def test_manual_strategy_fills_one_agent_then_says_full(world):
+    ana = world["agents"]["ana"]
+    preview = plan(world, strategy=Strategy.MANUAL, manual_agent_id=ana, limit=6)
+    assert [a for _, a in preview.placed] == [ana] * 4
+    assert [why for _, why in preview.unplaced] == ["Ana is full: 4 of 4 open leads."] * 2
+
+
+def test_agent_scope_limits_who_takes_part(world):
+    preview = plan(world, scope=AgentScope(skill="spanish"))
+    assert {a for _, a in preview.placed} == {world["agents"]["bo"]}
+
+
+def test_commit_replans_when_the_data_moved(world):
+    preview = plan(world)
+    with world["engine"].begin() as c:
+        c.execute(update(Agent).where(Agent.id == world["agents"]["cy"]).values(
+            max_capacity=1, version=Agent.version + 1))
+    outcome = commit_bulk_assign(uow_factory(world), world["actor"], preview)
+    assert isinstance(outcome, BulkPlan)
+    assert "The data moved since the preview: 1 agent(s) changed (Cy)" in outcome.notice
+    assert sum(1 for _, a in outcome.placed if a == world["agents"]["cy"]) == 1
+    with Session(world["engine"]) as s:
+        assert s.scalar(select(func.count()).select_from(Lead).where(Lead.agent_id.is_not(None))) == 0
+
+
+def test_undo_restores_everything_and_refuses_twice(world):
+    e = world["engine"]
+    result = commit_bulk_assign(uow_factory(world), world["actor"], plan(world))
+    undone = undo_batch(uow_factory(world), world["actor"], result.batch_id)
+    assert (undone.reverted, undone.blocked) == (12, [])
+    with Session(e) as s:
+        assert s.scalar(select(func.sum(Agent.open_leads))) == 0
+        assert s.scalar(select(func.count()).select_from(Lead).where(Lead.status != "new")) == 0
+    assert find_violations(e) == []
+    with pytest.raises(Exception, match="already undone"):
+        undo_batch(uow_factory(world), world["actor"], result.batch_id)
+
+
+def test_undo_is_blocked_by_a_lead_changed_since(world):
+    from core import assignment
+    result = commit_bulk_assign(uow_factory(world), world["actor"], plan(world))
+    moved = world["leads"][0]
+    assignment.change_status(SqlUnitOfWork(world["engine"]), world["actor"], lead_id=moved,
+                             new_status="contacted")
+    outcome = undo_batch(uow_factory(world), world["actor"], result.batch_id)
+    assert outcome.reverted == 0 and [lead for lead, _ in outcome.blocked] == [moved]
+    assert agent_of(world["engine"], world["leads"][1]) is not None  # nothing was undone
+
+
+def test_managers_cannot_run_bulk_operations(world):
+    manager = Actor(world["actor"].user_id, "m", "M", world["tenant"], Role.MANAGER)
+    with pytest.raises(PermissionDenied):
+        plan_bulk_assign(SqlUnitOfWork(world["engine"]), manager,
+                         BulkRequest(strategy=Strategy.LEAST_LOADED, filters=NEW))
+
+
+def test_two_concurrent_bulk_runs_never_exceed_capacity(world):
+    e = world["engine"]
+    for i in range(30):
+        make_lead(e, world["tenant"], f"More {i}")
+    plans = [plan(world, limit=40), plan(world, strategy=Strategy.ROUND_ROBIN, limit=40)]
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def run(p):
+        barrier.wait()
+        outcomes.append(commit_bulk_assign(uow_factory(world), world["actor"], p))
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in plans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 2
+    assert find_violations(e) == []
+    with Session(e) as s:
+        assert s.scalar(select(func.sum(Agent.open_leads))) <= 18
