@@ -14,6 +14,7 @@ st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", l
 PAGES = (
     ("pages/agent_capacity.py", "Agent capacity", ":material/groups:", Permission.VIEW_DASHBOARDS),
     ("pages/lead_assignment.py", "Lead assignment", ":material/assignment_ind:", Permission.ASSIGN_LEADS),
+    ("pages/bulk_operations.py", "Bulk operations", ":material/dynamic_feed:", Permission.BULK_OPERATIONS),
     ("pages/scoring_leaderboard.py", "Scoring leaderboard", ":material/leaderboard:",
      Permission.VIEW_DASHBOARDS),
     ("pages/scoring_weights.py", "Scoring weights", ":material/tune:", Permission.EDIT_SCORING),

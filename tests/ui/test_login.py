@@ -11,9 +11,10 @@ from tests.ui.conftest import log_in, messages, new_app, offered_pages
 
 # Pages that exist so far, per role (DESIGN.md §2). Grows with each page.
 EXPECTED_PAGES = {
-    "supervisor": {"Agent capacity", "Lead assignment", "Scoring leaderboard"},
+    "supervisor": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard"},
     "manager": {"Agent capacity", "Scoring leaderboard"},
-    "admin": {"Agent capacity", "Lead assignment", "Scoring leaderboard", "Scoring weights"},
+    "admin": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard",
+              "Scoring weights"},
 }
 PASSWORDS = {"supervisor": "demo-supervisor", "manager": "demo-manager", "admin": "demo-admin"}
 
@@ -65,7 +66,8 @@ def test_logout_returns_to_the_login_form(demo_url):
 
 
 @pytest.mark.parametrize("page", ["pages/agent_capacity.py", "pages/lead_assignment.py",
-                                  "pages/scoring_leaderboard.py", "pages/scoring_weights.py"])
+                                  "pages/bulk_operations.py", "pages/scoring_leaderboard.py",
+                                  "pages/scoring_weights.py"])
 def test_pages_refuse_a_visitor_who_is_not_logged_in(demo_url, page):
     """A page file run directly (as a fresh server may do) does not skip the login."""
     from streamlit.testing.v1 import AppTest

@@ -1,0 +1,30 @@
+"""How a bulk plan is shown: load before/after per agent, the plan, and what was not placed."""
+
+import pandas as pd
+import plotly.express as px
+
+from core.bulk_assign import BulkPlan
+
+
+def load_chart(plan: BulkPlan):
+    after = plan.load_after()
+    rows = [(a.name, "before", a.open_leads) for a in plan.agents_before.values()]
+    rows += [(a.name, "after", after[a.id]) for a in plan.agents_before.values()]
+    rows += [(a.name, "capacity", a.max_capacity) for a in plan.agents_before.values()]
+    frame = pd.DataFrame(rows, columns=["Agent", "When", "Open leads"])
+    receiving = {plan.agents_before[a].name for _, a in plan.placed}
+    frame = frame[frame["Agent"].isin(receiving)]
+    figure = px.bar(frame, x="Agent", y="Open leads", color="When", barmode="group",
+                    color_discrete_map={"before": "#90a4ae", "after": "#1565c0", "capacity": "#e0e0e0"},
+                    title="Load per receiving agent: before, after, capacity")
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 40, "b": 0}, legend_title_text="")
+    return figure
+
+
+def plan_frame(plan: BulkPlan) -> pd.DataFrame:
+    return pd.DataFrame({"Lead": [lead for lead, _ in plan.placed],
+                         "Agent": [plan.agents_before[a].name for _, a in plan.placed]})
+
+
+def unplaced_frame(rows: list[tuple[int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["Lead", "Why not placed"])
