@@ -4,31 +4,17 @@ import streamlit as st
 
 from core.agents import agent_capacity
 from core.bulk_assign import (
-    AgentScope,
-    BulkPlan,
-    BulkRequest,
-    commit_bulk_assign,
-    plan_bulk_assign,
     recent_batches,
     undo_batch,
 )
-from core.bulk_strategies import Strategy
 from core.csv_input import read_lead_ids
-from core.domain import SKILLS
-from core.exports import to_safe_csv
 from core.permissions import Permission, allows
-from pages._shared import context, state
-from pages._shared.bulk_views import load_chart, plan_frame, unplaced_frame
+from pages._shared import context
+from pages._shared.bulk_assign_panel import render_bulk_assign
+from pages._shared.bulk_update_form import render_bulk_update
+from pages._shared.bulk_views import unplaced_frame
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 from pages._shared.lead_filters import lead_filters
-
-STRATEGY_HELP = {
-    Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
-    Strategy.ROUND_ROBIN: "agents in turn, continuing where the last round-robin run stopped",
-    Strategy.PERFORMANCE: "highest-scored leads to the agents who convert best",
-    Strategy.SKILLS: "leads that need a skill first, each to the least loaded agent with it",
-    Strategy.MANUAL: "one chosen agent, or the agent_id column of the uploaded file",
-}
 
 st.title("Bulk operations")
 actor = context.current_actor()
@@ -56,50 +42,11 @@ else:
             st.caption(f"{len(parsed.lead_ids):,} lead ids read.")
             request_leads = {"lead_ids": parsed.lead_ids, "manual_agents": parsed.agent_ids}
 
-st.subheader("2. Which agents, which strategy")
-c1, c2, c3 = st.columns(3)
-teams = c1.multiselect("Teams", sorted({a.team for a in team}), key="bk_teams")
-skill = c2.selectbox("Only agents with skill", ["any", *SKILLS], key="bk_skill")
-strategy = c3.selectbox("Strategy", list(Strategy), key="bk_strategy",
-                        format_func=lambda s: f"{s.value} — {STRATEGY_HELP[s]}")
-names = {a.agent_id: a.name for a in team}
-manual_agent = (st.selectbox("Agent", list(names), format_func=names.get, key="bk_manual_agent")
-                if strategy == Strategy.MANUAL else None)
-
-if st.button("Preview", type="primary", key="bk_preview", disabled=not request_leads):
-    request = BulkRequest(strategy=strategy, manual_agent_id=manual_agent,
-                          scope=AgentScope(teams=tuple(teams), skill=None if skill == "any" else skill),
-                          **request_leads)
-    st.session_state[state.BULK_PLAN] = attempt(lambda: plan_bulk_assign(context.reader(), actor, request))
-
-plan: BulkPlan | None = st.session_state.get(state.BULK_PLAN)
-if plan is not None:
-    st.subheader("3. The plan (nothing is written until you commit)")
-    if plan.notice:
-        st.warning(plan.notice, icon=":material/sync_problem:")
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Leads placed", len(plan.placed))
-    m2.metric("Not placed", len(plan.unplaced))
-    m3.metric("Agents receiving", len({a for _, a in plan.placed}))
-    if plan.placed:
-        st.plotly_chart(load_chart(plan), width="stretch")
-        st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table")
-    if plan.unplaced:
-        unplaced = unplaced_frame(plan.unplaced)
-        st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced")
-        st.download_button("Download the leads not placed (CSV)", to_safe_csv(unplaced),
-                           "not-placed.csv", "text/csv", key="bk_unplaced_csv")
-    if st.button(f"Commit: assign {len(plan.placed)} leads", disabled=not plan.placed, key="bk_commit"):
-        bar = st.progress(0.0, text="Assigning…")
-        outcome = attempt(lambda: commit_bulk_assign(context.writer, actor, plan,
-                                                     progress=lambda done: bar.progress(done)))
-        if isinstance(outcome, BulkPlan):
-            st.session_state[state.BULK_PLAN] = outcome
-            st.rerun()
-        elif outcome is not None:
-            del st.session_state[state.BULK_PLAN]
-            refused = f"; {len(outcome.refused)} not placed" if outcome.refused else ""
-            succeed_and_refresh(f"Batch {outcome.batch_id[:8]}: {outcome.assigned} leads assigned{refused}.")
+assign_tab, update_tab = st.tabs(["Bulk assign", "Bulk update"])
+with assign_tab:
+    render_bulk_assign(actor, team, request_leads)
+with update_tab:
+    render_bulk_update(actor, request_leads)
 
 st.subheader("Recent batches")
 batches = attempt(lambda: recent_batches(context.reader(), actor))

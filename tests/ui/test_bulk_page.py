@@ -76,3 +76,31 @@ def test_bulk_page_is_refused_to_managers(demo_url, role):
     page.session_state["username"] = role
     page.run()
     assert "Your role may not run bulk operations" in messages(page)
+
+
+def test_bulk_update_all_or_nothing_reports_and_changes_nothing(demo_url, engine):
+    from sqlalchemy import func as f
+
+    from db.models import Lead
+
+    def counts():
+        with Session(engine) as s:
+            return dict(s.execute(select(Lead.status, f.count()).group_by(Lead.status)).all())
+
+    before = counts()
+    at = open_page()
+    at.multiselect(key="bkf_status").set_value(["new"])
+    at.number_input(key="bk_limit").set_value(5)
+    at.selectbox(key="bu_status").set_value("qualified")  # new leads cannot jump to qualified
+    at.radio(key="bu_mode").set_value("All or nothing")
+    at.button(key="bu_apply").click().run()
+    assert not at.exception
+    assert "5 row(s) refused. Nothing was changed." in messages(at)
+    assert counts() == before
+    at.selectbox(key="bu_status").set_value("(no change)")
+    at.selectbox(key="bu_source").set_value("event")
+    at.radio(key="bu_mode").set_value("Best effort")
+    at.button(key="bu_apply").click().run()
+    assert "5 lead(s) updated." in messages(at)
+    with Session(engine) as s:
+        assert s.scalar(select(f.count()).select_from(Lead).where(Lead.source == "event")) >= 5
