@@ -75,6 +75,11 @@ class SqlAgentRepository:
         rows = self.session.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))
         return dict(rows.all())
 
+    def skills_of(self, tenant_id: int, ids: list[int]) -> dict[int, frozenset[str]]:
+        rows = self.session.execute(select(Agent.id, Agent.skills).where(
+            Agent.tenant_id == tenant_id, Agent.id.in_(ids)))
+        return {agent_id: parse_skills(skills) for agent_id, skills in rows}
+
     def lock_states(self, tenant_id: int, ids: list[int]) -> list[AgentState]:
         """Lock these agents in id order (the order every use case locks agents in)."""
         agents = self.session.scalars(select(Agent).where(

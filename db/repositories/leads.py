@@ -39,6 +39,30 @@ class SqlLeadRepository:
                                                         for_update=True)]
         return states
 
+    def states(self, tenant_id: int, ids: list[int]) -> list[LeadState]:
+        states = []
+        for start in range(0, len(ids), IN_CHUNK):
+            states += [_state(r) for r in self._states(tenant_id, ids[start:start + IN_CHUNK],
+                                                        for_update=False)]
+        return states
+
+    def update_fields(self, rows: list, *, now: datetime) -> None:
+        """Apply bulk-update changes (validated in core), one statement per lead."""
+        for change, lead in rows:
+            values: dict = {"updated_at": now, "version": Lead.version + 1}
+            if change.status is not None and change.status != lead.status.value:
+                values["status"] = change.status
+                if LeadStatus(change.status) in CLOSED_STATUSES:
+                    values["closed_at"] = now
+            if change.source is not None:
+                values["source"] = change.source
+            if change.required_skill is not None:
+                values["required_skill"] = change.required_skill or None
+            if change.due_date is not None:
+                values["due_date"] = change.due_date or None
+            self.session.execute(update(Lead).where(Lead.id == lead.id).values(**values)
+                                 .execution_options(synchronize_session=False))
+
     def candidates_by_id(self, tenant_id: int, ids: tuple[int, ...]) -> list[Candidate]:
         rows = []
         unique = sorted(set(ids))
