@@ -110,14 +110,15 @@ class RescoreReport:
 def rescore_tenant(
     new_uow: Callable[[], UnitOfWork], tenant_id: int, now: datetime, *,
     refresh_components: bool, chunk_ids: int = CHUNK_IDS,
-    progress: Callable[[float], None] = lambda done: None,
+    progress: Callable[[float], None] = lambda done: None, bounds: tuple[int, int] | None = None,
 ) -> RescoreReport:
     """Every lead of a tenant, chunk by chunk of ids, each chunk committed on its own.
 
-    Callers check permissions: the weights page (admin) and `cli.py rescore` (operator).
+    Callers check permissions: the weights page (admin), imports and `cli.py rescore`.
+    `bounds` limits the run to an id range (the leads an import just added).
     """
     with new_uow() as uow:
-        bounds = uow.scoring.id_bounds(tenant_id)
+        bounds = bounds or uow.scoring.id_bounds(tenant_id)
         settings = uow.scoring.current_settings(tenant_id)
         stats = uow.scoring.conversion_stats(tenant_id) if refresh_components else None
     if bounds is None:

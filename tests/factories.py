@@ -3,21 +3,21 @@
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, update
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.domain import Availability, format_skills
 from core.passwords import hash_password
-from db.models import Agent, Assignment, Lead, Tenant, User
+from db.models import Agent, Assignment, Lead, User
+from db.repositories.tenants import SqlTenantRepository
 
 FAST_BCRYPT_ROUNDS = 4
 
 
 def make_tenant(engine: Engine, slug: str = "acme", name: str | None = None) -> int:
-    with engine.begin() as connection:
-        return connection.execute(insert(Tenant).values(
-            slug=slug, name=name or slug.title(), created_at=utcnow(), audit_seq=0,
-            audit_head_hash="0" * 64,
-        )).inserted_primary_key[0]
+    """A tenant as create-tenant makes it: with the default scoring weights as version 1."""
+    with Session(engine) as session, session.begin():
+        return SqlTenantRepository(session).add(slug=slug, name=name or slug.title())
 
 
 def make_user(

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.bulk_strategies import Candidate
@@ -38,6 +38,28 @@ class SqlLeadRepository:
             states += [_state(r) for r in self._states(tenant_id, ids[start:start + IN_CHUNK],
                                                         for_update=True)]
         return states
+
+    def existing_contacts(self, tenant_id: int, emails: list[str], phones: list[str]) -> dict:
+        """(kind, normalized value) -> lead id, for the given emails and phones."""
+        found = {}
+        for kind, column, values in (("email", Lead.email_normalized, emails),
+                                     ("phone", Lead.phone_normalized, phones)):
+            unique = sorted(set(values))
+            for start in range(0, len(unique), IN_CHUNK):
+                rows = self.session.execute(select(column, func.min(Lead.id)).where(
+                    Lead.tenant_id == tenant_id, column.in_(unique[start:start + IN_CHUNK]))
+                    .group_by(column))
+                found.update({(kind, value): lead_id for value, lead_id in rows})
+        return found
+
+    def insert_new(self, rows: list[dict], *, tenant_id: int, now: datetime) -> list[int]:
+        """Insert new leads; returns their ids in the same order."""
+        ids = []
+        for row in rows:
+            ids.append(self.session.execute(insert(Lead).values(
+                tenant_id=tenant_id, status=LeadStatus.NEW.value, created_at=now, updated_at=now,
+                version=1, **row)).inserted_primary_key[0])
+        return ids
 
     def states(self, tenant_id: int, ids: list[int]) -> list[LeadState]:
         states = []
