@@ -14,6 +14,7 @@ from pages._shared.bulk_assign_panel import render_bulk_assign
 from pages._shared.bulk_update_form import render_bulk_update
 from pages._shared.bulk_views import unplaced_frame
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
+from pages._shared.import_form import render_import
 from pages._shared.lead_filters import lead_filters
 
 st.title("Bulk operations")
@@ -24,6 +25,9 @@ if not allows(actor.role, Permission.BULK_OPERATIONS):
 show_flash()
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 team = capacity[0] if capacity else []
+
+with st.expander("Import new leads from a CSV file"):
+    render_import(actor)
 
 st.subheader("1. Which leads")
 source = st.radio("Leads from", ["Filters", "A CSV file of lead ids"], horizontal=True, key="bk_source")

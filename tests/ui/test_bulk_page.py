@@ -104,3 +104,23 @@ def test_bulk_update_all_or_nothing_reports_and_changes_nothing(demo_url, engine
     assert "5 lead(s) updated." in messages(at)
     with Session(engine) as s:
         assert s.scalar(select(f.count()).select_from(Lead).where(Lead.source == "event")) >= 5
+
+
+def test_import_reports_each_row_and_escapes_nothing_into_html(demo_url, engine):
+    at = open_page()
+    data = (b"name,email,source\nNew Person,new.person@example.com,partner\n"
+            b"<script>x</script>,bad-email,partner\n")
+    at.file_uploader(key="im_file").upload("leads.csv", data, "text/csv").run()
+    assert not at.exception
+    at.button(key="im_go").click().run()
+    assert "1 lead(s) imported." in messages(at) and "1 row(s) refused." in messages(at)
+    report = next(
+        t.value for t in at.dataframe if "Detail" in t.value.columns)
+    assert report["Result"].tolist() == ["imported", "refused"]
+    assert not any("<script>" in m.value for m in at.markdown)
+
+
+def test_import_of_a_non_utf8_file_is_refused(demo_url):
+    at = open_page()
+    at.file_uploader(key="im_file").upload("leads.csv", "name\nJosé\n".encode("utf-16"), "text/csv").run()
+    assert "not UTF-8" in messages(at)
