@@ -42,7 +42,11 @@ def _why_nowhere(agents: dict[int, AgentState], lead: LeadState) -> str:
     reasons = {why_agent_cannot_receive(a, lead) for a in agents.values()}
     if lead.required_skill and all(lead.required_skill not in a.skills for a in agents.values()):
         return f"No agent in this run has skill {lead.required_skill}."
-    return "Every eligible agent is full or unavailable." if len(reasons) > 1 else reasons.pop()
+    if len(reasons) == 1:
+        return reasons.pop()
+    if lead.required_skill:
+        return f"Every agent with skill {lead.required_skill} is full or unavailable."
+    return "Every eligible agent is full or unavailable."
 
 
 def _take(agents: dict[int, AgentState], agent_id: int) -> None:
