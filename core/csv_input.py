@@ -20,12 +20,13 @@ class LeadIdFile:
     agent_ids: dict[int, int]  # lead id -> agent id, when the file has an agent_id column
 
 
-def _text(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"The file is {len(data) / 1e6:.1f} MB; lead-id files may be at most "
-                           f"{MAX_BYTES // (1024 * 1024)} MB. Split it.")
+def csv_text(data: bytes, *, max_bytes: int, what: str, expected: str) -> str:
+    """An uploaded file as text, or a refusal naming the size limit, emptiness or encoding."""
+    if len(data) > max_bytes:
+        raise InvalidInput(f"The file is {len(data) / 1e6:.1f} MB; {what} may be at most "
+                           f"{max_bytes // (1024 * 1024)} MB. Split it into smaller files.")
     if not data.strip():
-        raise InvalidInput("The file is empty. Upload a CSV with a lead_id column.")
+        raise InvalidInput(f"The file is empty. Upload a CSV with {expected}.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -33,7 +34,8 @@ def _text(data: bytes) -> str:
 
 
 def read_lead_ids(data: bytes) -> LeadIdFile:
-    rows = list(csv.DictReader(io.StringIO(_text(data))))
+    text = csv_text(data, max_bytes=MAX_BYTES, what="lead-id files", expected="a lead_id column")
+    rows = list(csv.DictReader(io.StringIO(text)))
     if not rows:
         raise InvalidInput("The file has a header but no rows.")
     header = {name.strip().lower(): name for name in rows[0] if name}

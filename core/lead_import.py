@@ -14,6 +14,7 @@ from datetime import date
 
 from core.audit import AuditEntry
 from core.clock import utcnow
+from core.csv_input import csv_text
 from core.domain import SKILLS, SOURCES
 from core.errors import InvalidInput
 from core.identity import Actor
@@ -51,15 +52,8 @@ def normalize_phone(phone: str | None) -> str | None:
 
 
 def read_import_file(data: bytes) -> ImportFile:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"The file is {len(data) / 1e6:.1f} MB; imports may be at most "
-                           f"{MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
-    if not data.strip():
-        raise InvalidInput("The file is empty. Upload a CSV with a header row and one lead per row.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload again.") from None
+    text = csv_text(data, max_bytes=MAX_BYTES, what="imports",
+                    expected="a header row and one lead per row")
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in (reader.fieldnames or []) if c and c.strip()]
     if not columns:

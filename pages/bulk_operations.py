@@ -8,7 +8,7 @@ from core.bulk_assign import (
     undo_batch,
 )
 from core.csv_input import read_lead_ids
-from core.permissions import Permission, allows
+from core.permissions import Permission
 from pages._shared import context
 from pages._shared.bulk_assign_panel import render_bulk_assign
 from pages._shared.bulk_update_form import render_bulk_update
@@ -18,10 +18,9 @@ from pages._shared.import_form import render_import
 from pages._shared.lead_filters import lead_filters
 
 st.title("Bulk operations")
-actor = context.current_actor()
-if not allows(actor.role, Permission.BULK_OPERATIONS):
-    st.error("Your role may not run bulk operations. The agent capacity page shows the team's load.")
-    st.stop()
+actor = context.actor_allowed_to(
+    Permission.BULK_OPERATIONS,
+    "Your role may not run bulk operations. The agent capacity page shows the team's load.")
 show_flash()
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 team = capacity[0] if capacity else []

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.agents import agent_capacity
 from core.leads import lead_detail, search_leads
-from core.permissions import Permission, allows
+from core.permissions import Permission
 from core.ranking import rank_agents_for_lead
 from pages._shared import context, state
 from pages._shared.feedback import attempt, show_flash
@@ -16,10 +16,8 @@ from pages._shared.versions import versions_seen_before
 PAGE_SIZE = 25
 
 st.title("Lead assignment")
-actor = context.current_actor()
-if not allows(actor.role, Permission.ASSIGN_LEADS):
-    st.error("Your role may not assign leads. The agent capacity page shows the team's load.")
-    st.stop()
+actor = context.actor_allowed_to(
+    Permission.ASSIGN_LEADS, "Your role may not assign leads. The agent capacity page shows the team's load.")
 show_flash()
 
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))

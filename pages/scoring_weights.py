@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from core.clock import utcnow
-from core.permissions import Permission, allows
+from core.permissions import Permission
 from core.scoring import Thresholds, Weights
 from core.weights import (
     current_settings,
@@ -19,10 +19,9 @@ from pages._shared import context
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 
 st.title("Scoring weights")
-actor = context.current_actor()
-if not allows(actor.role, Permission.EDIT_SCORING):
-    st.error("Only admins may change scoring weights. The scoring leaderboard shows current scores.")
-    st.stop()
+actor = context.actor_allowed_to(
+    Permission.EDIT_SCORING,
+    "Only admins may change scoring weights. The scoring leaderboard shows current scores.")
 show_flash()
 
 saved = attempt(lambda: current_settings(context.reader(), actor))

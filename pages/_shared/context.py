@@ -5,6 +5,7 @@ import streamlit as st
 from core import accounts, weights
 from core.errors import LeadOpsError
 from core.identity import Actor
+from core.permissions import Permission, allows
 from core.settings import Settings, load_settings
 from db.bootstrap import open_database
 from db.unit_of_work import SqlUnitOfWork
@@ -37,6 +38,16 @@ def reader() -> SqlUnitOfWork:
 
 def writer() -> SqlUnitOfWork:
     return SqlUnitOfWork(engine())
+
+
+def actor_allowed_to(permission: Permission, refusal: str) -> Actor:
+    """The logged-in user, if their role may use this page; otherwise the page stops here.
+    (Core refuses the use cases too: this only spares the person a page of errors.)"""
+    actor = current_actor()
+    if not allows(actor.role, permission):
+        st.error(refusal, icon=":material/block:")
+        st.stop()
+    return actor
 
 
 def current_actor() -> Actor:

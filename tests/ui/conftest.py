@@ -71,3 +71,11 @@ def table_with(at: AppTest, *columns: str):
         if set(columns) <= set(frame.value.columns):
             return frame.value
     raise AssertionError(f"no table with columns {columns}")
+
+
+def page_run_directly(page: str, username: str) -> AppTest:
+    """A page file run without app.py (a forged request), as a logged-in user."""
+    at = AppTest.from_file(str(Path(APP).parent / page), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    return at.run()

@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from db.models import Agent, Tenant
-from tests.ui.conftest import APP, logged_in_app, messages
+from tests.ui.conftest import logged_in_app, messages, page_run_directly
 
 PAGE = "pages/bulk_operations.py"
 
@@ -71,10 +70,7 @@ def test_bulk_page_is_refused_to_managers(demo_url, role):
     at = logged_in_app(role, role)
     with pytest.raises(ValueError):
         at.switch_page(PAGE)
-    page = AppTest.from_file(APP.replace("app.py", PAGE), default_timeout=30)
-    page.session_state["authentication_status"] = True
-    page.session_state["username"] = role
-    page.run()
+    page = page_run_directly(PAGE, role)
     assert "Your role may not run bulk operations" in messages(page)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Agent, AuditRow, Lead, Tenant
-from tests.ui.conftest import logged_in_app, messages
+from tests.ui.conftest import logged_in_app, messages, page_run_directly
 
 PAGE = "pages/lead_assignment.py"
 
@@ -128,13 +128,7 @@ def test_roles_without_assignment_rights_are_refused_on_the_page(demo_url, role,
     at = logged_in_app(username, role)
     with pytest.raises(ValueError):
         at.switch_page(PAGE)  # not offered in the navigation
-    from streamlit.testing.v1 import AppTest
-
-    from tests.ui.conftest import APP
-    page = AppTest.from_file(APP.replace("app.py", PAGE), default_timeout=30)
-    page.session_state["authentication_status"] = True
-    page.session_state["username"] = username
-    page.run()
+    page = page_run_directly(PAGE, username)
     assert "Your role may not assign leads" in messages(page)
     assert not page.selectbox
 

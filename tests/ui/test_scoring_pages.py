@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from db.models import AuditRow, ScoringWeights
-from tests.ui.conftest import APP, logged_in_app, messages, table_with
+from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with
 
 WEIGHTS = "pages/scoring_weights.py"
 LEADERBOARD = "pages/scoring_leaderboard.py"
@@ -68,9 +67,6 @@ def test_weights_page_is_admin_only(demo_url, role):
     at = logged_in_app(role, role)
     with pytest.raises(ValueError):
         at.switch_page(WEIGHTS)
-    page = AppTest.from_file(APP.replace("app.py", WEIGHTS), default_timeout=30)
-    page.session_state["authentication_status"] = True
-    page.session_state["username"] = role
-    page.run()
+    page = page_run_directly(WEIGHTS, role)
     assert "Only admins may change scoring weights" in messages(page)
     assert not page.slider
