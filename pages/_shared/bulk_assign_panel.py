@@ -27,6 +27,7 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
     teams = c1.multiselect("Teams", sorted({a.team for a in team}), key="bk_teams")
     skill = c2.selectbox("Only agents with skill", ["any", *SKILLS], key="bk_skill")
     strategy = c3.selectbox("Strategy", list(Strategy), key="bk_strategy",
+                            index=list(Strategy).index(Strategy.LEAST_LOADED),
                             format_func=lambda s: f"{s.value} — {STRATEGY_HELP[s]}")
     names = {a.agent_id: a.name for a in team}
     manual_agent = (st.selectbox("Agent", list(names), format_func=names.get, key="bk_manual_agent")
