@@ -25,6 +25,7 @@ FIELDS = ("name", "email", "phone", "company", "source", "required_skill", "due_
 REQUIRED_FIELDS = ("name", "source")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+CHUNK = 1_000
 LIMITS = {"name": 120, "email": 254, "phone": 40, "company": 120}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -147,18 +148,27 @@ def import_leads(new_uow, actor: Actor, file: ImportFile, mapping: dict[str, str
         return ImportResult(None, 0, sorted(report))
     if not accepted:
         return ImportResult(None, 0, sorted(report))
-    batch_id, now = str(uuid.uuid4()), utcnow()
+    batch_id, now, ids = str(uuid.uuid4()), utcnow(), []
     with new_uow() as uow:
         uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind="import", strategy=None,
                            by_user_id=actor.user_id, now=now)
-        ids = uow.leads.insert_new([dict(values, email_normalized=email, phone_normalized=phone)
-                                    for _, values, email, phone in accepted], tenant_id=actor.tenant_id,
-                                   now=now)
-        uow.audit.append_many([AuditEntry(
-            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-            action="lead.imported", entity_type="lead", entity_id=str(lead_id), batch_id=batch_id,
-            after={"name": values["name"], "source": values["source"]})
-            for lead_id, (_, values, _, _) in zip(ids, accepted, strict=True)])
+        uow.commit()
+    # Every row was checked above; writing in chunks keeps each transaction (and the tenant's
+    # audit-head lock other supervisors wait on) short.
+    for start in range(0, len(accepted), CHUNK):
+        chunk = accepted[start:start + CHUNK]
+        with new_uow() as uow:
+            chunk_ids = uow.leads.insert_new(
+                [dict(values, email_normalized=email, phone_normalized=phone)
+                 for _, values, email, phone in chunk], tenant_id=actor.tenant_id, now=now)
+            uow.audit.append_many([AuditEntry(
+                tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+                action="lead.imported", entity_type="lead", entity_id=str(lead_id), batch_id=batch_id,
+                after={"name": values["name"], "source": values["source"]})
+                for lead_id, (_, values, _, _) in zip(chunk_ids, chunk, strict=True)])
+            uow.commit()
+        ids += chunk_ids
+    with new_uow() as uow:
         uow.bulk.finish_batch(batch_id, changed=len(ids), refused=len(report))
         uow.commit()
     rescore_tenant(new_uow, actor.tenant_id, now, refresh_components=True, bounds=(min(ids), max(ids)))

@@ -184,3 +184,12 @@ def test_two_concurrent_bulk_runs_never_exceed_capacity(world):
     assert find_violations(e) == []
     with Session(e) as s:
         assert s.scalar(select(func.sum(Agent.open_leads))) <= 18
+
+
+def test_file_ids_of_another_tenant_or_unknown_are_reported_not_touched(world):
+    other = make_tenant(world["engine"], "globex")
+    foreign = make_lead(world["engine"], other, "Foreign")
+    preview = plan(world, lead_ids=(world["leads"][0], foreign, 999999), filters=None)
+    assert [lead for lead, _ in preview.placed] == [world["leads"][0]]
+    assert dict(preview.unplaced) == {foreign: f"Lead #{foreign} does not exist in your tenant.",
+                                      999999: "Lead #999999 does not exist in your tenant."}

@@ -15,7 +15,7 @@ from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_lead, make_tenant, make_user
 
 GOOD = ("name,email,phone,company,source,required_skill,due_date\n"
-        "Pat Doe,pat@example.com,,Acme,referral,spanish,2026-12-01\n"
+        "Pat Doe,pat@example.com,,'; DROP TABLE leads; --,referral,spanish,2026-12-01\n"
         "=HYPERLINK(\"x\"),eve@example.com,+1 555 000 1111,<b>Bold</b>,website,,\n")
 
 
@@ -43,6 +43,7 @@ def test_import_stores_text_as_typed_scores_and_audits(world):
     assert result.imported == 2 and [r[1] for r in result.report] == ["imported", "imported"]
     rows = leads(world["engine"])
     assert rows[1][:5] == ("=HYPERLINK(\"x\")", "<b>Bold</b>", "new", "eve@example.com", "15550001111")
+    assert rows[0][1] == "'; DROP TABLE leads; --"  # stored as typed, never executed
     assert all(r.score_category for r in rows)
     with Session(world["engine"]) as s:
         assert s.scalar(select(func.count()).select_from(AuditRow).where(
@@ -106,3 +107,14 @@ def test_missing_columns_and_mapping(world):
     result = run(world, "Full name,Mail,Origin\nA,a@example.com,partner\n",
                  mapping={"name": "Full name", "email": "Mail", "source": "Origin"})
     assert result.imported == 1
+
+
+def test_a_large_import_is_written_in_chunks_and_fully_scored(world, monkeypatch):
+    monkeypatch.setattr("core.lead_import.CHUNK", 7)
+    text = "name,email,source\n" + "".join(f"P{i},p{i}@example.com,event\n" for i in range(30))
+    result = run(world, text)
+    assert result.imported == 30
+    with Session(world["engine"]) as s:
+        assert s.scalar(select(func.count()).select_from(Lead).where(Lead.last_calculated.is_(None))) == 0
+        assert s.scalar(select(func.count()).select_from(AuditRow).where(
+            AuditRow.batch_id == result.batch_id)) == 30

@@ -78,3 +78,15 @@ def test_pages_refuse_a_visitor_who_is_not_logged_in(demo_url, page):
     assert not at.exception
     assert "You are not logged in" in messages(at)
     assert not at.dataframe and not at.metric
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://u:p@localhost/db", "scheme 'postgresql' is not supported"),
+    ("mysql+pymysql://u:secret@127.0.0.1:1/leadops", "Cannot reach the database server"),
+])
+def test_a_bad_database_url_is_one_clear_message(monkeypatch, url, message):
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("LEADOPS_COOKIE_KEY", "test-cookie-key-of-at-least-32-characters")
+    at = new_app().run()
+    assert not at.exception
+    assert message in messages(at) and "secret" not in messages(at)
