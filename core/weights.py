@@ -64,9 +64,23 @@ class Preview:
     newly_hot: int
 
 
-def preview(frame: pd.DataFrame, weights: Weights, thresholds: Thresholds, *, top: int = 15) -> Preview:
-    """What saving these weights would do to every lead, without writing anything."""
+def validated_source_table(table: dict[str, int]) -> dict[str, int]:
+    cleaned = {}
+    for source, value in table.items():
+        if value is None or isinstance(value, bool) or int(value) != value or not 0 <= value <= 100:
+            raise InvalidInput(f"Source quality for {source} must be a whole number from 0 to 100.")
+        cleaned[source] = int(value)
+    return cleaned
+
+
+def preview(frame: pd.DataFrame, weights: Weights, thresholds: Thresholds, *, top: int = 15,
+            source_quality: dict[str, int] | None = None) -> Preview:
+    """What saving these weights (and source table) would do to every lead, writing nothing."""
     weights, thresholds = weights.validated(), thresholds.validated()
+    if source_quality is not None:  # the source component is just the table's value
+        table = validated_source_table(source_quality)
+        frame = frame.assign(source_quality_score=frame["source"].map(table).fillna(
+            table.get("other", 30)).astype(float))
     after_cents = overall_cents(frame, weights)
     after = categorize(after_cents, thresholds)
     before = frame["score_category"].to_numpy()
@@ -114,9 +128,7 @@ def save_weights(
     started = time.perf_counter()
     with new_uow() as uow:
         previous = uow.scoring.current_settings(actor.tenant_id)
-        table = dict(source_quality or previous.source_quality)
-        if any(not 0 <= v <= 100 for v in table.values()):
-            raise InvalidInput("Source quality scores must lie between 0 and 100.")
+        table = validated_source_table(dict(source_quality or previous.source_quality))
         version = uow.scoring.add_version(actor.tenant_id, weights=weights, thresholds=thresholds,
                                           source_quality=table, by_user_id=actor.user_id,
                                           reason=reason, now=now)

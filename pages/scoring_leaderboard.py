@@ -4,11 +4,14 @@ import plotly.express as px
 import streamlit as st
 
 from core.agents import agent_capacity
+from core.clock import utcnow
 from core.leaderboard import contributions, leaderboard
 from core.leads import lead_detail, search_leads
+from core.permissions import Permission, allows
+from core.rescoring import rescore_leads
 from core.weights import current_settings
 from pages._shared import context
-from pages._shared.feedback import attempt
+from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 from pages._shared.lead_filters import lead_filters
 
 TOP = 100
@@ -16,6 +19,7 @@ CATEGORY_COLORS = {"hot": "#c62828", "warm": "#ef6c00", "cold": "#1565c0", "nurt
 
 st.title("Scoring leaderboard")
 actor = context.current_actor()
+show_flash()
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 with st.expander("Filters", expanded=False):
     filters = lead_filters("lb", capacity[0] if capacity else [], with_search=False)
@@ -37,6 +41,13 @@ right.plotly_chart(px.bar(board.histogram, x="Score from", y="Leads", title="Sco
 st.subheader(f"Top {min(TOP, top.total)} leads")
 st.dataframe(top.rows.drop(columns=["version"]), hide_index=True, key="lb_top",
              column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+
+if allows(actor.role, Permission.ASSIGN_LEADS) and st.button(
+        f"Recalculate these {len(top.rows)} leads now", key="lb_rescore",
+        help="Recompute every component and the score of the leads listed above."):
+    count = attempt(lambda: rescore_leads(context.writer(), actor, top.rows["Lead"].tolist(), utcnow()))
+    if count is not None:
+        succeed_and_refresh(f"Recalculated {count} leads.")
 
 risers, fallers = st.columns(2)
 risers.markdown("**Biggest risers** since the last calculation")

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -48,6 +49,16 @@ def chosen() -> tuple[Weights, Thresholds]:
     return weights, thresholds
 
 
+def source_table() -> dict[str, int]:
+    """The source table with the editor's pending edits applied."""
+    table = dict(saved.source_quality)
+    sources = list(table)
+    for row, change in st.session_state.get("w_sources", {}).get("edited_rows", {}).items():
+        if "Quality" in change:
+            table[sources[int(row)]] = change["Quality"]
+    return table
+
+
 @st.fragment
 def sliders_and_preview() -> None:
     """Only this panel reruns while the sliders move."""
@@ -58,8 +69,14 @@ def sliders_and_preview() -> None:
     right.markdown("**Category thresholds** (hot > warm > cold)")
     for label, name, key in THRESHOLD_SLIDERS:
         right.slider(label, 0, 100, int(getattr(saved.thresholds, name)), 1, key=key)
+    st.markdown("**Source quality** (the source component of each lead, 0-100)")
+    st.data_editor(pd.DataFrame({"Source": list(saved.source_quality),
+                                 "Quality": list(saved.source_quality.values())}),
+                   hide_index=True, disabled=["Source"], key="w_sources",
+                   column_config={"Quality": st.column_config.NumberColumn(min_value=0, max_value=100,
+                                                                           step=1, required=True)})
     weights, thresholds = chosen()
-    result = attempt(lambda: preview(leads, weights, thresholds))
+    result = attempt(lambda: preview(leads, weights, thresholds, source_quality=source_table()))
     if result is None:
         return
     st.subheader("What would change")
@@ -84,6 +101,7 @@ with st.form("save_weights"):
         bar = st.progress(0.0, text="Rescoring…")
         report = attempt(lambda: save_weights(
             context.writer, actor, weights=weights, thresholds=thresholds, reason=reason, now=utcnow(),
+            source_quality=source_table(),
             progress=lambda done: bar.progress(done, text=f"Rescoring… {done:.0%}")))
         if report is not None:
             succeed_and_refresh(f"Saved version {report.version}; rescored {report.leads:,} leads "

@@ -6,20 +6,26 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Engine
 
 from core.agents import agent_capacity
 from core.assignment import assign_lead
+from core.bulk_assign import BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk_strategies import Strategy
 from core.clock import utcnow
 from core.errors import LeadOpsError
 from core.leads import LeadFilters, search_leads
-from core.rescoring import rescore_tenant
-from db.bench.target import BenchTenant, insert_weights_version
+from core.scoring import Thresholds, Weights
+from core.weights import save_weights
+from db.bench.target import BenchTenant
 from db.unit_of_work import SqlUnitOfWork
 
 READ_REPEATS = 3  # reads are timed after one warm-up call; the median of these is reported
 LEADERBOARD_SIZE = 100
+# The weights change: a quarter of the weight moves between components, thresholds stay.
+NEW_WEIGHTS = Weights(Decimal("0.30"), Decimal("0.20"), Decimal("0.30"), Decimal("0.20"))
 
 
 def _seconds(step: Callable[[], object]) -> float:
@@ -29,12 +35,32 @@ def _seconds(step: Callable[[], object]) -> float:
 
 
 def rescore_all(engine: Engine, bench: BenchTenant) -> float:
-    """A weights change: a new weights version, then every lead rescored in chunks."""
-    def weights_change() -> None:
-        insert_weights_version(engine, bench.tenant_id, bench.admin.user_id)
-        rescore_tenant(lambda: SqlUnitOfWork(engine), bench.tenant_id, utcnow(),
-                       refresh_components=False)
-    return _seconds(weights_change)
+    """An admin saves new weights: the version row and its audit, then every lead rescored."""
+    return _seconds(lambda: save_weights(
+        lambda: SqlUnitOfWork(engine), bench.admin, weights=NEW_WEIGHTS, thresholds=Thresholds(),
+        reason="bench: weights change", now=utcnow()))
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    seconds: float
+    placed: int
+    not_placed: int
+
+
+def bulk_assign(engine: Engine, bench: BenchTenant, *, leads: int) -> BulkResult:
+    """The bulk page's preview and commit: the `leads` best new leads, least-loaded first."""
+    request = BulkRequest(strategy=Strategy.LEAST_LOADED, filters=LeadFilters(statuses=("new",)),
+                          limit=leads)
+    started = time.perf_counter()
+    plan = plan_bulk_assign(SqlUnitOfWork(engine, read_only=True), bench.admin, request)
+    if not plan.placed:  # every agent full: committing would be refused, the plan is the run
+        return BulkResult(time.perf_counter() - started, 0, len(plan.unplaced))
+    outcome = commit_bulk_assign(lambda: SqlUnitOfWork(engine), bench.admin, plan)
+    seconds = time.perf_counter() - started
+    if isinstance(outcome, BulkPlan):  # nothing else writes during the bench
+        raise RuntimeError(f"bulk assignment re-planned during the bench: {outcome.notice}")
+    return BulkResult(seconds, outcome.assigned, len(outcome.refused))
 
 
 def _median_warm(read: Callable[[], object]) -> float:

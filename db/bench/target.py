@@ -7,19 +7,16 @@ deleted and the demo generator fills the tables again, so every run starts from 
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from sqlalchemy import Engine, case, func, insert, inspect, select, text, update
+from sqlalchemy import Engine, case, func, inspect, select, text, update
 
 from core import accounts
-from core.clock import utcnow
 from core.domain import DEFAULT_SOURCE_QUALITY
 from core.errors import InvalidInput
 from core.identity import Actor
-from core.scoring import Weights
 from db.demo import seed_demo
 from db.migrate import upgrade
-from db.models import Agent, Base, Lead, ScoringWeights, Tenant
+from db.models import Agent, Base, Lead, Tenant
 from db.unit_of_work import SqlUnitOfWork
 
 BENCH_SLUG = "bench"
@@ -91,27 +88,6 @@ def _fill_components(engine: Engine, tenant_id: int) -> None:
             conversion_probability=(Lead.id * 53 + 11) % 101,
             urgency_score=(Lead.id * 71 + 29) % 101,
         ))
-
-
-def insert_weights_version(engine: Engine, tenant_id: int, created_by: int) -> int:
-    """A new scoring-weights version, as an admin's weights change will write it.
-
-    TODO: call core's `save_weights` use case once its issue lands, instead of this insert.
-    """
-    weights = Weights(source_quality=Decimal("0.30"), engagement=Decimal("0.20"))
-    with engine.begin() as connection:
-        current = connection.execute(
-            select(ScoringWeights).where(ScoringWeights.tenant_id == tenant_id)
-            .order_by(ScoringWeights.version.desc()).limit(1)).one()
-        return connection.execute(insert(ScoringWeights).values(
-            tenant_id=tenant_id, version=current.version + 1,
-            source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
-            conversion_weight=weights.conversion, urgency_weight=weights.urgency,
-            hot_threshold=current.hot_threshold, warm_threshold=current.warm_threshold,
-            cold_threshold=current.cold_threshold,
-            source_quality_json=current.source_quality_json, created_by=created_by,
-            created_at=utcnow(), reason="bench: weights change",
-        )).inserted_primary_key[0]
 
 
 def _bounds(engine: Engine, model, tenant_id: int) -> tuple[int, int]:

@@ -66,12 +66,13 @@ class SqlScoringRepository:
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
         rows = self.session.execute(
-            select(Lead.id, Lead.name, *COMPONENT_COLUMNS, Lead.overall_score, Lead.score_category)
+            select(Lead.id, Lead.name, Lead.source, *COMPONENT_COLUMNS, Lead.overall_score,
+                   Lead.score_category)
             .where(Lead.tenant_id == tenant_id)
         ).all()
-        frame = pd.DataFrame(rows, columns=["id", "name", "source_quality_score", "engagement_score",
-                                            "conversion_probability", "urgency_score",
-                                            "overall_score", "score_category"])
+        frame = pd.DataFrame(rows, columns=["id", "name", "source", "source_quality_score",
+                                            "engagement_score", "conversion_probability",
+                                            "urgency_score", "overall_score", "score_category"])
         numeric = ["source_quality_score", "engagement_score", "conversion_probability",
                    "urgency_score", "overall_score"]
         frame[numeric] = frame[numeric].astype(float)

@@ -77,3 +77,22 @@ def test_a_supervisor_cannot_call_the_use_case(engine, admin):
     with pytest.raises(PermissionDenied, match="change scoring weights"):
         save_weights(lambda: SqlUnitOfWork(engine), supervisor, weights=CONVERSION_HEAVY,
                      thresholds=Thresholds(), reason="sneaky", now=NOW)
+
+
+def test_saving_a_new_source_table_refreshes_the_source_component(engine, admin):
+    table = {"referral": 90, "partner": 80, "event": 70, "website": 99, "email": 45, "social": 40,
+             "other": 30, "cold_call": 25}
+    save_weights(lambda: SqlUnitOfWork(engine), admin, weights=Weights(), thresholds=Thresholds(),
+                 source_quality=table, reason="Website leads got better", now=NOW)
+    with Session(engine) as s:
+        scores = set(s.scalars(select(Lead.source_quality_score).where(
+            Lead.tenant_id == admin.tenant_id, Lead.source == "website")))
+    assert scores == {Decimal("99.00")}
+
+
+def test_recalculating_a_selection_uses_the_single_lead_path(engine, admin):
+    from core.rescoring import rescore_leads
+    supervisor = Actor(admin.user_id, "supervisor", "Sup", admin.tenant_id, Role.SUPERVISOR)
+    assert rescore_leads(SqlUnitOfWork(engine), supervisor, [1, 2, 3], NOW) == 3
+    with pytest.raises(InvalidInput, match="at most 500"):
+        rescore_leads(SqlUnitOfWork(engine), supervisor, list(range(501)), NOW)

@@ -70,3 +70,11 @@ def test_weights_page_is_admin_only(demo_url, role):
     page = page_run_directly(WEIGHTS, role)
     assert "Only admins may change scoring weights" in messages(page)
     assert not page.slider
+
+
+def test_supervisor_recalculates_the_leads_shown(demo_url):
+    at = open_page(LEADERBOARD, "supervisor")
+    at.button(key="lb_rescore").click().run()
+    assert not at.exception and "Recalculated 100 leads." in messages(at)
+    manager = open_page(LEADERBOARD, "manager")
+    assert not [b for b in manager.button if b.key == "lb_rescore"]

@@ -64,3 +64,13 @@ def test_preview_refuses_invalid_settings(weights, thresholds, message):
 
 def test_category_helper_matches_core():
     assert category(Decimal("79.99"), Thresholds()) == "warm"
+
+
+def test_a_source_table_change_is_previewed_exactly():
+    data = frame([(60, 0, 0, 0, 60.0, "warm"), (40, 0, 0, 0, 40.0, "cold")]).assign(
+        source=["website", "social"])
+    only_source = Weights(Decimal(1), Decimal(0), Decimal(0), Decimal(0))
+    result = preview(data, only_source, Thresholds(), source_quality={"website": 85, "social": 40})
+    assert result.newly_hot == 1 and result.counts.loc["hot", "after"] == 1
+    with pytest.raises(InvalidInput, match="Source quality for social"):
+        preview(data, only_source, Thresholds(), source_quality={"website": 85, "social": 140})

@@ -1,0 +1,58 @@
+"""cli.py bench as an operator runs it, at a tiny size: the keys, the invariants, the refusal."""
+
+import json
+
+from db.bench import format_table
+from db.bench.floor import SHARED_BENCH
+from db.demo import seed_demo
+from tests.cli.test_cli import run_cli
+
+SMALL = ("--leads", "300", "--agents", "20", "--bulk", "50", "--threads", "4", "--per-thread", "10")
+KEYS = {"leads", "agents", "backend", "rescore_all_s", "bulk_assign_s", "capacity_view_s",
+        "leaderboard_s", "concurrent_assign_per_s", "capacity_violations", "page_run_s", "notes"}
+
+
+def bench(url: str, *extra: str):
+    return run_cli("bench", "--url", url, *SMALL, *extra)
+
+
+def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_url):
+    result = bench(database_url, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == KEYS
+    assert (report["leads"], report["agents"]) == (300, 20)
+    assert report["backend"] in ({"sqlite"} if engine.dialect.name == "sqlite" else {"mysql", "mariadb"})
+    assert report["capacity_violations"] == 0
+    for key in ("rescore_all_s", "bulk_assign_s", "capacity_view_s", "leaderboard_s",
+                "concurrent_assign_per_s"):
+        assert report[key] > 0, key
+    assert set(report["page_run_s"]) == {"agent_capacity", "lead_assignment"}
+    assert all(seconds > 0 for seconds in report["page_run_s"].values())
+    assert "placed" in report["notes"]["bulk_assign_s"]
+    assert "rescore_all_s" in result.stderr  # a progress line per step
+
+    assert format_table(report).startswith("LeadOps bench: 300 leads, 20 agents")
+
+
+def test_bench_runs_again_on_its_own_database_with_the_raw_floor(engine, database_url):
+    assert bench(database_url, "--json").returncode == 0
+    again = bench(database_url, "--json", "--floor")  # an earlier bench's data is filled afresh
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert set(report) == KEYS | {"floor", "ratio"} and report["capacity_violations"] == 0
+    if report["floor"] is None:  # ../shared missing, or no right to create a scratch database
+        assert report["ratio"] is None and report["notes"]["floor"]
+        assert SHARED_BENCH.is_dir() or "missing" in report["notes"]["floor"]
+        return
+    assert report["floor"]["rescore_all_s"] > 0
+    assert report["ratio"]["rescore_all_s"] > 0 and report["ratio"]["bulk_assign_s"] > 0
+
+
+def test_bench_refuses_a_database_holding_other_data(engine, database_url):
+    seed_demo(engine, leads=40, agents=4, password_rounds=4)
+    result = bench(database_url, "--json")
+    assert result.returncode == 1
+    assert "holds data of tenant(s) acme, globex" in result.stderr
+    assert "point --url at a scratch database" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr

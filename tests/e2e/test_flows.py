@@ -1,0 +1,372 @@
+"""The flows people use, in a real headless Chromium against `streamlit run` (SQLite demo).
+
+Each test asserts what the person sees. Data is arranged or checked behind the UI through
+SQLAlchemy on the served database. Screenshots of every page visited go to docs/screenshots.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.models import Agent, Lead, Tenant
+from tests.backends import in_ci
+from tests.e2e.conftest import VIEWPORT, wait_for_app
+from tests.ui.test_login import EXPECTED_PAGES, PASSWORDS  # the role -> pages table, kept there
+
+if not in_ci():  # without Playwright the conftest skips these tests; under CI they fail
+    pytest.importorskip("playwright", reason="Playwright is not installed")
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ALL_PAGES = set().union(*EXPECTED_PAGES.values())
+ROW_HEIGHT = 35  # Streamlit's data grid: header and rows are 35 px high
+
+
+# --- the browser side -------------------------------------------------------------------------
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+
+
+def submit_login(page: Page, username: str, password: str) -> None:
+    # Typing into the login form does not rerun the script; the submit does.
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    wait_for_app(page)
+
+
+def log_in(page: Page, url: str, username: str) -> None:
+    open_app(page, url)
+    submit_login(page, username, PASSWORDS[username])
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def expect_login_form(page: Page) -> None:
+    expect(page.get_by_role("heading", name="LeadOps", level=1)).to_be_visible()
+    expect(page.get_by_role("textbox", name="Username")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def expect_message(page: Page, text: str) -> None:
+    """An error, warning or success box on the page that says `text`."""
+    expect(page.get_by_test_id("stAlert").filter(has_text=text)).to_be_visible()
+
+
+def nav_labels(page: Page) -> list[str]:
+    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+    return links.get_by_test_id("stMarkdownContainer").all_inner_texts()  # without the icon
+
+
+def go_to(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+
+
+def choose(page: Page, combobox: Locator, typed: str, label: re.Pattern, *,
+           multiselect: bool = False) -> None:
+    """Pick a selectbox option the way a person does: type to narrow the list, click it."""
+    # Scroll first: the list closes when the page scrolls under it. Type with the keyboard:
+    # fill() does not open the list when the text typed begins the current choice.
+    combobox.scroll_into_view_if_needed()
+    combobox.click()
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=label).click()
+    if not multiselect:  # a multiselect shows its choices as chips beside the box instead
+        expect(combobox).to_have_value(label)
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """The whole page. Streamlit scrolls inside its main area, not the document, so a
+    full-page screenshot alone would stop at the viewport: grow the viewport to fit first."""
+    page.evaluate("() => document.activeElement?.blur()")  # no focus ring in the picture
+    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
+    try:
+        # Let the browser lay out and paint the taller page (two animation frames).
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def search_agent(page: Page, name: str) -> None:
+    """Capacity page: narrow the agents to one with the name filter."""
+    box = page.get_by_role("textbox", name="Search name", exact=True)
+    box.fill(name)
+    box.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=re.compile(r"^Agents \(1 of \d+\)$"))).to_be_visible()
+    # The grid's accessible table follows its canvas a moment after the run: wait for it.
+    grid = page.get_by_test_id("stDataFrame")
+    grid.scroll_into_view_if_needed()
+    expect(grid.locator("tbody tr[role=row]")).to_have_count(1)
+    expect(agent_cell(page, name, "Agent")).to_have_text(name)
+
+
+def agent_cell(page: Page, agent: str, column: str) -> Locator:
+    """A cell of the agents grid, read from the grid's accessible table (the grid itself is
+    drawn on a canvas)."""
+    grid = page.get_by_test_id("stDataFrame")
+    header = grid.locator("th[role=columnheader]").filter(has_text=re.compile(f"^{re.escape(column)}$"))
+    name = page.locator("td[aria-colindex='1']").filter(has_text=re.compile(f"^{re.escape(agent)}$"))
+    row = grid.locator("tbody tr[role=row]").filter(has=name)
+    return row.locator(f"td[role=gridcell][aria-colindex='{column_index(header)}']")
+
+
+def column_index(header: Locator) -> int:
+    expect(header).to_have_count(1)
+    return int(header.get_attribute("aria-colindex"))
+
+
+def read_number(cell: Locator) -> int:
+    expect(cell).to_have_text(re.compile(r"^\d+$"))
+    return int(cell.text_content())
+
+
+def edit_first_row(page: Page, column: str, value: int) -> None:
+    """Type a value into the data editor's first row, as a person does: click a cell, arrow
+    to the column, Enter opens the cell editor, type, Enter commits (and reruns the script)."""
+    grid = page.get_by_test_id("stDataFrame")
+    target = column_index(grid.locator("th[role=columnheader]").filter(
+        has_text=re.compile(f"^{re.escape(column)}$")))
+    # The grid opens its cell editor only for a cell wholly in view.
+    grid.evaluate("grid => grid.scrollIntoView({block: 'center'})")
+    grid.click(position={"x": 20, "y": ROW_HEIGHT * 1.5})  # the first column of the first row
+    selected = grid.locator("td[aria-selected='true']")
+    expect(selected).to_have_attribute("aria-colindex", "1")
+    for _ in range(target - 1):
+        page.keyboard.press("ArrowRight")
+    expect(selected).to_have_attribute("aria-colindex", str(target))
+    # Typing straight onto a selected cell sometimes lost the first key (the editor was not
+    # open yet); Enter first and waiting for the editor's input makes it deterministic.
+    page.keyboard.press("Enter")
+    editor = page.locator("input.gdg-input")
+    expect(editor).to_be_visible()
+    editor.fill(str(value))
+    editor.press("Enter")
+    wait_for_app(page)
+
+
+def open_lead(page: Page, lead_id: int) -> None:
+    """Lead assignment page: find the lead by "#id" and open it."""
+    box = page.get_by_role("textbox", name="Search name, company, email, phone or #id")
+    box.fill(f"#{lead_id}")
+    box.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("1 leads match")).to_be_visible()
+    choose(page, page.get_by_role("combobox", name="Open a lead"), f"#{lead_id}",
+           re.compile(rf"^#{lead_id} · "))
+    wait_for_app(page)  # choosing a lead outside a form reruns the script
+    expect(page.get_by_role("heading", name=f"Lead #{lead_id}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Agents for this lead")).to_be_visible()
+
+
+def action_form(page: Page, button: str) -> Locator:
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button, exact=True))
+
+
+def pick_agent(page: Page, form: Locator, name: str) -> None:
+    # Options read "Name — 5 of 12 free · …", or "Name — ✗ reason" for an ineligible agent.
+    choose(page, form.get_by_role("combobox", name="Agent"), name,
+           re.compile(rf"^{re.escape(name)} — "))
+
+
+# --- the database side ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgentRow:
+    id: int
+    name: str
+    open_leads: int
+    max_capacity: int
+
+
+def _acme(session: Session) -> int:
+    return session.scalar(select(Tenant.id).where(Tenant.slug == "acme"))
+
+
+def agents_with_room(engine) -> list[AgentRow]:
+    """Available agents with free slots, most free first, whose name no other agent's contains
+    (so the capacity page's name filter shows exactly one)."""
+    with Session(engine) as session:
+        agents = session.scalars(select(Agent).where(Agent.tenant_id == _acme(session))).all()
+        names = [a.name.lower() for a in agents]
+        return sorted(
+            (AgentRow(a.id, a.name, a.open_leads, a.max_capacity) for a in agents
+             if a.availability == "available" and a.open_leads < a.max_capacity
+             and sum(a.name.lower() in n for n in names) == 1),
+            key=lambda a: (a.open_leads - a.max_capacity, a.id))
+
+
+def new_lead_without_skill(engine) -> tuple[int, str]:
+    """A new lead any available agent may take (each test takes the next one)."""
+    with Session(engine) as session:
+        lead = session.scalars(
+            select(Lead).where(Lead.tenant_id == _acme(session), Lead.status == "new",
+                               Lead.required_skill.is_(None)).order_by(Lead.id)).first()
+        return lead.id, lead.name
+
+
+def assigned_lead_without_skill(engine) -> tuple[int, str]:
+    """An assigned lead any available agent may take, and its agent's name."""
+    with Session(engine) as session:
+        lead_id, agent = session.execute(
+            select(Lead.id, Agent.name).join(Agent, Agent.id == Lead.agent_id)
+            .where(Lead.tenant_id == _acme(session), Lead.status == "assigned",
+                   Lead.required_skill.is_(None)).order_by(Lead.id)).first()
+        return lead_id, agent
+
+
+def fill_up(engine, agent: AgentRow) -> int:
+    """Make an agent full behind the UI: max capacity = open leads. Returns that number."""
+    with Session(engine) as session, session.begin():
+        session.execute(update(Agent).where(Agent.id == agent.id).values(
+            max_capacity=Agent.open_leads, version=Agent.version + 1))
+    return agent.open_leads
+
+
+def max_capacity(engine, agent_id: int) -> int:
+    with Session(engine) as session:
+        return session.get(Agent, agent_id).max_capacity
+
+
+# --- 1. login, pages per role, logout -----------------------------------------------------
+
+@pytest.mark.parametrize("role", sorted(PASSWORDS))
+def test_each_role_logs_in_and_sees_exactly_its_pages(page, app_url, role):
+    log_in(page, app_url, role)
+    expected = EXPECTED_PAGES[role]
+    expect(page.get_by_role("heading", name="Agent capacity", level=1)).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Demo {role.title()} · {role}")
+    if len(expected) > 1:
+        expect(page.get_by_test_id("stSidebarNavLink")).to_have_count(len(expected))
+        assert set(nav_labels(page)) == expected
+    else:  # Streamlit hides the navigation of a single page: the page itself is the proof
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+        expect(page.get_by_role("heading", level=1)).to_have_text(next(iter(expected)))
+    for title in ALL_PAGES - expected:
+        expect(page.get_by_role("link", name=title)).to_have_count(0)
+
+
+def test_wrong_password_then_login_logout_and_a_reload_stays_logged_out(page, app_url):
+    open_app(page, app_url)
+    expect_login_form(page)
+    save_screenshot(page, "login.png")
+    submit_login(page, "admin", "not-the-password")
+    expect_message(page, "Username or password is incorrect.")
+    expect_login_form(page)
+
+    submit_login(page, "admin", PASSWORDS["admin"])
+    expect(page.get_by_role("heading", name="Agent capacity", level=1)).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    wait_for_app(page)
+    expect_login_form(page)
+    page.reload()
+    wait_for_app(page)
+    expect_login_form(page)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+# --- 2. assigning and reassigning ---------------------------------------------------------
+
+def test_supervisor_assigns_a_lead_and_the_agents_load_goes_up(page, demo_app):
+    lead_id, lead_name = new_lead_without_skill(demo_app.engine)
+    target, *others = agents_with_room(demo_app.engine)
+    full = next(a for a in others if a.open_leads > 0)  # "N of N" with N > 0
+    n = fill_up(demo_app.engine, full)
+    log_in(page, demo_app.url, "supervisor")
+    search_agent(page, target.name)
+    before = read_number(agent_cell(page, target.name, "Open"))
+
+    go_to(page, "Lead assignment")
+    open_lead(page, lead_id)
+    save_screenshot(page, "lead-assignment.png")
+    assign = action_form(page, "Assign")
+    pick_agent(page, assign, full.name)
+    expect(assign.get_by_role("combobox", name="Agent")).to_have_value(
+        f"{full.name} — ✗ {full.name} is full: {n} of {n} open leads.")
+    assign.get_by_role("button", name="Assign", exact=True).click()
+    wait_for_app(page)
+    expect_message(page, f"{full.name} is full: {n} of {n} open leads.")
+
+    pick_agent(page, assign, target.name)
+    assign.get_by_role("button", name="Assign", exact=True).click()
+    wait_for_app(page)
+    expect_message(page, f"Lead #{lead_id} ({lead_name}) is assigned to {target.name}.")
+
+    go_to(page, "Agent capacity")
+    search_agent(page, target.name)
+    expect(agent_cell(page, target.name, "Open")).to_have_text(str(before + 1))
+
+
+def test_reassigning_needs_a_reason(page, demo_app):
+    lead_id, current = assigned_lead_without_skill(demo_app.engine)
+    other = next(a for a in agents_with_room(demo_app.engine) if a.name != current)
+    log_in(page, demo_app.url, "supervisor")
+    go_to(page, "Lead assignment")
+    status = page.get_by_role("combobox", name="Status")
+    choose(page, status, "assigned", re.compile(r"^assigned$"), multiselect=True)
+    wait_for_app(page)  # a filter outside a form reruns the script
+    status.press("Escape")  # close the list, which stays open for a second choice
+    open_lead(page, lead_id)
+    reassign = action_form(page, "Reassign")
+    pick_agent(page, reassign, other.name)
+    reassign.get_by_role("button", name="Reassign").click()
+    wait_for_app(page)
+    expect_message(page, "Reassigning needs a reason")
+
+    pick_agent(page, reassign, other.name)
+    reassign.get_by_role("textbox", name="Reason (required)").fill("Customer asked for a callback")
+    reassign.get_by_role("button", name="Reassign").click()
+    wait_for_app(page)
+    expect_message(page, f"Lead #{lead_id} moved from {current} to {other.name}.")
+
+
+# --- 3. capacity: the manager views, the supervisor edits ------------------------------------
+
+def test_manager_sees_capacity_read_only_and_the_supervisors_change(page, new_page, demo_app):
+    agent = agents_with_room(demo_app.engine)[-1]
+    old_max = max_capacity(demo_app.engine, agent.id)
+    new_max = old_max + 5
+
+    manager = page
+    log_in(manager, demo_app.url, "manager")
+    grid = manager.get_by_test_id("stDataFrame")
+    expect(grid.locator("th[role=columnheader]").filter(has_text=re.compile("^Max$"))).to_have_count(1)
+    expect(grid.locator("td[aria-readonly='true']").first).to_be_attached()
+    expect(grid.locator("td[aria-readonly='false']")).to_have_count(0)  # nothing editable
+    expect(manager.get_by_role("button", name=re.compile(r"^Save \d+ change"))).to_have_count(0)
+    save_screenshot(manager, "agent-capacity.png")
+    search_agent(manager, agent.name)
+    expect(agent_cell(manager, agent.name, "Max")).to_have_text(str(old_max))
+
+    supervisor = new_page()
+    log_in(supervisor, demo_app.url, "supervisor")
+    expect(supervisor.get_by_role("button", name="Save 0 change(s)")).to_be_disabled()
+    save_screenshot(supervisor, "agent-capacity-supervisor.png")
+    search_agent(supervisor, agent.name)
+    edit_first_row(supervisor, "Max", new_max)
+    supervisor.get_by_role("button", name="Save 1 change(s)").click()
+    wait_for_app(supervisor)
+    # The success message is not asserted: the data editor, seeing its data change, asks for
+    # one more run right after, and that run no longer shows the message (see the report).
+    expect(agent_cell(supervisor, agent.name, "Max")).to_have_text(str(new_max))
+    assert max_capacity(demo_app.engine, agent.id) == new_max
+
+    manager.reload()
+    wait_for_app(manager)
+    if manager.get_by_role("button", name="Log out").count() == 0:
+        # Today a reload always asks to log in again: the re-login cookie is never stored
+        # (st.rerun() right after the login drops the cookie component; see the report).
+        submit_login(manager, "manager", PASSWORDS["manager"])
+    search_agent(manager, agent.name)
+    expect(agent_cell(manager, agent.name, "Max")).to_have_text(str(new_max))
