@@ -43,9 +43,14 @@ def scored_leads(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
         return uow.scoring.components_frame(actor.tenant_id)
 
 
-def categorize(cents: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+def category_codes(cents: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """Index into CATEGORIES for each score in hundredths: 0 hot … 3 nurture."""
     hot, warm, cold = (to_cents(t) for t in (thresholds.hot, thresholds.warm, thresholds.cold))
-    return np.select([cents >= hot, cents >= warm, cents >= cold], ["hot", "warm", "cold"], "nurture")
+    return np.select([cents >= hot, cents >= warm, cents >= cold], [0, 1, 2], 3)
+
+
+def _codes(values: pd.Series, categories) -> np.ndarray:
+    return pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
 
 
 def overall_cents(frame: pd.DataFrame, weights: Weights) -> np.ndarray:
@@ -79,17 +84,18 @@ def preview(frame: pd.DataFrame, weights: Weights, thresholds: Thresholds, *, to
     weights, thresholds = weights.validated(), thresholds.validated()
     if source_quality is not None:  # the source component is just the table's value
         table = validated_source_table(source_quality)
-        frame = frame.assign(source_quality_score=frame["source"].map(table).fillna(
-            table.get("other", 30)).astype(float))
+        lookup = np.array([*table.values(), table.get("other", 30)], dtype=float)
+        frame = frame.assign(source_quality_score=lookup[_codes(frame["source"], table)])
     after_cents = overall_cents(frame, weights)
-    after = categorize(after_cents, thresholds)
-    before = frame["score_category"].to_numpy()
-    counts = pd.DataFrame({
-        "before": pd.Series(before).value_counts().reindex(CATEGORIES, fill_value=0),
-        "after": pd.Series(after).value_counts().reindex(CATEGORIES, fill_value=0),
-    })
-    moves = pd.crosstab(pd.Categorical(before, CATEGORIES), pd.Categorical(after, CATEGORIES),
-                        rownames=["before"], colnames=["after"], dropna=False)
+    # Category codes and one bincount give the 4x4 matrix and both tallies (fast at 1M rows).
+    after_codes = category_codes(after_cents, thresholds)
+    before_codes = _codes(frame["score_category"], CATEGORIES)
+    names = np.array(CATEGORIES)
+    before, after = names[before_codes], names[after_codes]
+    matrix = np.bincount(before_codes * 4 + after_codes, minlength=16).reshape(4, 4)
+    moves = pd.DataFrame(matrix, index=pd.Index(CATEGORIES, name="before"),
+                         columns=pd.Index(CATEGORIES, name="after"))
+    counts = pd.DataFrame({"before": matrix.sum(axis=1), "after": matrix.sum(axis=0)}, index=CATEGORIES)
     change = after_cents / 100 - frame["overall_score"].to_numpy(dtype=float)
     order = np.argsort(-np.abs(change))[:top]
     biggest = pd.DataFrame({
