@@ -18,6 +18,7 @@ PAGES = (
     ("pages/scoring_leaderboard.py", "Scoring leaderboard", ":material/leaderboard:",
      Permission.VIEW_DASHBOARDS),
     ("pages/scoring_weights.py", "Scoring weights", ":material/tune:", Permission.EDIT_SCORING),
+    ("pages/audit_log.py", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
 )
 
 

@@ -12,6 +12,7 @@ from core.domain import Availability, LeadStatus
 from core.rules import AgentState, LeadState
 
 if TYPE_CHECKING:
+    from core.audit_log import AuditFilters
     from core.leads import LeadDetail, LeadFilters
     from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
     from core.scoring import Thresholds, Weights
@@ -147,6 +148,11 @@ class ScoringRepository(Protocol):
         ...
 
 
+class AuditReader(Protocol):
+    def page(self, tenant_id: int, filters: "AuditFilters", *, offset: int,
+             limit: int) -> tuple[pd.DataFrame, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -158,6 +164,7 @@ class UnitOfWork(Protocol):
     activities: ActivityRepository
     audit: AuditRepository
     scoring: ScoringRepository
+    audit_reader: AuditReader
 
     def __enter__(self) -> Self: ...
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import TransientConflict
 from db.engine import READ_ONLY
+from db.queries.audit import SqlAuditReader
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.bulk import SqlBulkRepository
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(self.session)
         self.scoring = SqlScoringRepository(self.session)
         self.bulk = SqlBulkRepository(self.session)
+        self.audit_reader = SqlAuditReader(self.session)
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:

@@ -12,9 +12,9 @@ from tests.ui.conftest import log_in, messages, new_app, offered_pages
 # Pages that exist so far, per role (DESIGN.md §2). Grows with each page.
 EXPECTED_PAGES = {
     "supervisor": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard"},
-    "manager": {"Agent capacity", "Scoring leaderboard"},
+    "manager": {"Agent capacity", "Scoring leaderboard", "Audit log"},
     "admin": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard",
-              "Scoring weights"},
+              "Scoring weights", "Audit log"},
 }
 PASSWORDS = {"supervisor": "demo-supervisor", "manager": "demo-manager", "admin": "demo-admin"}
 
@@ -67,7 +67,7 @@ def test_logout_returns_to_the_login_form(demo_url):
 
 @pytest.mark.parametrize("page", ["pages/agent_capacity.py", "pages/lead_assignment.py",
                                   "pages/bulk_operations.py", "pages/scoring_leaderboard.py",
-                                  "pages/scoring_weights.py"])
+                                  "pages/scoring_weights.py", "pages/audit_log.py"])
 def test_pages_refuse_a_visitor_who_is_not_logged_in(demo_url, page):
     """A page file run directly (as a fresh server may do) does not skip the login."""
     from streamlit.testing.v1 import AppTest

@@ -1,0 +1,46 @@
+"""Audit log (manager, admin): every change, who made it and why, newest first."""
+
+import streamlit as st
+
+from core.audit_log import AuditFilters, audit_export, audit_page
+from core.exports import to_safe_csv
+from core.permissions import Permission
+from pages._shared import context
+from pages._shared.feedback import attempt
+
+PAGE_SIZE = 50
+
+st.title("Audit log")
+actor = context.actor_allowed_to(
+    Permission.VIEW_AUDIT_LOG, "Your role may not view the audit log. A lead's own history is on its detail.")
+
+c1, c2, c3, c4 = st.columns(4)
+action = c1.text_input("Action starts with", key="au_action", placeholder="lead. / bulk. / scoring.",
+                       max_chars=64)
+actor_name = c2.text_input("By (user name)", key="au_actor", max_chars=64)
+entity_type = c3.selectbox("Entity", ["", "lead", "agent", "batch", "user", "scoring_weights", "tenant"],
+                           key="au_entity", format_func=lambda e: e or "any")
+entity_id = c4.text_input("Entity id", key="au_entity_id", max_chars=64)
+c5, c6, c7 = st.columns([1, 1, 2])
+since = c5.date_input("From", value=None, key="au_since")
+until = c6.date_input("To", value=None, key="au_until")
+batch_id = c7.text_input("Batch id", key="au_batch", max_chars=64)
+filters = AuditFilters(action=action.strip(), actor_name=actor_name.strip().lower(), entity_type=entity_type,
+                       entity_id=entity_id.strip(), batch_id=batch_id.strip(), since=since, until=until)
+
+page_number = st.session_state.get("au_page", 1)
+result = attempt(lambda: audit_page(context.reader(), actor, filters, page=page_number, page_size=PAGE_SIZE))
+if result is None:
+    st.stop()
+rows, total = result
+pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+st.caption(f"{total:,} audited changes match · page {min(page_number, pages)} of {pages} · "
+           "rows are never edited or deleted; `python cli.py audit-verify` checks their hash chain.")
+st.dataframe(rows, hide_index=True, key="au_table")
+st.columns(6)[0].number_input("Page", min_value=1, max_value=pages, value=min(page_number, pages),
+                              key="au_page")
+if st.button("Prepare CSV export of these rows", key="au_export"):
+    export = attempt(lambda: audit_export(context.reader(), actor, filters))
+    if export is not None:
+        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(export), "audit-log.csv",
+                           "text/csv", key="au_download")
