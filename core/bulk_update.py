@@ -37,6 +37,12 @@ class BulkUpdateResult:
     batch_id: str | None
     applied: int
     refused: list[tuple[int, str]] = field(default_factory=list)
+    applied_ids: list[int] = field(default_factory=list)
+
+    def outcome(self) -> list[tuple[int, str, str]]:
+        """One row per lead: (lead, result, reason), for the outcome table and its CSV."""
+        rows = [(lead_id, "updated", "") for lead_id in self.applied_ids]
+        return sorted(rows + [(lead_id, "refused", why) for lead_id, why in self.refused])
 
 
 def _problem(change: LeadChange, lead: LeadState | None, agent_skills: frozenset[str] | None) -> str | None:
@@ -123,12 +129,12 @@ def bulk_update(new_uow, actor: Actor, changes: list[LeadChange], *, all_or_noth
             uow.bulk.finish_batch(batch_id, changed=len(valid), refused=0)
             uow.commit()
         progress(1.0)
-        return BulkUpdateResult(batch_id, len(valid))
+        return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
     with new_uow() as uow:
         uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind="bulk_update", strategy=None,
                            by_user_id=actor.user_id, now=utcnow())
         uow.commit()
-    applied, refused = 0, []
+    applied, refused, applied_ids = 0, [], []
     for start in range(0, len(changes), CHUNK):
         with new_uow() as uow:
             valid, chunk_refused = _check(uow, actor, changes[start:start + CHUNK], lock=True)
@@ -136,11 +142,12 @@ def bulk_update(new_uow, actor: Actor, changes: list[LeadChange], *, all_or_noth
                 _apply(uow, actor, valid, batch_id)
             uow.commit()
         applied, refused = applied + len(valid), refused + chunk_refused
+        applied_ids += [lead.id for _, lead in valid]
         progress(min((start + CHUNK) / len(changes), 1.0))
     with new_uow() as uow:
         uow.bulk.finish_batch(batch_id, changed=applied, refused=len(refused))
         uow.commit()
-    return BulkUpdateResult(batch_id, applied, refused)
+    return BulkUpdateResult(batch_id, applied, refused, applied_ids)
 
 
 def leads_matching(uow: UnitOfWork, actor: Actor, filters, *, limit: int) -> list[int]:

@@ -53,7 +53,7 @@ def render_bulk_update(actor: Actor, request_leads: dict) -> None:
     if result.refused:
         nothing = " Nothing was changed." if result.applied == 0 else ""
         st.error(f"{len(result.refused)} row(s) refused.{nothing}", icon=":material/block:")
-        outcome = pd.DataFrame(result.refused, columns=["Lead", "Reason"])
-        st.dataframe(outcome, hide_index=True, key="bu_refused")
-        st.download_button("Download the refused rows (CSV)", to_safe_csv(outcome), "refused.csv",
-                           "text/csv", key="bu_refused_csv")
+    outcome = pd.DataFrame(result.outcome(), columns=["Lead", "Result", "Reason"])
+    st.dataframe(outcome, hide_index=True, key="bu_outcome")
+    st.download_button("Download the outcome (CSV)", to_safe_csv(outcome), "bulk-update-outcome.csv",
+                       "text/csv", key="bu_outcome_csv")

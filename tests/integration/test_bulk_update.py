@@ -49,6 +49,9 @@ BAD_AND_GOOD = lambda leads: [  # noqa: E731
 def test_best_effort_applies_valid_rows_and_reports_each_invalid_one(world):
     result = run(world, BAD_AND_GOOD(world["leads"]), all_or_nothing=False)
     assert result.applied == 2
+    assert [(lead, outcome) for lead, outcome, _ in result.outcome()] == [
+        (world["leads"][0], "updated"), (world["leads"][1], "updated"),
+        (world["leads"][2], "refused"), (9999, "refused")]
     assert [lead for lead, _ in result.refused] == [world["leads"][2], 9999]
     assert "cannot go from contacted to converted" in result.refused[0][1]
     with Session(world["engine"]) as s:

@@ -98,6 +98,8 @@ def test_bulk_update_all_or_nothing_reports_and_changes_nothing(demo_url, engine
     at.radio(key="bu_mode").set_value("Best effort")
     at.button(key="bu_apply").click().run()
     assert "5 lead(s) updated." in messages(at)
+    outcome = next(t.value for t in at.dataframe if "Result" in t.value.columns)
+    assert outcome["Result"].tolist() == ["updated"] * 5
     with Session(engine) as s:
         assert s.scalar(select(f.count()).select_from(Lead).where(Lead.source == "event")) >= 5
 
