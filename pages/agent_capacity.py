@@ -77,4 +77,7 @@ if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="pri
         if change is not None:
             (flagged if change.over_capacity else done).append(change.message)
     if done or flagged:
+        # Drop the saved edits now, or the editor resets them with one more run that would
+        # swallow the message below.
+        st.session_state.pop("cap_editor", None)
         succeed_and_refresh(*done, warnings=tuple(flagged))

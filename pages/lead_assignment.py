@@ -38,11 +38,11 @@ st.columns(6)[0].number_input("Page", min_value=1, max_value=result.pages,
 if result.rows.empty and st.session_state.get(state.SELECTED_LEAD) is None:
     st.stop()
 
-labels = {int(r.Lead): f"#{r.Lead} · {r.Name} · {r.Status} · {r.Score:.1f}"
-          for r in result.rows.itertuples()}
+# Labels must not change when the lead does: the browser sends the label back as the choice.
+labels = {int(r.Lead): f"#{r.Lead} · {r.Name}" for r in result.rows.itertuples()}
 opened = st.session_state.get(state.SELECTED_LEAD)
 if opened is not None and opened not in labels:  # keep the lead just worked on in reach
-    labels = {opened: f"#{opened} · (outside these filters now)", **labels}
+    labels = {opened: f"#{opened}", **labels}
 lead_id = st.selectbox("Open a lead", list(labels), format_func=labels.get, key=state.SELECTED_LEAD)
 lead = attempt(lambda: lead_detail(context.reader(), actor, lead_id))
 options = attempt(lambda: rank_agents_for_lead(context.reader(), actor, lead_id)) if lead else None

@@ -64,7 +64,10 @@ def render_login_page(authenticator: stauth.Authenticate) -> None:
         st.error(getattr(exc, "message", str(exc)), icon=":material/lock:")
         return
     if is_logged_in():
-        st.rerun()
+        # No st.rerun() here: it would drop the cookie component before the browser sets the
+        # cookie (then a reload logs out). Setting the cookie reruns the app by itself.
+        st.success("Logged in. Opening your dashboard…", icon=":material/check_circle:")
+        return
     if st.session_state.get(state.AUTH_STATUS) is False:
         failed = _failed_username(authenticator)
         lock_message = accounts.record_failed_login(context.writer(), failed, utcnow()) if failed else None

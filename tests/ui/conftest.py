@@ -37,7 +37,12 @@ def log_in(at: AppTest, username: str, password: str) -> AppTest:
     inputs[0].input(username)
     inputs[1].input(password)
     at.button(key="FormSubmitter:leadops_login-Login").click()
-    return at.run()
+    at.run()
+    if at.session_state["authentication_status"]:
+        # In a browser, the cookie component reruns the app once it has set the login cookie;
+        # AppTest does not render that component, so rerun by hand.
+        at.run()
+    return at
 
 
 def offered_pages(at: AppTest) -> set[str]:
