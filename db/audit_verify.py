@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.audit import GENESIS_HASH, AuditEntry, chain_hash
-from db.models import AuditRow, Tenant
+from db.models import AuditHead, AuditRow, Tenant
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,10 @@ def verify_audit_chains(engine: Engine, chunk: int = 5000) -> tuple[int, list[Ch
     """Returns (rows checked, first break per tenant)."""
     checked, breaks = 0, []
     with Session(engine) as session:
-        tenants = session.execute(select(Tenant.id, Tenant.slug, Tenant.audit_seq,
-                                         Tenant.audit_head_hash)).all()
+        tenants = session.execute(
+            select(Tenant.id, Tenant.slug, AuditHead.seq, AuditHead.head_hash)
+            .join(AuditHead, AuditHead.tenant_id == Tenant.id)
+        ).all()
         for tenant in tenants:
             prev_hash, expected_seq, problem = GENESIS_HASH, 1, None
             last_seq = 0
@@ -60,8 +62,8 @@ def verify_audit_chains(engine: Engine, chunk: int = 5000) -> tuple[int, list[Ch
                         break
                     prev_hash, expected_seq, last_seq = row.row_hash, row.seq + 1, row.seq
                 session.expunge_all()
-            if problem is None and (tenant.audit_seq != last_seq or tenant.audit_head_hash != prev_hash):
-                problem = ChainBreak(tenant.slug, tenant.audit_seq, None, "newest rows were removed")
+            if problem is None and (tenant.seq != last_seq or tenant.head_hash != prev_hash):
+                problem = ChainBreak(tenant.slug, tenant.seq, None, "newest rows were removed")
             if problem:
                 breaks.append(problem)
     return checked, breaks

@@ -63,7 +63,12 @@ def _mysql_engine(parsed) -> Engine:
         return create_engine(
             parsed.set(drivername="mysql+pymysql", query=query),
             isolation_level="READ COMMITTED",
-            pool_pre_ping=True,
+            # No ping per checkout and no second ROLLBACK per checkin: a transaction is one to
+            # three statements, so each saved round trip is felt. Every Session and Connection
+            # ends its transaction itself, and a connection the server dropped is discarded by
+            # the pool on first use and retried as a TransientConflict (db/unit_of_work.py).
+            pool_pre_ping=False,
+            pool_reset_on_return=None,
             pool_recycle=1800,
             pool_size=10,
             max_overflow=20,

@@ -42,11 +42,18 @@ class Tenant(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[name_str]
     created_at: Mapped[timestamp]
-    # Head of this tenant's audit hash chain; locking this row serializes appends.
-    audit_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    audit_head_hash: Mapped[str] = mapped_column(String(64))
     # Round-robin bulk assignment resumes after this agent (per tenant, across runs).
     round_robin_agent_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditHead(Base):
+    """Head of a tenant's audit hash chain; locking this row serializes appends. It is not on
+    the tenant row because every child insert share-locks that row (migration 0003 says why)."""
+
+    __tablename__ = "audit_heads"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
 
 
 class User(Base):

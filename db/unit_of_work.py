@@ -18,11 +18,14 @@ from db.repositories.scoring import SqlScoringRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
 
-# MySQL: deadlock found, lock wait timeout. Both mean "run the transaction again".
+# MySQL: deadlock found, lock wait timeout. Both mean "run the transaction again", as does a
+# connection the server closed (the pool does not ping before use).
 TRANSIENT_MYSQL_ERRORS = {1213, 1205}
 
 
 def is_transient(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:  # the server dropped the connection; the pool made a new one
+        return True
     code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
     if code in TRANSIENT_MYSQL_ERRORS:
         return True

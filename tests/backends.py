@@ -57,6 +57,15 @@ class MySQLBackend:
             connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
         return create_database_engine(url)
 
+    def empty_engine(self, database: str) -> Engine:
+        """A new, empty database on the same server (for migration tests)."""
+        url = self.url()
+        with self._engine.begin() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+            connection.execute(text(f"CREATE DATABASE {database}"))
+        return create_database_engine(
+            create_database_engine(url).url.set(database=database).render_as_string(hide_password=False))
+
     def stop(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

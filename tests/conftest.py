@@ -2,6 +2,7 @@
 
 import pytest
 
+from db.engine import create_database_engine
 from tests.backends import MySQLBackend, SQLiteBackend
 
 
@@ -23,6 +24,17 @@ def engine(request, tmp_path):
         engine = request.getfixturevalue("sqlite_backend").fresh_engine(tmp_path)
     else:
         engine = request.getfixturevalue("mysql_backend").fresh_engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "mysql"])
+def unmigrated_engine(request, tmp_path):
+    """An empty database with no schema at all, on each backend."""
+    if request.param == "sqlite":
+        engine = create_database_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    else:
+        engine = request.getfixturevalue("mysql_backend").empty_engine("leadops_unmigrated")
     yield engine
     engine.dispose()
 

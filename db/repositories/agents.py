@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from core.capacity import AgentLoad
@@ -13,7 +13,15 @@ OPEN = [s.value for s in OPEN_STATUSES]
 CLOSED = [s.value for s in CLOSED_STATUSES]
 
 
-def _state(agent: Agent) -> AgentState:
+_STATE_COLUMNS = (Agent.id, Agent.tenant_id, Agent.name, Agent.skills, Agent.availability,
+                  Agent.max_capacity, Agent.open_leads, Agent.version)
+# Built once (see leads.py): single assignments read one agent each.
+_ONE_AGENT = select(*_STATE_COLUMNS).where(Agent.id == bindparam("agent_id"),
+                                           Agent.tenant_id == bindparam("tenant_id"))
+_ONE_AGENT_LOCKED = _ONE_AGENT.with_for_update()
+
+
+def _state(agent) -> AgentState:
     return AgentState(
         id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
         availability=Availability(agent.availability), max_capacity=agent.max_capacity,
@@ -52,11 +60,9 @@ class SqlAgentRepository:
         ]
 
     def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
-        query = select(Agent).where(Agent.id == agent_id, Agent.tenant_id == tenant_id)
-        if for_update:
-            query = query.with_for_update()
-        agent = self.session.scalars(query).one_or_none()
-        return _state(agent) if agent else None
+        row = self.session.execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
+                                   {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
+        return _state(row) if row else None
 
     def states(self, tenant_id: int) -> list[AgentState]:
         agents = self.session.scalars(select(Agent).where(Agent.tenant_id == tenant_id))

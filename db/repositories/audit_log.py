@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import AuditEntry, chain_hash, to_json
 from core.clock import utcnow
-from db.models import AuditRow, Tenant
+from db.models import AuditHead, AuditRow
 
 
 class SqlAuditRepository:
@@ -19,13 +19,13 @@ class SqlAuditRepository:
         if not entries:
             return
         tenant_id = entries[0].tenant_id
-        # The tenant row is the chain's head; its lock orders concurrent appends.
+        # Locking the head row orders concurrent appends of the tenant.
         head = self.session.execute(
-            select(Tenant.audit_seq, Tenant.audit_head_hash)
-            .where(Tenant.id == tenant_id)
+            select(AuditHead.seq, AuditHead.head_hash)
+            .where(AuditHead.tenant_id == tenant_id)
             .with_for_update()
         ).one()
-        seq, prev_hash, at, rows = head.audit_seq, head.audit_head_hash, utcnow(), []
+        seq, prev_hash, at, rows = head.seq, head.head_hash, utcnow(), []
         for entry in entries:
             seq += 1
             row_hash = chain_hash(prev_hash=prev_hash, seq=seq, at=at, entry=entry)
@@ -39,5 +39,6 @@ class SqlAuditRepository:
             prev_hash = row_hash
         self.session.execute(insert(AuditRow), rows)
         self.session.execute(
-            update(Tenant).where(Tenant.id == tenant_id).values(audit_seq=seq, audit_head_hash=prev_hash)
+            update(AuditHead).where(AuditHead.tenant_id == tenant_id)
+            .values(seq=seq, head_hash=prev_hash)
         )

@@ -14,6 +14,11 @@ from db.queries import leads as lead_queries
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
                  Lead.required_skill, Lead.version)
 IN_CHUNK = 1000  # ids per IN (...) list
+# Built once: every single-lead use case starts with this read, and building the statement
+# costs about as much Python time as the round trip.
+_ONE_LEAD = select(*STATE_COLUMNS).where(Lead.id == bindparam("lead_id"),
+                                         Lead.tenant_id == bindparam("tenant_id"))
+_ONE_LEAD_LOCKED = _ONE_LEAD.with_for_update()
 
 
 def _state(row) -> LeadState:
@@ -120,10 +125,8 @@ class SqlLeadRepository:
                 version=Lead.version + 1).execution_options(synchronize_session=False))
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
-        query = select(*STATE_COLUMNS).where(Lead.id == lead_id, Lead.tenant_id == tenant_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self.session.execute(query).one_or_none()
+        row = self.session.execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
+                                   {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,

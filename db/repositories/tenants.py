@@ -7,7 +7,7 @@ from core.audit import GENESIS_HASH
 from core.clock import utcnow
 from core.domain import DEFAULT_SOURCE_QUALITY
 from core.scoring import Thresholds, Weights
-from db.models import ScoringWeights, Tenant
+from db.models import AuditHead, ScoringWeights, Tenant
 
 
 class SqlTenantRepository:
@@ -23,9 +23,10 @@ class SqlTenantRepository:
     def add(self, *, slug: str, name: str) -> int:
         now = utcnow()
         tenant_id = self.session.execute(
-            insert(Tenant).values(slug=slug, name=name, created_at=now, audit_seq=0,
-                                  audit_head_hash=GENESIS_HASH)
+            insert(Tenant).values(slug=slug, name=name, created_at=now)
         ).inserted_primary_key[0]
+        self.session.execute(insert(AuditHead).values(tenant_id=tenant_id, seq=0,
+                                                      head_hash=GENESIS_HASH))
         weights, thresholds = Weights(), Thresholds()
         self.session.execute(insert(ScoringWeights).values(
             tenant_id=tenant_id, version=1,

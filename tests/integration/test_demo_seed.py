@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.domain import SOURCES, LeadStatus, parse_skills
 from core.errors import InvalidInput
 from db.demo import seed_demo
-from db.models import Agent, Lead, LeadActivity, User
+from db.models import Agent, Base, Lead, LeadActivity, User
 
 NOW = datetime(2026, 11, 22, 9, 0)
 
@@ -72,9 +72,8 @@ def test_same_seed_gives_the_same_demo(engine, tmp_path):
     seed_demo(engine, leads=300, agents=10, now=NOW, password_rounds=4)
     first = _fingerprint(engine)
     with engine.begin() as c:
-        for table in ("score_history", "lead_activities", "assignments", "audit_log", "leads", "agents",
-                      "users", "scoring_weights", "tenants"):
-            c.execute(text(f"DELETE FROM {table}"))
+        for table in reversed(Base.metadata.sorted_tables):
+            c.execute(table.delete())
     seed_demo(engine, leads=300, agents=10, now=NOW, password_rounds=4)
     second = _fingerprint(engine)
     strip_ids = lambda rows: [tuple(r)[1:4] + (r[5], r[6]) for r in rows]  # noqa: E731
