@@ -49,9 +49,27 @@ def _why_nowhere(agents: dict[int, AgentState], lead: LeadState) -> str:
     return "Every eligible agent is full or unavailable."
 
 
-def _take(agents: dict[int, AgentState], agent_id: int) -> None:
+class _WhyNowhere:
+    """`_why_nowhere`, remembered per (tenant, skill) until the next placement: the answer
+    depends on nothing else, and a large run asks it for thousands of leads once agents fill."""
+
+    def __init__(self, agents: dict[int, AgentState]) -> None:
+        self.agents, self.answers = agents, {}
+
+    def __call__(self, lead: LeadState) -> str:
+        key = (lead.tenant_id, lead.required_skill)
+        if key not in self.answers:
+            self.answers[key] = _why_nowhere(self.agents, lead)
+        return self.answers[key]
+
+    def forget(self) -> None:
+        self.answers.clear()
+
+
+def _take(agents: dict[int, AgentState], agent_id: int, why_nowhere: _WhyNowhere) -> None:
     agent = agents[agent_id]
     agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+    why_nowhere.forget()
 
 
 def _least_loaded_key(agent: AgentState) -> tuple:
@@ -62,13 +80,13 @@ def _least_loaded_key(agent: AgentState) -> tuple:
 
 def _place_by(order, agents: dict[int, AgentState], candidates: list[Candidate]) -> Placement:
     """Generic: each lead goes to the first agent in `order(agents)` that may receive it."""
-    placed, unplaced = [], []
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
     for candidate in candidates:
         chosen = next((a.id for a in order(agents) if not why_agent_cannot_receive(a, candidate.lead)), None)
         if chosen is None:
-            unplaced.append((candidate.lead.id, _why_nowhere(agents, candidate.lead)))
+            unplaced.append((candidate.lead.id, why_nowhere(candidate.lead)))
         else:
-            _take(agents, chosen)
+            _take(agents, chosen, why_nowhere)
             placed.append((candidate.lead.id, chosen))
     return Placement(placed, unplaced, None)
 
@@ -78,7 +96,7 @@ def least_loaded(agents: dict[int, AgentState], candidates: list[Candidate]) -> 
     heap = [(_least_loaded_key(a), a.id) for a in agents.values()
             if a.availability == Availability.AVAILABLE]  # the others can never receive
     heapq.heapify(heap)
-    placed, unplaced = [], []
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
     for candidate in candidates:
         skipped, chosen = [], None
         while heap:
@@ -91,9 +109,9 @@ def least_loaded(agents: dict[int, AgentState], candidates: list[Candidate]) -> 
         for item in skipped:
             heapq.heappush(heap, item)
         if chosen is None:
-            unplaced.append((candidate.lead.id, _why_nowhere(agents, candidate.lead)))
+            unplaced.append((candidate.lead.id, why_nowhere(candidate.lead)))
             continue
-        _take(agents, chosen)
+        _take(agents, chosen, why_nowhere)
         placed.append((candidate.lead.id, chosen))
         heapq.heappush(heap, (_least_loaded_key(agents[chosen]), chosen))
     return Placement(placed, unplaced, None)
@@ -104,7 +122,7 @@ def round_robin(agents: dict[int, AgentState], candidates: list[Candidate],
     """Agents in id order, starting after the tenant's pointer, skipping those who may not."""
     ring = sorted(agents)
     start = next((i for i, agent_id in enumerate(ring) if agent_id > (resume_after or 0)), 0)
-    placed, unplaced, last = [], [], resume_after
+    placed, unplaced, last, why_nowhere = [], [], resume_after, _WhyNowhere(agents)
     for candidate in candidates:
         chosen = None
         for step in range(len(ring)):
@@ -113,9 +131,9 @@ def round_robin(agents: dict[int, AgentState], candidates: list[Candidate],
                 chosen, start = agent_id, (start + step + 1) % len(ring)
                 break
         if chosen is None:
-            unplaced.append((candidate.lead.id, _why_nowhere(agents, candidate.lead)))
+            unplaced.append((candidate.lead.id, why_nowhere(candidate.lead)))
             continue
-        _take(agents, chosen)
+        _take(agents, chosen, why_nowhere)
         placed.append((candidate.lead.id, chosen))
         last = chosen
     return Placement(placed, unplaced, last)
@@ -138,7 +156,7 @@ def skills(agents: dict[int, AgentState], candidates: list[Candidate]) -> Placem
 def manual(agents: dict[int, AgentState], candidates: list[Candidate],
            agent_id: int | None) -> Placement:
     """One chosen agent for every lead, or each lead's own agent from the uploaded file."""
-    placed, unplaced = [], []
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
     for candidate in candidates:
         target = candidate.manual_agent_id or agent_id
         if target is None or target not in agents:
@@ -149,6 +167,6 @@ def manual(agents: dict[int, AgentState], candidates: list[Candidate],
         if refusal:
             unplaced.append((candidate.lead.id, refusal))
             continue
-        _take(agents, target)
+        _take(agents, target, why_nowhere)
         placed.append((candidate.lead.id, target))
     return Placement(placed, unplaced, None)

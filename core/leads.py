@@ -51,16 +51,31 @@ class LeadFilters:
         return self
 
 
+# Matches are counted up to this many: counting every lead of a million-lead tenant on each
+# page view costs more than the page; beyond it the list says "more than 10,000".
+COUNT_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class LeadPage:
     rows: pd.DataFrame
-    total: int
+    total: int              # exact up to COUNT_LIMIT, then COUNT_LIMIT + 1
     page: int
     page_size: int
 
     @property
+    def total_is_exact(self) -> bool:
+        return self.total <= COUNT_LIMIT
+
+    @property
+    def total_label(self) -> str:
+        """"1,234" or "more than 10,000", for a caption."""
+        return f"{self.total:,}" if self.total_is_exact else f"more than {COUNT_LIMIT:,}"
+
+    @property
     def pages(self) -> int:
-        return max((self.total + self.page_size - 1) // self.page_size, 1)
+        """Pages reachable by number: all of them, or those within the counted matches."""
+        return max((min(self.total, COUNT_LIMIT) + self.page_size - 1) // self.page_size, 1)
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,7 @@ def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: i
     page = max(page, 1)
     with uow:
         rows, total = uow.leads.search(actor.tenant_id, filters, offset=(page - 1) * page_size,
-                                       limit=page_size)
+                                       limit=page_size, count_limit=COUNT_LIMIT)
     return LeadPage(rows, total, page, page_size)
 
 

@@ -119,6 +119,10 @@ class Lead(Base):
         Index("ix_leads_tenant_status_created", "tenant_id", "status", "created_at"),
         Index("ix_leads_tenant_email", "tenant_id", "email_normalized"),
         Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
+        # Open hot leads per agent (capacity page): read from the index alone.
+        Index("ix_leads_tenant_status_category", "tenant_id", "status", "score_category", "agent_id"),
+        # Biggest risers and fallers (leaderboard): read from either end, no sort.
+        Index("ix_leads_tenant_score_change", "tenant_id", "score_change"),
     )
     id: Mapped[int_pk]
     tenant_id: Mapped[tenant_fk]
@@ -150,6 +154,11 @@ class Lead(Base):
     last_calculated: Mapped[datetime | None] = mapped_column(Timestamp)
     calculation_method: Mapped[str | None] = mapped_column(String(32))
     weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
+
+
+# Best new leads first (bulk runs, filtered lists): score descending, then id ascending as the
+# index stores it, so `ORDER BY overall_score DESC, id LIMIT k` reads k entries and sorts nothing.
+Index("ix_leads_tenant_status_score", Lead.tenant_id, Lead.status, Lead.overall_score.desc())
 
 
 class LeadActivity(Base):

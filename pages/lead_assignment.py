@@ -30,7 +30,8 @@ result = attempt(lambda: search_leads(context.reader(), actor, filters, page=pag
                                       page_size=PAGE_SIZE))
 if result is None:
     st.stop()
-st.caption(f"{result.total:,} leads match · page {result.page} of {result.pages}")
+more_pages = "" if result.total_is_exact else " (narrow the filters to reach the rest)"
+st.caption(f"{result.total_label} leads match · page {result.page} of {result.pages}{more_pages}")
 st.dataframe(result.rows.drop(columns=["version"]), hide_index=True, key="lead_table",
              column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
 st.columns(6)[0].number_input("Page", min_value=1, max_value=result.pages,

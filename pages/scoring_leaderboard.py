@@ -30,7 +30,8 @@ settings = attempt(lambda: current_settings(context.reader(), actor))
 if board is None or top is None or settings is None:
     st.stop()
 
-st.caption(f"Scores from weights version {settings.version}. {top.total:,} leads match the filters.")
+matching = int(board.categories["Leads"].sum())
+st.caption(f"Scores from weights version {settings.version}. {matching:,} leads match the filters.")
 left, right = st.columns(2)
 left.plotly_chart(px.bar(board.categories, x="Category", y="Leads", color="Category",
                          color_discrete_map=CATEGORY_COLORS, title="Leads per category",
@@ -38,7 +39,7 @@ left.plotly_chart(px.bar(board.categories, x="Category", y="Leads", color="Categ
 right.plotly_chart(px.bar(board.histogram, x="Score from", y="Leads", title="Score histogram (bins of 5)"),
                    width="stretch")
 
-st.subheader(f"Top {min(TOP, top.total)} leads")
+st.subheader(f"Top {min(TOP, matching)} leads")
 st.dataframe(top.rows.drop(columns=["version"]), hide_index=True, key="lb_top",
              column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
 

@@ -55,8 +55,11 @@ def filtered(query: Select, tenant_id: int, filters: LeadFilters) -> Select:
 
 
 def search_leads(session: Session, tenant_id: int, filters: LeadFilters, *, offset: int,
-                 limit: int) -> tuple[pd.DataFrame, int]:
-    total = session.scalar(_where(select(func.count()).select_from(Lead), tenant_id, filters))
+                 limit: int, count_limit: int) -> tuple[pd.DataFrame, int]:
+    """A page of matches and their number, counted up to count_limit + 1 (reading at most
+    that many index entries, however many leads match)."""
+    matches = _where(select(Lead.id), tenant_id, filters).limit(count_limit + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(matches))
     query = _where(
         select(*(c.label(name) for name, c in LIST_COLUMNS.items()), Lead.version.label("version"))
         .outerjoin(Agent, Agent.id == Lead.agent_id),
@@ -142,7 +145,8 @@ def movers(session: Session, tenant_id: int, filters: LeadFilters, *, rising: bo
                Lead.score_category),
         tenant_id, filters,
     ).where(change > 0 if rising else change < 0).order_by(
-        change.desc() if rising else change.asc(), Lead.id).limit(limit)
+        # One direction per query, so ix_leads_tenant_score_change is read from one end.
+        *((change.desc(), Lead.id.desc()) if rising else (change.asc(), Lead.id.asc()))).limit(limit)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["Lead", "Name", "Before", "Now", "Change", "Category"])
     for column in ("Before", "Now", "Change"):

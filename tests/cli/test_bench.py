@@ -27,7 +27,8 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
     for key in ("rescore_all_s", "bulk_assign_s", "capacity_view_s", "leaderboard_s",
                 "concurrent_assign_per_s"):
         assert report[key] > 0, key
-    assert set(report["page_run_s"]) == {"agent_capacity", "lead_assignment"}
+    assert set(report["page_run_s"]) == {"agent_capacity", "lead_assignment", "bulk_operations",
+                                         "scoring_leaderboard", "scoring_weights", "audit_log"}
     assert all(seconds > 0 for seconds in report["page_run_s"].values())
     assert "placed" in report["notes"]["bulk_assign_s"]
     assert "rescore_all_s" in result.stderr  # a progress line per step

@@ -47,6 +47,15 @@ def test_pages_through_the_tenants_leads_best_score_first(world):
     assert oldest.rows["Name"].tolist() == ["Lead 00"]
 
 
+def test_counting_stops_past_the_limit_and_says_so(world, monkeypatch):
+    monkeypatch.setattr("core.leads.COUNT_LIMIT", 12)
+    capped = search_leads(reader(world), world["actor"], LeadFilters(), page=1, page_size=5)
+    assert (capped.total, capped.total_is_exact, capped.total_label) == (13, False, "more than 12")
+    assert capped.pages == 3  # pages within the counted matches
+    exact = search_leads(reader(world), world["actor"], LeadFilters(categories=("hot",)))
+    assert (exact.total, exact.total_is_exact, exact.total_label) == (3, True, "3")
+
+
 def test_filters_combine_in_sql(world):
     found = search_leads(reader(world), world["actor"], LeadFilters(
         sources=("referral",), categories=("hot",), score_min=80, score_max=90))

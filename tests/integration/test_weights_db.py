@@ -47,12 +47,12 @@ def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin)
 
 
 def test_restore_brings_back_an_earlier_versions_scores(engine, admin):
-    before = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"]
+    before = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"].sort_index()
     save_weights(lambda: SqlUnitOfWork(engine), admin, weights=CONVERSION_HEAVY,
                  thresholds=Thresholds(), reason="try", now=NOW)
     report = restore_version(lambda: SqlUnitOfWork(engine), admin, version=1, reason="back", now=NOW)
     assert report.version == 3
-    after = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"]
+    after = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"].sort_index()
     assert (before == after).all()
     versions = weight_versions(SqlUnitOfWork(engine), admin)
     assert versions["Reason"].tolist()[0] == "Restore version 1: back"
