@@ -62,8 +62,12 @@ if not can_edit:
     st.stop()
 
 st.caption("Edit **Max** and **Availability** in place, then save. Each change is checked and audited.")
+# After a save the editor gets a new key, so it starts without the saved edits. With the same
+# key, the browser's editor would clear them itself once it sees the new values, with one more
+# run that swallows the save's message.
+saves = st.session_state.get("cap_editor_saves", 0)
 edited = st.data_editor(
-    frame, hide_index=True, column_config=columns, key="cap_editor",
+    frame, hide_index=True, column_config=columns, key=f"cap_editor_{saves}" if saves else "cap_editor",
     disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
 changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]
@@ -77,7 +81,5 @@ if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="pri
         if change is not None:
             (flagged if change.over_capacity else done).append(change.message)
     if done or flagged:
-        # Drop the saved edits now, or the editor resets them with one more run that would
-        # swallow the message below.
-        st.session_state.pop("cap_editor", None)
+        st.session_state["cap_editor_saves"] = saves + 1
         succeed_and_refresh(*done, warnings=tuple(flagged))

@@ -68,6 +68,8 @@ parts = contributions(lead.scores, settings.weights)
 figure = px.bar(parts, x="Contribution", y=["Lead"] * len(parts), color="Component",
                 orientation="h", text=parts["Contribution"].round(2), height=220,
                 labels={"y": "", "Contribution": "Points of the overall score"})
+# Beside a bar this short, a vertical legend shows only three of the four components.
+figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
 st.plotly_chart(figure, width="stretch")
 st.caption(f"Overall {float(lead.scores['Overall'] or 0):.2f} ({lead.score_category}) = the sum of "
            f"each component's score × its share of the weights; calculated with weights version "

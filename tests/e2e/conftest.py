@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from core.settings import Settings
 from db.demo import seed_demo
 from tests.backends import in_ci
 
@@ -34,6 +35,7 @@ CHROMIUM_ARGS = (
 )
 VIEWPORT = {"width": 1400, "height": 1000}
 COOKIE_KEY = "e2e-test-cookie-key-0123456789abcdefghij"
+LOGIN_COOKIE = Settings.cookie_name  # the cookie streamlit-authenticator sets after a login
 START_SECONDS = 60
 START_ATTEMPTS = 3  # another process may take our "free" port before streamlit binds it
 
@@ -169,6 +171,13 @@ class ScriptRuns:
     edits after a save). The messages say it exactly: each rerun request the browser sends
     (BackMsg `rerun_script`) is answered by a run that starts after it (`new_session`) and
     ends for good (`script_finished` with a final status), after which the session is idle.
+
+    A login has one more step. Once the login cookie is set, the cookie manager of
+    streamlit-authenticator (a component keyed "init") reports the browser's cookies again,
+    which reruns the app a second or third time, sometimes half a second after the runs before
+    it ended. A click in that window is lost (the run it asked for is replaced by the cookie
+    manager's, for the page shown before). So a login is over only once a run asked for with
+    the login cookie in the cookie manager's report has ended.
     """
 
     FINAL = frozenset({ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
@@ -181,6 +190,7 @@ class ScriptRuns:
         self.done_for = 0  # requests sent before the last run that ended for good started
         self.running = False
         self.waited_for = 0  # `requested` when wait_for_app last returned
+        self.cookie_reported_by = 0  # the first request whose cookie report holds the login cookie
         page.on("domcontentloaded", self._new_document)
         page.on("websocket", self._attach)
 
@@ -198,8 +208,15 @@ class ScriptRuns:
             socket.on("framereceived", self._on_received)
 
     def _on_sent(self, payload) -> None:
-        if not isinstance(payload, str) and BackMsg.FromString(payload).HasField("rerun_script"):
+        if isinstance(payload, str):
+            return
+        message = BackMsg.FromString(payload)
+        if message.HasField("rerun_script"):
             self.requested += 1
+            if not self.cookie_reported_by and any(
+                    widget.id.endswith("-init") and LOGIN_COOKIE in widget.json_value
+                    for widget in message.rerun_script.widget_states.widgets):
+                self.cookie_reported_by = self.requested
 
     def _on_received(self, payload) -> None:
         if isinstance(payload, str):
@@ -214,9 +231,15 @@ class ScriptRuns:
             self.done_for = self.started_for
 
     @property
-    def settled(self) -> bool:
-        """A request was sent since the last wait, and every request has had its full run."""
-        return self.requested > self.waited_for and self.done_for == self.requested and not self.running
+    def idle(self) -> bool:
+        """Every request has had its full run."""
+        return self.done_for == self.requested and not self.running
+
+    def settled(self, *, logging_in: bool = False) -> bool:
+        """A request was sent since the last wait, and every request has had its full run (for a
+        login, also the run that the cookie manager's report of the login cookie asked for)."""
+        logged_in = not logging_in or 0 < self.cookie_reported_by <= self.done_for
+        return self.requested > self.waited_for and self.idle and logged_in
 
     def pump(self, page, timeout_ms: float) -> None:
         """Let Playwright deliver events until the next websocket frame (or the new socket)."""
@@ -233,32 +256,39 @@ LOADING = '[data-testid="stAppSkeleton"], [data-testid^="stSkeleton"]'
 WAIT_MS = 30_000
 
 
-def wait_for_app(page, timeout_ms: float = WAIT_MS) -> None:
+def wait_for_app(page, timeout_ms: float = WAIT_MS, *, logging_in: bool = False) -> None:
     """Wait until the script run asked for by the last action (goto, reload, click) is over.
 
     Call it once after every action that makes Streamlit rerun the script (not after typing
     into a form, which does not). Then the page is idle as Streamlit's own e2e tests define
-    it: `stApp` connected and its script "notRunning".
+    it: `stApp` connected and its script "notRunning". After submitting the login form, pass
+    `logging_in=True`: the login is over only after the cookie manager's reruns (ScriptRuns).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     runs = _RUNS[page]
     deadline = time.monotonic() + timeout_ms / 1000
-    while not runs.settled:
-        remaining_ms = (deadline - time.monotonic()) * 1000
-        try:
-            if remaining_ms <= 0:
-                raise PlaywrightTimeout("deadline passed")
-            runs.pump(page, remaining_ms)
-        except PlaywrightTimeout as exc:
-            raise AssertionError(f"no script run ended within {timeout_ms / 1000:.0f} s of the "
-                                 "last action (did the action make Streamlit rerun?)") from exc
+    while True:
+        while not runs.settled(logging_in=logging_in):
+            remaining_ms = (deadline - time.monotonic()) * 1000
+            try:
+                if remaining_ms <= 0:
+                    raise PlaywrightTimeout("deadline passed")
+                runs.pump(page, remaining_ms)
+            except PlaywrightTimeout as exc:
+                why = ("the cookie manager never reported the login cookie (a component keyed "
+                       "'init' in streamlit-authenticator)" if logging_in and not runs.cookie_reported_by
+                       else "did the action make Streamlit rerun?")
+                raise AssertionError(f"no script run ended within {timeout_ms / 1000:.0f} s of the "
+                                     f"last action ({why})") from exc
+        # The frontend renders the run's last messages a moment after they arrive, and shows a
+        # skeleton for an element (a chart, a grid) until its code has loaded. (wait_for checks
+        # every animation frame; expect() would back off to 100-1000 ms between checks.)
+        page.locator(IDLE_APP).wait_for(state="attached", timeout=timeout_ms)
+        page.locator(LOADING).first.wait_for(state="detached", timeout=timeout_ms)
+        if runs.idle:  # no request (a component's, say) came in while the page was drawn
+            break
     runs.waited_for = runs.requested
-    # The frontend renders the run's last messages a moment after they arrive, and shows a
-    # skeleton for an element (a chart, a grid) until its code has loaded. (wait_for checks
-    # every animation frame; expect() would back off to 100-1000 ms between checks.)
-    page.locator(IDLE_APP).wait_for(state="attached", timeout=timeout_ms)
-    page.locator(LOADING).first.wait_for(state="detached", timeout=timeout_ms)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -5,49 +5,45 @@ SQLAlchemy on the served database. Screenshots of each page go to docs/screensho
 """
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Agent, Lead, Tenant
+from db.models import Agent, Lead
 from tests.backends import in_ci
-from tests.e2e.conftest import VIEWPORT, wait_for_app
+from tests.e2e.conftest import wait_for_app
 from tests.ui.test_login import EXPECTED_PAGES, PASSWORDS  # the role -> pages table, kept there
 
 if not in_ci():  # without Playwright the conftest skips these tests; under CI they fail
     pytest.importorskip("playwright", reason="Playwright is not installed")
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-expect.set_options(timeout=15_000)  # a busy CI machine renders slowly; 5 s was tight
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.e2e.helpers import (  # noqa: E402
+    AgentRow,
+    acme_id,
+    action_form,
+    agent_cell,
+    agents_with_room,
+    choose,
+    column_index,
+    expect_message,
+    go_to,
+    log_in,
+    new_lead_without_skill,
+    open_app,
+    open_lead,
+    pick_agent,
+    read_number,
+    save_screenshot,
+    submit_login,
+)
+
 ALL_PAGES = set().union(*EXPECTED_PAGES.values())
 ROW_HEIGHT = 35  # Streamlit's data grid: header and rows are 35 px high
-TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 # --- the browser side -------------------------------------------------------------------------
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
-
-
-def submit_login(page: Page, username: str, password: str) -> None:
-    # Typing into the login form does not rerun the script; the submit does.
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Login").click()
-    wait_for_app(page)
-
-
-def log_in(page: Page, url: str, username: str) -> None:
-    open_app(page, url)
-    submit_login(page, username, PASSWORDS[username])
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
 
 def expect_login_form(page: Page) -> None:
     expect(page.get_by_role("heading", name="LeadOps", level=1)).to_be_visible()
@@ -56,51 +52,9 @@ def expect_login_form(page: Page) -> None:
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
 
 
-def expect_message(page: Page, text: str) -> None:
-    """An error, warning or success box on the page that says `text`."""
-    expect(page.get_by_test_id("stAlert").filter(has_text=text)).to_be_visible()
-
-
 def nav_labels(page: Page) -> list[str]:
     links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
     return links.get_by_test_id("stMarkdownContainer").all_inner_texts()  # without the icon
-
-
-def go_to(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    wait_for_app(page)
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-
-
-def choose(page: Page, combobox: Locator, typed: str, label: re.Pattern, *,
-           multiselect: bool = False) -> None:
-    """Pick a selectbox option the way a person does: type to narrow the list, click it."""
-    # Scroll first: the list closes when the page scrolls under it. Type with the keyboard:
-    # fill() does not open the list when the text typed begins the current choice.
-    combobox.scroll_into_view_if_needed()
-    combobox.click()
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(typed)
-    page.get_by_role("option", name=label).click()
-    if not multiselect:  # a multiselect shows its choices as chips beside the box instead
-        expect(combobox).to_have_value(label)
-
-
-def save_screenshot(page: Page, name: str) -> None:
-    """The whole page. Streamlit scrolls inside its main area, not the document, so a
-    full-page screenshot alone would stop at the viewport: grow the viewport to fit first."""
-    for chart in page.get_by_test_id("stPlotlyChart").all():  # drawn, not just loaded
-        expect(chart.locator(".main-svg").first).to_be_visible()
-    page.evaluate("() => document.activeElement?.blur()")  # no focus ring in the picture
-    page.mouse.move(0, 0)  # and no hover effect
-    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
-    try:
-        page.evaluate(TWO_FRAMES)  # lay out and paint the taller page
-        page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
-    finally:
-        page.set_viewport_size(VIEWPORT)
-        page.evaluate(TWO_FRAMES)
 
 
 def search_agent(page: Page, name: str) -> None:
@@ -117,31 +71,11 @@ def search_agent(page: Page, name: str) -> None:
     expect(agent_cell(page, name, "Agent")).to_have_text(name)
 
 
-def agent_cell(page: Page, agent: str, column: str) -> Locator:
-    """A cell of the agents grid, read from the grid's accessible table (the grid itself is
-    drawn on a canvas)."""
-    grid = page.get_by_test_id("stDataFrame")
-    header = grid.locator("th[role=columnheader]").filter(has_text=re.compile(f"^{re.escape(column)}$"))
-    name = page.locator("td[aria-colindex='1']").filter(has_text=re.compile(f"^{re.escape(agent)}$"))
-    row = grid.locator("tbody tr[role=row]").filter(has=name)
-    return row.locator(f"td[role=gridcell][aria-colindex='{column_index(header)}']")
-
-
-def column_index(header: Locator) -> int:
-    expect(header).to_have_count(1)
-    return int(header.get_attribute("aria-colindex"))
-
-
 def first_agent(page: Page) -> str:
     """The agent in the first row of the agents grid."""
     cell = page.get_by_test_id("stDataFrame").locator("tbody tr[aria-rowindex='2'] td[aria-colindex='1']")
     expect(cell).to_have_text(re.compile(r"\S"))
     return cell.text_content()
-
-
-def read_number(cell: Locator) -> int:
-    expect(cell).to_have_text(re.compile(r"^\d+$"))
-    return int(cell.text_content())
 
 
 def edit_first_row(page: Page, column: str, value: int) -> None:
@@ -168,72 +102,14 @@ def edit_first_row(page: Page, column: str, value: int) -> None:
     wait_for_app(page)
 
 
-def open_lead(page: Page, lead_id: int) -> None:
-    """Lead assignment page: find the lead by "#id" and open it."""
-    box = page.get_by_role("textbox", name="Search name, company, email, phone or #id")
-    box.fill(f"#{lead_id}")
-    box.press("Enter")
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^1 leads match"))).to_be_visible()
-    choose(page, page.get_by_role("combobox", name="Open a lead"), f"#{lead_id}",
-           re.compile(rf"^#{lead_id} · "))
-    wait_for_app(page)  # choosing a lead outside a form reruns the script
-    expect(page.get_by_role("heading", name=re.compile(rf"^Lead #{lead_id}\b"))).to_be_visible()
-    expect(page.get_by_role("heading", name="Agents for this lead")).to_be_visible()
-
-
-def action_form(page: Page, button: str) -> Locator:
-    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=button, exact=True))
-
-
-def pick_agent(page: Page, form: Locator, name: str) -> None:
-    # Options read "Name — 5 of 12 free · …", or "Name — ✗ reason" for an ineligible agent.
-    choose(page, form.get_by_role("combobox", name="Agent"), name,
-           re.compile(rf"^{re.escape(name)} — "))
-
-
 # --- the database side ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AgentRow:
-    id: int
-    name: str
-    open_leads: int
-    max_capacity: int
-
-
-def _acme(session: Session) -> int:
-    return session.scalar(select(Tenant.id).where(Tenant.slug == "acme"))
-
-
-def agents_with_room(engine) -> list[AgentRow]:
-    """Available agents with free slots, most free first, whose name no other agent's contains
-    (so the capacity page's name filter shows exactly one)."""
-    with Session(engine) as session:
-        agents = session.scalars(select(Agent).where(Agent.tenant_id == _acme(session))).all()
-        names = [a.name.lower() for a in agents]
-        return sorted(
-            (AgentRow(a.id, a.name, a.open_leads, a.max_capacity) for a in agents
-             if a.availability == "available" and a.open_leads < a.max_capacity
-             and sum(a.name.lower() in n for n in names) == 1),
-            key=lambda a: (a.open_leads - a.max_capacity, a.id))
-
-
-def new_lead_without_skill(engine) -> tuple[int, str]:
-    """A new lead any available agent may take (each test takes the next one)."""
-    with Session(engine) as session:
-        lead = session.scalars(
-            select(Lead).where(Lead.tenant_id == _acme(session), Lead.status == "new",
-                               Lead.required_skill.is_(None)).order_by(Lead.id)).first()
-        return lead.id, lead.name
-
 
 def assigned_lead_without_skill(engine) -> tuple[int, str]:
     """An assigned lead any available agent may take, and its agent's name."""
     with Session(engine) as session:
         lead_id, agent = session.execute(
             select(Lead.id, Agent.name).join(Agent, Agent.id == Lead.agent_id)
-            .where(Lead.tenant_id == _acme(session), Lead.status == "assigned",
+            .where(Lead.tenant_id == acme_id(session), Lead.status == "assigned",
                    Lead.required_skill.is_(None)).order_by(Lead.id)).first()
         return lead_id, agent
 
@@ -272,7 +148,7 @@ def test_wrong_password_then_login_logout_and_a_reload_stays_logged_out(page, ap
     expect_message(page, "Username or password is incorrect.")
     expect_login_form(page)
 
-    submit_login(page, "admin", PASSWORDS["admin"])
+    submit_login(page, "admin", PASSWORDS["admin"], succeeds=True)
     expect(page.get_by_role("heading", name="Agent capacity", level=1)).to_be_visible()
     page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
     wait_for_app(page)
@@ -368,7 +244,7 @@ def test_manager_sees_capacity_read_only_and_the_supervisors_change(page, new_pa
     expect(agent_cell(supervisor, agent, "Max")).to_have_text(str(new_max))
     with Session(demo_app.engine) as session:
         saved = session.scalar(select(Agent.max_capacity).where(
-            Agent.tenant_id == _acme(session), Agent.name == agent))
+            Agent.tenant_id == acme_id(session), Agent.name == agent))
     assert saved == new_max
 
     manager.reload()  # the login cookie keeps the manager logged in across the reload
