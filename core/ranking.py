@@ -34,15 +34,27 @@ def _option(agent: AgentState, lead: LeadState, rates: dict[int, tuple[int, int]
     return AgentOption(agent.id, agent.name, True, " · ".join(parts), free)
 
 
-def rank_agents_for_lead(uow: UnitOfWork, actor: Actor, lead_id: int) -> list[AgentOption]:
-    """Eligible agents first (most free slots, then lowest utilization), then the rest."""
+def agent_conversion_counts(uow: UnitOfWork, actor: Actor) -> dict[int, tuple[int, int]]:
+    """(converted, closed) leads per agent of the actor's tenant: a scan of every closed lead,
+    so pages keep it a few minutes (it moves only as leads close)."""
+    actor.require(Permission.VIEW_DASHBOARDS)
+    with uow:
+        return uow.agents.conversion_counts(actor.tenant_id)
+
+
+def rank_agents_for_lead(uow: UnitOfWork, actor: Actor, lead_id: int, *,
+                         conversion_counts: dict[int, tuple[int, int]] | None = None
+                         ) -> list[AgentOption]:
+    """Eligible agents first (most free slots, then lowest utilization), then the rest.
+    Loads and eligibility are read now; conversion counts may come from the caller."""
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
         lead = uow.leads.get(actor.tenant_id, lead_id)
         if lead is None:
             raise NotFound(f"Lead #{lead_id} does not exist in your tenant.")
         agents = [a for a in uow.agents.states(actor.tenant_id) if a.id != lead.agent_id]
-        rates = uow.agents.conversion_counts(actor.tenant_id)
+        rates = (conversion_counts if conversion_counts is not None
+                 else uow.agents.conversion_counts(actor.tenant_id))
 
     def order(agent: AgentState) -> tuple:
         utilization = agent.open_leads / agent.max_capacity if agent.max_capacity else 1.0

@@ -115,7 +115,6 @@ class Lead(Base):
     __tablename__ = "leads"
     __table_args__ = (
         Index("ix_leads_tenant_agent_status", "tenant_id", "agent_id", "status"),
-        Index("ix_leads_tenant_score", "tenant_id", "overall_score"),
         Index("ix_leads_tenant_status_created", "tenant_id", "status", "created_at"),
         Index("ix_leads_tenant_email", "tenant_id", "email_normalized"),
         Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
@@ -156,8 +155,10 @@ class Lead(Base):
     weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
 
 
-# Best new leads first (bulk runs, filtered lists): score descending, then id ascending as the
-# index stores it, so `ORDER BY overall_score DESC, id LIMIT k` reads k entries and sorts nothing.
+# Best leads first, of all statuses (leaderboard, lead list) and of some (new leads for a bulk
+# run): score descending, then id ascending as the index stores it, so `ORDER BY overall_score
+# DESC, id LIMIT k` reads k entries and sorts nothing.
+Index("ix_leads_tenant_score", Lead.tenant_id, Lead.overall_score.desc())
 Index("ix_leads_tenant_status_score", Lead.tenant_id, Lead.status, Lead.overall_score.desc())
 
 

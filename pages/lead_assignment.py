@@ -46,7 +46,9 @@ if opened is not None and opened not in labels:  # keep the lead just worked on 
     labels = {opened: f"#{opened}", **labels}
 lead_id = st.selectbox("Open a lead", list(labels), format_func=labels.get, key=state.SELECTED_LEAD)
 lead = attempt(lambda: lead_detail(context.reader(), actor, lead_id))
-options = attempt(lambda: rank_agents_for_lead(context.reader(), actor, lead_id)) if lead else None
+options = attempt(lambda: rank_agents_for_lead(
+    context.reader(), actor, lead_id,
+    conversion_counts=context.cached_conversion_counts(actor))) if lead else None
 if lead is None or options is None:
     st.stop()
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.agents import agent_capacity
 from core.clock import utcnow
-from core.leaderboard import contributions, leaderboard
+from core.leaderboard import contributions
 from core.leads import lead_detail, search_leads
 from core.permissions import Permission, allows
 from core.rescoring import rescore_leads
@@ -24,14 +24,17 @@ capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 with st.expander("Filters", expanded=False):
     filters = lead_filters("lb", capacity[0] if capacity else [], with_search=False)
 
-board = attempt(lambda: leaderboard(context.reader(), actor, filters))
-top = attempt(lambda: search_leads(context.reader(), actor, filters, page=1, page_size=TOP))
 settings = attempt(lambda: current_settings(context.reader(), actor))
-if board is None or top is None or settings is None:
+top = attempt(lambda: search_leads(context.reader(), actor, filters, page=1, page_size=TOP))
+figures = attempt(lambda: context.cached_leaderboard(actor, filters, settings.version)) if settings else None
+if figures is None or top is None:
     st.stop()
+board, read_at = figures
 
 matching = int(board.categories["Leads"].sum())
-st.caption(f"Scores from weights version {settings.version}. {matching:,} leads match the filters.")
+st.caption(f"Scores from weights version {settings.version}. {matching:,} leads match the filters. "
+           f"Counts and movers as of {read_at:%H:%M:%S} UTC (re-read every minute and after a "
+           "recalculation here); the top leads are read on every view.")
 left, right = st.columns(2)
 left.plotly_chart(px.bar(board.categories, x="Category", y="Leads", color="Category",
                          color_discrete_map=CATEGORY_COLORS, title="Leads per category",
@@ -48,6 +51,7 @@ if allows(actor.role, Permission.ASSIGN_LEADS) and st.button(
         help="Recompute every component and the score of the leads listed above."):
     count = attempt(lambda: rescore_leads(context.writer(), actor, top.rows["Lead"].tolist(), utcnow()))
     if count is not None:
+        context.forget_leaderboards()
         succeed_and_refresh(f"Recalculated {count} leads.")
 
 risers, fallers = st.columns(2)

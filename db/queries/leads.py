@@ -13,9 +13,11 @@ LIST_COLUMNS = {
     "Category": Lead.score_category, "Score": Lead.overall_score, "Agent": Agent.name,
     "Source": Lead.source, "Skill": Lead.required_skill, "Created": Lead.created_at,
 }
+# Equal scores: older (lower) id first, so that a descending score index, which keeps ids
+# ascending within a score, serves both directions without a sort.
 ORDER = {
-    LeadSort.SCORE_DESC: (Lead.overall_score.desc(), Lead.id.desc()),
-    LeadSort.SCORE_ASC: (Lead.overall_score.asc(), Lead.id.asc()),
+    LeadSort.SCORE_DESC: (Lead.overall_score.desc(), Lead.id.asc()),
+    LeadSort.SCORE_ASC: (Lead.overall_score.asc(), Lead.id.desc()),
     LeadSort.NEWEST: (Lead.created_at.desc(), Lead.id.desc()),
     LeadSort.OLDEST: (Lead.created_at.asc(), Lead.id.asc()),
 }

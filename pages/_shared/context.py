@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from core import accounts, weights
+from core import accounts, leaderboard, ranking, weights
+from core.clock import utcnow
 from core.errors import LeadOpsError
 from core.identity import Actor
+from core.leads import LeadFilters
 from core.permissions import Permission, allows
 from core.settings import Settings, load_settings
 from db.bootstrap import open_database
@@ -77,3 +79,31 @@ def cached_scored_leads(actor: Actor, weights_version: int):
     """Every lead's components for the what-if preview. Cached per tenant and weights version
     (a save makes a new version, so the cache never serves scores from before it)."""
     return _scored_leads(actor.tenant_id, weights_version, settings().database_url, actor)
+
+
+@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
+def _conversion_counts(tenant_id: int, database_url: str, _actor: Actor):
+    return ranking.agent_conversion_counts(reader(), _actor)
+
+
+def cached_conversion_counts(actor: Actor) -> dict[int, tuple[int, int]]:
+    """Each agent's converted/closed leads, per tenant, at most five minutes old (every role
+    that sees the ranking may see them; a scan of all closed leads is too slow per click)."""
+    return _conversion_counts(actor.tenant_id, settings().database_url, actor)
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def _leaderboard(tenant_id: int, filters: LeadFilters, weights_version: int, database_url: str,
+                 _actor: Actor):
+    return leaderboard.leaderboard(reader(), _actor, filters), utcnow()
+
+
+def cached_leaderboard(actor: Actor, filters: LeadFilters, weights_version: int):
+    """The leaderboard's whole-tenant figures (category counts, histogram, movers) and when
+    they were read, per tenant, filters and weights version, for at most a minute: at a
+    million leads they read a million index entries, and every click reruns the page."""
+    return _leaderboard(actor.tenant_id, filters, weights_version, settings().database_url, actor)
+
+
+def forget_leaderboards() -> None:
+    _leaderboard.clear()

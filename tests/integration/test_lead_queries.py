@@ -10,7 +10,7 @@ from core.errors import InvalidInput, NotFound
 from core.identity import Actor
 from core.leads import LeadFilters, LeadSort, lead_detail, search_leads
 from core.permissions import Role
-from core.ranking import rank_agents_for_lead
+from core.ranking import agent_conversion_counts, rank_agents_for_lead
 from db.models import Lead
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_lead, make_tenant, make_user
@@ -115,3 +115,8 @@ def test_agents_ranked_eligible_first_with_reasons(world):
     assert options[2].why == "Away is away: only available agents receive leads."
     assert options[3].why == "Full is full: 2 of 2 open leads."
     assert {roomy, tight} == {o.agent_id for o in options if o.eligible}
+    # A page may pass counts it keeps for a few minutes; loads are still read now.
+    counted = rank_agents_for_lead(reader(world), actor, world["leads"][0],
+                                   conversion_counts={roomy: (3, 4)})
+    assert counted[0].why == "5 of 12 free · conversion 75%"
+    assert agent_conversion_counts(reader(world), actor) == {}

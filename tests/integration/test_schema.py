@@ -36,6 +36,8 @@ def test_pages_queries_have_their_indexes(engine):
     indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("leads")}
     assert indexes["ix_leads_tenant_agent_status"] == ["tenant_id", "agent_id", "status"]
     assert indexes["ix_leads_tenant_score"] == ["tenant_id", "overall_score"]
+    assert indexes["ix_leads_tenant_status_category"] == ["tenant_id", "status", "score_category", "agent_id"]
+    assert indexes["ix_leads_tenant_score_change"] == ["tenant_id", "score_change"]
 
 
 def test_models_match_the_migrated_schema(engine):

@@ -1,5 +1,5 @@
-"""Indexes for the capacity page's hot-lead counts, best-first lead selection and the
-leaderboard's risers and fallers.
+"""Indexes for the capacity page's hot-lead counts, best-first lead lists (score descending)
+and the leaderboard's risers and fallers.
 
 Revision ID: 0004
 Revises: 0003
@@ -15,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Score descending, so "best first, older first among equals" needs no sort.
+    op.drop_index("ix_leads_tenant_score", table_name="leads")
+    op.create_index("ix_leads_tenant_score", "leads", ["tenant_id", sa.text("overall_score DESC")])
     op.create_index("ix_leads_tenant_status_category", "leads",
                     ["tenant_id", "status", "score_category", "agent_id"])
     op.create_index("ix_leads_tenant_score_change", "leads", ["tenant_id", "score_change"])
@@ -28,3 +31,5 @@ def downgrade() -> None:
     op.drop_index("ix_leads_tenant_score_change", table_name="leads")
     op.drop_index("ix_leads_tenant_status_score", table_name="leads")
     op.drop_index("ix_leads_tenant_status_category", table_name="leads")
+    op.drop_index("ix_leads_tenant_score", table_name="leads")
+    op.create_index("ix_leads_tenant_score", "leads", ["tenant_id", "overall_score"])
