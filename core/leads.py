@@ -59,23 +59,26 @@ COUNT_LIMIT = 10_000
 @dataclass(frozen=True)
 class LeadPage:
     rows: pd.DataFrame
-    total: int              # exact up to COUNT_LIMIT, then COUNT_LIMIT + 1
+    total: int | None       # exact up to COUNT_LIMIT, then COUNT_LIMIT + 1; None: not counted
     page: int
     page_size: int
 
     @property
     def total_is_exact(self) -> bool:
-        return self.total <= COUNT_LIMIT
+        return self.total is not None and self.total <= COUNT_LIMIT
 
     @property
     def total_label(self) -> str:
         """"1,234" or "more than 10,000", for a caption."""
+        if self.total is None:
+            return "uncounted"
         return f"{self.total:,}" if self.total_is_exact else f"more than {COUNT_LIMIT:,}"
 
     @property
     def pages(self) -> int:
         """Pages reachable by number: all of them, or those within the counted matches."""
-        return max((min(self.total, COUNT_LIMIT) + self.page_size - 1) // self.page_size, 1)
+        counted = COUNT_LIMIT if self.total is None else min(self.total, COUNT_LIMIT)
+        return max((counted + self.page_size - 1) // self.page_size, 1)
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,9 @@ class LeadDetail:
 
 
 def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: int = 1,
-                 page_size: int = 50) -> LeadPage:
+                 page_size: int = 50, count: bool = True) -> LeadPage:
+    """A page of the matching leads; `count=False` skips counting them (a top-N list that
+    shows no pager)."""
     actor.require(Permission.VIEW_DASHBOARDS)
     filters = filters.validated()
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -111,7 +116,8 @@ def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: i
     page = max(page, 1)
     with uow:
         rows, total = uow.leads.search(actor.tenant_id, filters, offset=(page - 1) * page_size,
-                                       limit=page_size, count_limit=COUNT_LIMIT)
+                                       limit=page_size,
+                                       count_limit=COUNT_LIMIT if count else None)
     return LeadPage(rows, total, page, page_size)
 
 

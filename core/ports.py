@@ -92,9 +92,11 @@ class LeadRepository(Protocol):
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None: ...
 
     def search(
-        self, tenant_id: int, filters: "LeadFilters", *, offset: int, limit: int, count_limit: int
-    ) -> tuple[pd.DataFrame, int]:
-        """One page of matches, and how many match, counted up to count_limit + 1."""
+        self, tenant_id: int, filters: "LeadFilters", *, offset: int, limit: int,
+        count_limit: int | None,
+    ) -> tuple[pd.DataFrame, int | None]:
+        """One page of matches, and how many match, counted up to count_limit + 1 (None:
+        not counted)."""
         ...
 
     def detail(self, tenant_id: int, lead_id: int) -> "LeadDetail | None": ...

@@ -37,10 +37,12 @@ def weight_versions(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
 
 
 def scored_leads(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
-    """Every lead's stored components, score and category: the preview's input."""
+    """Every lead's stored components, score and category: the preview's input. Source and
+    category come as pandas categoricals, so each preview maps them by code, not by string."""
     actor.require(Permission.EDIT_SCORING)
     with uow:
-        return uow.scoring.components_frame(actor.tenant_id)
+        frame = uow.scoring.components_frame(actor.tenant_id)
+    return frame.astype({"source": "category", "score_category": "category"})
 
 
 def category_codes(cents: np.ndarray, thresholds: Thresholds) -> np.ndarray:
@@ -50,7 +52,22 @@ def category_codes(cents: np.ndarray, thresholds: Thresholds) -> np.ndarray:
 
 
 def _codes(values: pd.Series, categories) -> np.ndarray:
-    return pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
+    """Position of each value in `categories` (-1 if absent). A categorical column (as
+    scored_leads returns) is recoded through its few categories, not value by value."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    return values.cat.set_categories(list(categories)).cat.codes.to_numpy(dtype=np.int64)
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest values, largest first, earlier position first among equals."""
+    k = min(k, len(values))
+    if k == 0:
+        return np.array([], dtype=np.int64)
+    chosen = np.argpartition(-values, k - 1)[:k]  # linear, where a full sort is n log n
+    threshold = values[chosen].min()
+    chosen = np.flatnonzero(values >= threshold)  # every tie at the edge, for a stable pick
+    return chosen[np.lexsort((chosen, -values[chosen]))][:k]
 
 
 def overall_cents(frame: pd.DataFrame, weights: Weights) -> np.ndarray:
@@ -91,20 +108,20 @@ def preview(frame: pd.DataFrame, weights: Weights, thresholds: Thresholds, *, to
     after_codes = category_codes(after_cents, thresholds)
     before_codes = _codes(frame["score_category"], CATEGORIES)
     names = np.array(CATEGORIES)
-    before, after = names[before_codes], names[after_codes]
     matrix = np.bincount(before_codes * 4 + after_codes, minlength=16).reshape(4, 4)
     moves = pd.DataFrame(matrix, index=pd.Index(CATEGORIES, name="before"),
                          columns=pd.Index(CATEGORIES, name="after"))
     counts = pd.DataFrame({"before": matrix.sum(axis=1), "after": matrix.sum(axis=0)}, index=CATEGORIES)
     change = after_cents / 100 - frame["overall_score"].to_numpy(dtype=float)
-    order = np.argsort(-np.abs(change))[:top]
+    order = _largest(np.abs(change), top)
     biggest = pd.DataFrame({
         "Lead": frame["id"].to_numpy()[order], "Name": frame["name"].to_numpy()[order],
         "Before": frame["overall_score"].to_numpy(dtype=float)[order],
         "After": after_cents[order] / 100, "Change": np.round(change[order], 2),
-        "Category before": before[order], "Category after": after[order],
+        "Category before": names[before_codes[order]], "Category after": names[after_codes[order]],
     })
-    newly_hot = int(((after == "hot") & (before != "hot")).sum())
+    hot = CATEGORIES.index("hot")
+    newly_hot = int(((after_codes == hot) & (before_codes != hot)).sum())
     return Preview(counts, moves, biggest, newly_hot)
 
 

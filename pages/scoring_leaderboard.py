@@ -25,7 +25,7 @@ with st.expander("Filters", expanded=False):
     filters = lead_filters("lb", capacity[0] if capacity else [], with_search=False)
 
 settings = attempt(lambda: current_settings(context.reader(), actor))
-top = attempt(lambda: search_leads(context.reader(), actor, filters, page=1, page_size=TOP))
+top = attempt(lambda: search_leads(context.reader(), actor, filters, page=1, page_size=TOP, count=False))
 figures = attempt(lambda: context.cached_leaderboard(actor, filters, settings.version)) if settings else None
 if figures is None or top is None:
     st.stop()

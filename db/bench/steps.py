@@ -73,9 +73,11 @@ def capacity_view(engine: Engine, bench: BenchTenant) -> float:
 
 
 def leaderboard(engine: Engine, bench: BenchTenant) -> float:
-    """The top leads by score: the lead list's default sort, one page of 100."""
+    """The scoring leaderboard's top 100 leads by score, read as its page reads them (best
+    first, uncounted: the page shows no pager)."""
     return _median_warm(lambda: search_leads(SqlUnitOfWork(engine, read_only=True), bench.admin,
-                                             LeadFilters(), page=1, page_size=LEADERBOARD_SIZE))
+                                             LeadFilters(), page=1, page_size=LEADERBOARD_SIZE,
+                                             count=False))
 
 
 @dataclass(frozen=True)

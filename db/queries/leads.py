@@ -57,11 +57,13 @@ def filtered(query: Select, tenant_id: int, filters: LeadFilters) -> Select:
 
 
 def search_leads(session: Session, tenant_id: int, filters: LeadFilters, *, offset: int,
-                 limit: int, count_limit: int) -> tuple[pd.DataFrame, int]:
+                 limit: int, count_limit: int | None) -> tuple[pd.DataFrame, int | None]:
     """A page of matches and their number, counted up to count_limit + 1 (reading at most
-    that many index entries, however many leads match)."""
-    matches = _where(select(Lead.id), tenant_id, filters).limit(count_limit + 1).subquery()
-    total = session.scalar(select(func.count()).select_from(matches))
+    that many index entries, however many leads match); not counted if count_limit is None."""
+    total = None
+    if count_limit is not None:
+        matches = _where(select(Lead.id), tenant_id, filters).limit(count_limit + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(matches))
     query = _where(
         select(*(c.label(name) for name, c in LIST_COLUMNS.items()), Lead.version.label("version"))
         .outerjoin(Agent, Agent.id == Lead.agent_id),

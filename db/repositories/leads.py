@@ -148,7 +148,7 @@ class SqlLeadRepository:
         self.session.execute(update(Lead).where(Lead.id == lead_id).values(**values))
 
     def search(self, tenant_id: int, filters: LeadFilters, *, offset: int, limit: int,
-               count_limit: int) -> tuple[pd.DataFrame, int]:
+               count_limit: int | None) -> tuple[pd.DataFrame, int | None]:
         return lead_queries.search_leads(self.session, tenant_id, filters, offset=offset,
                                          limit=limit, count_limit=count_limit)
 

@@ -54,6 +54,8 @@ def test_counting_stops_past_the_limit_and_says_so(world, monkeypatch):
     assert capped.pages == 3  # pages within the counted matches
     exact = search_leads(reader(world), world["actor"], LeadFilters(categories=("hot",)))
     assert (exact.total, exact.total_is_exact, exact.total_label) == (3, True, "3")
+    top = search_leads(reader(world), world["actor"], LeadFilters(), page_size=5, count=False)
+    assert top.total is None and top.rows["Name"].tolist()[0] == "Lead 29"
 
 
 def test_filters_combine_in_sql(world):

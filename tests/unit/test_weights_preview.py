@@ -74,3 +74,26 @@ def test_a_source_table_change_is_previewed_exactly():
     assert result.newly_hot == 1 and result.counts.loc["hot", "after"] == 1
     with pytest.raises(InvalidInput, match="Source quality for social"):
         preview(data, only_source, Thresholds(), source_quality={"website": 85, "social": 140})
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.tuples(score, score, score, score, score,
+                               st.sampled_from(["hot", "warm", "cold", "nurture"]),
+                               st.sampled_from(["referral", "website", "carrier_pigeon"])),
+                     min_size=1, max_size=40))
+def test_categorical_input_previews_exactly_like_plain_strings(rows):
+    """The page caches the frame with categorical source and category columns; the preview
+    must not care, including ties in "leads that move most" (earlier row first)."""
+    plain = frame([r[:6] for r in rows]).assign(source=[r[6] for r in rows])
+    coded = plain.astype({"source": "category", "score_category": "category"})
+    weights = Weights(Decimal("0.1"), Decimal("0.2"), Decimal("0.3"), Decimal("0.4"))
+    table = {"referral": 90, "website": 60, "other": 30}
+    for source_quality in (None, table):
+        expected = preview(plain, weights, Thresholds(), top=5, source_quality=source_quality)
+        got = preview(coded, weights, Thresholds(), top=5, source_quality=source_quality)
+        assert got.newly_hot == expected.newly_hot
+        pd.testing.assert_frame_equal(got.counts, expected.counts)
+        pd.testing.assert_frame_equal(got.moves, expected.moves)
+        pd.testing.assert_frame_equal(got.biggest_moves, expected.biggest_moves)
+        change = got.biggest_moves["Change"].abs().tolist()
+        assert change == sorted(change, reverse=True)
