@@ -58,8 +58,12 @@ def _root_flags() -> list[str]:
 
 
 class ThrowawayMariaDB:
-    def __init__(self, database: str = DEFAULT_DATABASE, startup_timeout: float = 60.0):
+    def __init__(self, database: str = DEFAULT_DATABASE, startup_timeout: float = 60.0,
+                 extra_options: tuple[str, ...] = ()):
+        """`extra_options` come after the test options, so they win (e.g. a larger buffer
+        pool for a benchmark)."""
         self.database = database
+        self.extra_options = extra_options
         self.startup_timeout = startup_timeout
         self.port: int | None = None
         self._proc: subprocess.Popen | None = None
@@ -145,7 +149,7 @@ class ThrowawayMariaDB:
                    f"--pid-file={self._tmpdir / 'mysqld.pid'}",
                    f"--log-error={self._error_log}", f"--port={self.port}",
                    "--bind-address=127.0.0.1", "--skip-networking=0",
-                   *_root_flags(), *TEST_SERVER_OPTIONS]
+                   *_root_flags(), *TEST_SERVER_OPTIONS, *self.extra_options]
             # Own session: a Ctrl-C aimed at pytest shouldn't kill the server mid-test.
             self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True)
