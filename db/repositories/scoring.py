@@ -5,7 +5,19 @@ from collections import defaultdict
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, case, func, insert, literal, select, update
+from sqlalchemy import (
+    Float,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.domain import CLOSED_STATUSES, LeadStatus
@@ -65,18 +77,17 @@ class SqlScoringRepository:
                                            "Conversion", "Urgency", "Hot", "Warm", "Cold", "Reason"])
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
-        rows = self.session.execute(
-            select(Lead.id, Lead.name, Lead.source, *COMPONENT_COLUMNS, Lead.overall_score,
-                   Lead.score_category)
+        """Every lead's components, score and category, as floats: read as DECIMAL, a million
+        leads become five million Python Decimal objects, most of a first preview's time."""
+        as_float = [type_coerce(column * literal_column("1e0"), Float).label(column.key)
+                    for column in (*COMPONENT_COLUMNS, Lead.overall_score)]
+        result = self.session.execute(
+            select(Lead.id, Lead.name, Lead.source, *as_float, Lead.score_category)
             .where(Lead.tenant_id == tenant_id)
-        ).all()
-        frame = pd.DataFrame(rows, columns=["id", "name", "source", "source_quality_score",
-                                            "engagement_score", "conversion_probability",
-                                            "urgency_score", "overall_score", "score_category"])
-        numeric = ["source_quality_score", "engagement_score", "conversion_probability",
-                   "urgency_score", "overall_score"]
-        frame[numeric] = frame[numeric].astype(float)
-        return frame
+        )
+        return pd.DataFrame(result.all(), columns=[
+            "id", "name", "source", "source_quality_score", "engagement_score",
+            "conversion_probability", "urgency_score", "overall_score", "score_category"])
 
     def conversion_stats(self, tenant_id: int) -> ConversionStats:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
