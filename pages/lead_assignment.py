@@ -61,5 +61,7 @@ with agents_col:
         [{"Agent": o.name, "Eligible": o.eligible, "Why": o.why} for o in options],
         hide_index=True, key="ranked_agents",
     )
+    st.caption("Free slots and eligibility are read now; conversion rates are at most five "
+               "minutes old.")
     expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
     render_actions(actor, lead, options, expected_version=expected)
