@@ -36,7 +36,15 @@ rows, total = result
 pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 st.caption(f"{total:,} audited changes match · page {min(page_number, pages)} of {pages} · "
            "rows are never edited or deleted; `python cli.py audit-verify` checks their hash chain.")
-st.dataframe(rows, hide_index=True, key="au_table")
+# Who, what and why first; the before/after JSON is wide and goes last.
+st.dataframe(rows, hide_index=True, key="au_table",
+             column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Before", "After",
+                           "Seq"],
+             column_config={"Id": st.column_config.TextColumn(width="small"),
+                            "Reason": st.column_config.TextColumn(width="medium"),
+                            "Batch": st.column_config.TextColumn(width="small"),
+                            "Before": st.column_config.TextColumn(width="medium"),
+                            "After": st.column_config.TextColumn(width="medium")})
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pages, value=min(page_number, pages),
                               key="au_page")
 if st.button("Prepare CSV export of these rows", key="au_export"):
