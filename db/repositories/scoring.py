@@ -78,7 +78,7 @@ class SqlScoringRepository:
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
         """Every lead's components, score and category, as floats: read as DECIMAL, a million
-        leads become five million Python Decimal objects, most of a first preview's time."""
+        leads would become five million Python Decimal objects before pandas sees them."""
         as_float = [type_coerce(column * literal_column("1e0"), Float).label(column.key)
                     for column in (*COMPONENT_COLUMNS, Lead.overall_score)]
         result = self.session.execute(
