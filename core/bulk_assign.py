@@ -6,11 +6,11 @@ in chunks of CHUNK leads, each a short transaction that locks its agents (by id)
 re-checks the capacity rule on the locked rows and refuses what no longer fits.
 """
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from core.audit import AuditEntry
+from core.batches import open_batch
 from core.bulk_strategies import (
     Candidate,
     Placement,
@@ -178,11 +178,9 @@ def commit_bulk_assign(new_uow, actor: Actor, plan: BulkPlan, *,
         return replace(plan_bulk_assign(new_uow(), actor, plan.request), notice=notice)
     if not plan.placed:
         raise RuleViolation("This plan places no lead; nothing to commit.")
-    batch_id, now, refused, assigned = str(uuid.uuid4()), utcnow(), [], 0
-    with new_uow() as uow:
-        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind="bulk_assign",
-                           strategy=plan.request.strategy.value, by_user_id=actor.user_id, now=now)
-        uow.commit()
+    now, refused, assigned = utcnow(), [], 0
+    batch_id = open_batch(new_uow, actor, kind="bulk_assign", now=now,
+                          strategy=plan.request.strategy.value)
     for start in range(0, len(plan.placed), CHUNK):
         chunk = plan.placed[start:start + CHUNK]
         with new_uow() as uow:
@@ -260,11 +258,8 @@ def undo_batch(new_uow, actor: Actor, batch_id: str) -> UndoResult:
                for lead_id, _, version in items if versions.get(lead_id) != version]
     if blocked:
         return UndoResult(None, 0, blocked)
-    undo_id, now, reverted = str(uuid.uuid4()), utcnow(), 0
-    with new_uow() as uow:
-        uow.bulk.add_batch(undo_id, tenant_id=actor.tenant_id, kind="undo", strategy=None,
-                           by_user_id=actor.user_id, now=now)
-        uow.commit()
+    now, reverted = utcnow(), 0
+    undo_id = open_batch(new_uow, actor, kind="undo", now=now)
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         with new_uow() as uow:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.audit import AuditEntry
+from core.batches import open_batch
 from core.clock import utcnow
 from core.domain import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
 from core.errors import InvalidInput
@@ -117,8 +118,8 @@ def bulk_update(new_uow, actor: Actor, changes: list[LeadChange], *, all_or_noth
     if duplicates:
         raise InvalidInput(f"Lead(s) {', '.join(map(str, duplicates[:10]))} appear more than once; "
                            "each lead may be listed once.")
-    batch_id = str(uuid.uuid4())
-    if all_or_nothing:
+    if all_or_nothing:  # the batch row joins the one transaction that writes everything
+        batch_id = str(uuid.uuid4())
         with new_uow() as uow:
             valid, refused = _check(uow, actor, changes, lock=True)
             if refused:
@@ -130,10 +131,7 @@ def bulk_update(new_uow, actor: Actor, changes: list[LeadChange], *, all_or_noth
             uow.commit()
         progress(1.0)
         return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
-    with new_uow() as uow:
-        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind="bulk_update", strategy=None,
-                           by_user_id=actor.user_id, now=utcnow())
-        uow.commit()
+    batch_id = open_batch(new_uow, actor, kind="bulk_update", now=utcnow())
     applied, refused, applied_ids = 0, [], []
     for start in range(0, len(changes), CHUNK):
         with new_uow() as uow:

@@ -8,11 +8,11 @@ escaped and neutralized on export, never interpreted.
 import csv
 import io
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from core.audit import AuditEntry
+from core.batches import open_batch
 from core.clock import utcnow
 from core.csv_input import csv_text
 from core.domain import SKILLS, SOURCES
@@ -148,11 +148,8 @@ def import_leads(new_uow, actor: Actor, file: ImportFile, mapping: dict[str, str
         return ImportResult(None, 0, sorted(report))
     if not accepted:
         return ImportResult(None, 0, sorted(report))
-    batch_id, now, ids = str(uuid.uuid4()), utcnow(), []
-    with new_uow() as uow:
-        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind="import", strategy=None,
-                           by_user_id=actor.user_id, now=now)
-        uow.commit()
+    now, ids = utcnow(), []
+    batch_id = open_batch(new_uow, actor, kind="import", now=now)
     # Every row was checked above; writing in chunks keeps each transaction (and the tenant's
     # audit-head lock other supervisors wait on) short.
     for start in range(0, len(accepted), CHUNK):
