@@ -6,6 +6,7 @@ ids, each chunk its own short transaction, so no transaction grows with the tabl
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -135,6 +136,8 @@ def rescore_tenant(
 ) -> RescoreReport:
     """Every lead of a tenant, chunk by chunk of ids, each chunk committed on its own.
 
+    Chunks are disjoint, so as many run at once as the store can write (one on SQLite).
+    `progress` is called from the caller's thread (Streamlit draws only from there), in order.
     Callers check permissions: the weights page (admin), imports and `cli.py rescore`.
     `bounds` limits the run to an id range (the leads an import just added).
     """
@@ -142,19 +145,29 @@ def rescore_tenant(
         bounds = bounds or uow.scoring.id_bounds(tenant_id)
         settings = uow.scoring.current_settings(tenant_id)
         stats = uow.scoring.conversion_stats(tenant_id) if refresh_components else None
+        at_once = uow.scoring.chunks_at_once()
     if bounds is None:
         return RescoreReport(0, 0)
     low, high = bounds
-    leads = chunks = 0
-    for start in range(low, high + 1, chunk_ids):
-        end = min(start + chunk_ids - 1, high)
+    ranges = [(start, min(start + chunk_ids - 1, high)) for start in range(low, high + 1, chunk_ids)]
+
+    def rescore_chunk(id_range: tuple[int, int]) -> int:
+        start, end = id_range
         with new_uow() as uow:
             if refresh_components:
                 facts = uow.scoring.lead_facts(tenant_id, low=start, high=end)
                 uow.scoring.write_components([score_components(f, settings, stats, now) for f in facts])
-            leads += uow.scoring.apply_overall(tenant_id, settings, low=start, high=end, now=now,
-                                               method=METHOD_WEIGHTED)
+            rescored = uow.scoring.apply_overall(tenant_id, settings, low=start, high=end, now=now,
+                                                 method=METHOD_WEIGHTED)
             uow.commit()
-        chunks += 1
-        progress((end - low + 1) / (high - low + 1))
-    return RescoreReport(leads, chunks)
+        return rescored
+
+    leads = 0
+    pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore")
+    try:
+        for (_, end), rescored in zip(ranges, pool.map(rescore_chunk, ranges), strict=True):
+            leads += rescored
+            progress((end - low + 1) / (high - low + 1))
+    finally:
+        pool.shutdown(cancel_futures=True)  # after a failed chunk, start no others
+    return RescoreReport(leads, len(ranges))

@@ -1,5 +1,7 @@
 """Apply and inspect Alembic migrations programmatically (no alembic.ini needed)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -18,17 +20,34 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with _migrating(engine) as config:
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with _migrating(engine) as config:
         command.downgrade(config, revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Config]:
+    """One transaction for the migrations. On SQLite, foreign keys are off meanwhile, as its
+    procedure for altering a table by copy requires (a referenced table cannot be dropped and
+    renamed otherwise), and checked before commit."""
+    config = _config()
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a pragma that only works outside a transaction: past SQLAlchemy's autobegin
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                yield config
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"The migration would break foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def head_revision() -> str | None:

@@ -120,8 +120,6 @@ class Lead(Base):
         Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
         # Open hot leads per agent (capacity page): read from the index alone.
         Index("ix_leads_tenant_status_category", "tenant_id", "status", "score_category", "agent_id"),
-        # Biggest risers and fallers (leaderboard): read from either end, no sort.
-        Index("ix_leads_tenant_score_change", "tenant_id", "score_change"),
     )
     id: Mapped[int_pk]
     tenant_id: Mapped[tenant_fk]
@@ -149,17 +147,22 @@ class Lead(Base):
     overall_score: Mapped[Decimal] = mapped_column(Score, default=0)
     score_category: Mapped[str] = mapped_column(String(8), default="nurture")
     previous_score: Mapped[Decimal | None] = mapped_column(Score)
+    previous_category: Mapped[str | None] = mapped_column(String(8))
     score_change: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     last_calculated: Mapped[datetime | None] = mapped_column(Timestamp)
     calculation_method: Mapped[str | None] = mapped_column(String(32))
-    weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
+    # The version that scored the lead, by id without a foreign key: versions are never deleted,
+    # and rescoring rewrites this column on every lead, where a key's index and lookup cost a
+    # fifth of a whole-tenant rescore (measured, docs/benchmarks.md).
+    weights_version_id: Mapped[int | None] = mapped_column(Integer)
 
 
-# Best leads first, of all statuses (leaderboard, lead list) and of some (new leads for a bulk
-# run): score descending, then id ascending as the index stores it, so `ORDER BY overall_score
-# DESC, id LIMIT k` reads k entries and sorts nothing.
+# Best leads first (leaderboard, lead list, new leads for a bulk run): score descending, then id
+# ascending as the index stores it, so `ORDER BY overall_score DESC, id LIMIT k` reads k entries
+# (more when a filter skips some) and sorts nothing. The only index that holds a score: every
+# rescored lead moves in each such index, and rescoring a tenant is bounded by that work
+# (docs/benchmarks.md, "Where the time goes").
 Index("ix_leads_tenant_score", Lead.tenant_id, Lead.overall_score.desc())
-Index("ix_leads_tenant_status_score", Lead.tenant_id, Lead.status, Lead.overall_score.desc())
 
 
 class LeadActivity(Base):
@@ -197,16 +200,20 @@ class Assignment(Base):
 
 
 class ScoreHistory(Base):
+    """Append-only, a row per changed score. Like audit rows, it names its lead and weights
+    version by id without a foreign key: neither is ever deleted, and each key would cost
+    every rescored lead one more index entry and lookup."""
+
     __tablename__ = "score_history"
     __table_args__ = (Index("ix_score_history_lead", "tenant_id", "lead_id", "calculated_at"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tenant_id: Mapped[tenant_fk]
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    lead_id: Mapped[int] = mapped_column(Integer)
     previous_score: Mapped[Decimal | None] = mapped_column(Score)
     new_score: Mapped[Decimal] = mapped_column(Score)
     previous_category: Mapped[str | None] = mapped_column(String(8))
     new_category: Mapped[str] = mapped_column(String(8))
-    weights_version_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_weights.id"))
+    weights_version_id: Mapped[int | None] = mapped_column(Integer)
     calculated_at: Mapped[timestamp]
 
 

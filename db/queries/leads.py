@@ -149,7 +149,8 @@ def movers(session: Session, tenant_id: int, filters: LeadFilters, *, rising: bo
                Lead.score_category),
         tenant_id, filters,
     ).where(change > 0 if rising else change < 0).order_by(
-        # One direction per query, so ix_leads_tenant_score_change is read from one end.
+        # No index holds the change (rescoring would move every lead in it): a scan of the
+        # tenant's leads, which the leaderboard reads with its other whole-tenant figures.
         *((change.desc(), Lead.id.desc()) if rising else (change.asc(), Lead.id.asc()))).limit(limit)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["Lead", "Name", "Before", "Now", "Change", "Category"])

@@ -36,3 +36,43 @@ def test_audit_heads_move_off_the_tenant_row_and_back(unmigrated_engine):
     with engine.connect() as c:
         assert c.execute(text("SELECT seq, head_hash FROM audit_heads")).one() == (2, head)
     assert verify_audit_chains(engine) == (2, [])
+
+
+def test_lean_rescoring_keeps_history_and_scores_both_ways(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0004")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO tenants (id, slug, name, created_at) "
+                       "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00')"))
+        c.execute(text(
+            "INSERT INTO leads (id, tenant_id, name, source, status, created_at, updated_at, "
+            "version, source_quality_score, engagement_score, conversion_probability, "
+            "urgency_score, overall_score, score_category, score_change) VALUES (7, 1, 'Ann', "
+            "'website', 'new', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, 1, 2, 3, 4, "
+            "42.5, 'cold', 2.5)"))
+        c.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, new_score, "
+                       "new_category, calculated_at) VALUES (1, 7, 40, 42.5, 'cold', "
+                       "'2026-01-02 00:00:00')"))
+
+    upgrade(engine, "0005")
+    inspector = inspect(engine)
+    assert {key["referred_table"] for key in inspector.get_foreign_keys("score_history")} == {"tenants"}
+    assert "scoring_weights" not in {key["referred_table"] for key in inspector.get_foreign_keys("leads")}
+    assert "previous_category" in {c["name"] for c in inspector.get_columns("leads")}
+    with engine.connect() as c:
+        history = c.execute(text("SELECT lead_id, previous_score, new_score FROM score_history"))
+        assert history.one() == (7, 40, 42.5)
+
+    downgrade(engine, "0004")
+    inspector = inspect(engine)
+    assert {key["referred_table"] for key in inspector.get_foreign_keys("score_history")} == {
+        "tenants", "leads", "scoring_weights"}
+    assert "scoring_weights" in {key["referred_table"] for key in inspector.get_foreign_keys("leads")}
+    assert {"ix_leads_tenant_score_change", "ix_leads_tenant_status_score"} <= {
+        i["name"] for i in inspector.get_indexes("leads")}
+    with engine.connect() as c:
+        assert c.execute(text("SELECT lead_id, new_score FROM score_history")).one() == (7, 42.5)
+        assert c.execute(text("SELECT overall_score, score_change FROM leads")).one() == (42.5, 2.5)
+
+    upgrade(engine)  # and forward again, by the same names
+    assert {key["referred_table"] for key in inspect(engine).get_foreign_keys("score_history")} == {"tenants"}

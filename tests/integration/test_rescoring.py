@@ -1,5 +1,6 @@
 """Rescoring on a real database: the set-based batch agrees exactly with the single-lead path."""
 
+import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,9 +29,13 @@ def _stored(engine, tenant_id):
 
 def test_batch_rescore_of_the_demo_matches_the_single_lead_path(engine):
     seed_demo(engine, leads=400, agents=10, password_rounds=4, now=NOW - timedelta(hours=1))
+    reported = []  # (share done, thread) per chunk: Streamlit draws only from its own thread
     report = rescore_tenant(lambda: SqlUnitOfWork(engine), 1, NOW, refresh_components=True,
-                            chunk_ids=97)
+                            chunk_ids=97,
+                            progress=lambda done: reported.append((done, threading.get_ident())))
     assert report.leads == 400 and report.chunks == 5
+    assert [done for done, _ in reported] == sorted(done for done, _ in reported)
+    assert reported[-1][0] == 1 and {thread for _, thread in reported} == {threading.get_ident()}
     batch = _stored(engine, 1)
     with Session(engine) as s:
         uow = SqlUnitOfWork(engine)
@@ -71,9 +76,11 @@ weight = st.decimals(min_value=0, max_value=3, places=4)
 @given(components=st.lists(st.tuples(component, component, component, component), min_size=1,
                            max_size=60),
        weights=st.tuples(weight, weight, weight, weight).filter(lambda w: sum(w) > 0),
-       thresholds=st.tuples(st.integers(1, 100), st.integers(1, 100), st.integers(1, 100)))
-def test_property_sql_overall_equals_python_overall(engine, components, weights, thresholds):
-    """Any stored components and weights: SQL's overall and category equal core's, exactly."""
+       thresholds=st.tuples(st.integers(1, 100), st.integers(1, 100), st.integers(1, 100)),
+       before=st.sampled_from([Decimal(0), Decimal("18.60"), Decimal("55.55"), Decimal(100)]))
+def test_property_sql_overall_equals_python_overall(engine, components, weights, thresholds, before):
+    """Any stored components and weights: SQL's overall and category equal core's, exactly;
+    the lead keeps its previous score and category, and history has a row per changed score."""
     from core.rescoring import ScoringSettings
     from core.scoring import Components, Thresholds, Weights, category, overall_score
 
@@ -92,19 +99,30 @@ def test_property_sql_overall_equals_python_overall(engine, components, weights,
         c.execute(insert(Lead), [dict(
             tenant_id=tenant, name=f"L{i}", source="website", status="new", created_at=NOW,
             updated_at=NOW, version=1, source_quality_score=sq, engagement_score=en,
-            conversion_probability=cv, urgency_score=ur) for i, (sq, en, cv, ur) in enumerate(components)])
+            conversion_probability=cv, urgency_score=ur, overall_score=before,
+            score_category="before") for i, (sq, en, cv, ur) in enumerate(components)])
     with SqlUnitOfWork(engine) as uow:
         stored = uow.scoring.current_settings(tenant)
         settings_ = ScoringSettings(stored.version_id, stored.version, stored.weights, bounds, {})
         uow.scoring.apply_overall(tenant, settings_, low=0, high=10**9, now=NOW, method="test")
         uow.commit()
     with Session(engine) as s:
-        rows = s.execute(select(Lead.source_quality_score, Lead.engagement_score,
+        rows = s.execute(select(Lead.id, Lead.source_quality_score, Lead.engagement_score,
                                 Lead.conversion_probability, Lead.urgency_score, Lead.overall_score,
-                                Lead.score_category).order_by(Lead.id)).all()
-    for sq, en, cv, ur, overall, cat in rows:
+                                Lead.score_category, Lead.previous_score, Lead.previous_category,
+                                Lead.score_change).order_by(Lead.id)).all()
+        history = {h.lead_id: h for h in s.scalars(select(ScoreHistory))}
+    for lead_id, sq, en, cv, ur, overall, cat, previous, previous_cat, change in rows:
         expected = overall_score(Components(sq, en, cv, ur), lead_weights)
         assert (overall, cat) == (expected, category(expected, bounds))
+        assert (previous, previous_cat, change) == (before, "before", expected - before)
+        if expected == before:
+            assert lead_id not in history
+        else:
+            row = history[lead_id]
+            assert (row.previous_score, row.new_score, row.previous_category, row.new_category,
+                    row.weights_version_id, row.calculated_at) == (
+                before, expected, "before", cat, stored.version_id, NOW)
 
 
 def _tenant(engine):

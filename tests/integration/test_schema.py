@@ -37,7 +37,11 @@ def test_pages_queries_have_their_indexes(engine):
     assert indexes["ix_leads_tenant_agent_status"] == ["tenant_id", "agent_id", "status"]
     assert indexes["ix_leads_tenant_score"] == ["tenant_id", "overall_score"]
     assert indexes["ix_leads_tenant_status_category"] == ["tenant_id", "status", "score_category", "agent_id"]
-    assert indexes["ix_leads_tenant_score_change"] == ["tenant_id", "score_change"]
+    # Rescoring a tenant moves every changed lead in each index that holds its score or
+    # change (docs/benchmarks.md): the pages are served by this one.
+    holding_scores = {name for name, columns in indexes.items()
+                      if {"overall_score", "score_change", "previous_score"} & set(columns)}
+    assert holding_scores == {"ix_leads_tenant_score"}
 
 
 def test_models_match_the_migrated_schema(engine):
