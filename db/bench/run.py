@@ -79,9 +79,12 @@ def _with_floor(result: dict, engine: Engine, options: BenchOptions,
     return {**result, "floor": floor.figures, "ratio": _ratios(result, floor.figures)}
 
 
-def _notes(options: BenchOptions, bulk: steps.BulkResult,
+def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.BulkResult,
            concurrent: steps.ConcurrentResult) -> dict[str, str]:
     return {
+        "rescore_all_s": f"a weights change on leads scored once before with the default weights "
+                         f"(untimed): {rescore.rescored:,} leads rescored, {rescore.changed:,} "
+                         "scores changed, each with its history row",
         "bulk_assign_s": f"preview and commit, least_loaded strategy, the {options.bulk:,} best new "
                          f"leads: {bulk.placed:,} placed, {bulk.not_placed:,} not placed (agents "
                          "full or lacking the skill)",
@@ -115,12 +118,12 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
         violations = _timed(progress, "capacity_violations", lambda: find_violations(engine))
         result = {
             "leads": options.leads, "agents": options.agents, "backend": _backend(engine),
-            "rescore_all_s": round(rescore, 4), "bulk_assign_s": round(bulk.seconds, 4),
+            "rescore_all_s": round(rescore.seconds, 4), "bulk_assign_s": round(bulk.seconds, 4),
             "capacity_view_s": round(capacity, 4), "leaderboard_s": round(board, 4),
             "concurrent_assign_per_s": round(concurrent.attempts_per_s, 1),
             "capacity_violations": len(violations),
             "page_run_s": {name: round(seconds, 4) for name, seconds in pages.items()},
-            "notes": _notes(options, bulk, concurrent),
+            "notes": _notes(options, rescore, bulk, concurrent),
         }
         return _with_floor(result, engine, options, progress) if options.floor else result
     finally:

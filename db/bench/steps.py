@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from core.agents import agent_capacity
 from core.assignment import assign_lead
@@ -20,6 +20,7 @@ from core.leads import LeadFilters, search_leads
 from core.scoring import Thresholds, Weights
 from core.weights import save_weights
 from db.bench.target import BenchTenant
+from db.models import ScoreHistory, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
 
 READ_REPEATS = 3  # reads are timed after one warm-up call; the median of these is reported
@@ -34,11 +35,26 @@ def _seconds(step: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def rescore_all(engine: Engine, bench: BenchTenant) -> float:
+@dataclass(frozen=True)
+class RescoreResult:
+    seconds: float
+    rescored: int
+    changed: int  # scores that moved, each with its history row
+
+
+def rescore_all(engine: Engine, bench: BenchTenant) -> RescoreResult:
     """An admin saves new weights: the version row and its audit, then every lead rescored."""
-    return _seconds(lambda: save_weights(
-        lambda: SqlUnitOfWork(engine), bench.admin, weights=NEW_WEIGHTS, thresholds=Thresholds(),
-        reason="bench: weights change", now=utcnow()))
+    started = time.perf_counter()
+    saved = save_weights(lambda: SqlUnitOfWork(engine), bench.admin, weights=NEW_WEIGHTS,
+                         thresholds=Thresholds(), reason="bench: weights change", now=utcnow())
+    seconds = time.perf_counter() - started
+    with engine.connect() as connection:
+        changed = connection.scalar(
+            select(func.count()).select_from(ScoreHistory).join(
+                ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
+            .where(ScoreHistory.tenant_id == bench.tenant_id,
+                   ScoringWeights.version == saved.version))
+    return RescoreResult(seconds, saved.leads, changed)
 
 
 @dataclass(frozen=True)

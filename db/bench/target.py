@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, case, func, inspect, select, text, update
 
 from core import accounts
+from core.clock import utcnow
 from core.domain import DEFAULT_SOURCE_QUALITY
 from core.errors import InvalidInput
 from core.identity import Actor
+from core.rescoring import rescore_tenant
 from db.demo import seed_demo
 from db.migrate import upgrade
 from db.models import Agent, Base, Lead, Tenant
@@ -75,8 +77,9 @@ def _clear(engine: Engine) -> None:
 def _fill_components(engine: Engine, tenant_id: int) -> None:
     """Stored score components, as the scoring engine would have left them (set-based, fast).
 
-    Source quality is the real table lookup; the other three are spread over 0-100 by id.
-    Overall scores stay 0, so the weights change in the bench rescores every lead.
+    Source quality is the real table lookup; the other three are spread over 0-100 by id, so
+    the bench's weights change (weight moved from engagement to source quality) moves every
+    score whose two components differ: nearly all.
     """
     source_quality = case(
         *((Lead.source == source, value) for source, value in DEFAULT_SOURCE_QUALITY.items()),
@@ -113,5 +116,7 @@ def prepare(engine: Engine, *, leads: int, agents: int,
                          hash_rounds=4)
     admin = accounts.acting_user(SqlUnitOfWork(engine, read_only=True), ADMIN_USERNAME)
     _fill_components(engine, admin.tenant_id)
+    progress("scoring every lead once with the default weights, as an import or the demo does")
+    rescore_tenant(lambda: SqlUnitOfWork(engine), admin.tenant_id, utcnow(), refresh_components=False)
     return BenchTenant(admin.tenant_id, admin, _bounds(engine, Lead, admin.tenant_id),
                        _bounds(engine, Agent, admin.tenant_id))

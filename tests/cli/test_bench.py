@@ -1,6 +1,7 @@
 """cli.py bench as an operator runs it, at a tiny size: the keys, the invariants, the refusal."""
 
 import json
+import re
 
 from db.bench import format_table
 from db.bench.floor import SHARED_BENCH
@@ -31,6 +32,9 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
                                          "scoring_leaderboard", "scoring_weights", "audit_log"}
     assert all(seconds > 0 for seconds in report["page_run_s"].values())
     assert "placed" in report["notes"]["bulk_assign_s"]
+    rescored = report["notes"]["rescore_all_s"]  # the timed weights change moved scores
+    changed = int(re.search(r"([\d,]+) scores changed", rescored).group(1).replace(",", ""))
+    assert "300 leads rescored" in rescored and 250 < changed <= 300
     assert "rescore_all_s" in result.stderr  # a progress line per step
 
     assert format_table(report).startswith("LeadOps bench: 300 leads, 20 agents")
