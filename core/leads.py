@@ -103,6 +103,7 @@ class LeadDetail:
     assignments: pd.DataFrame = field(repr=False)
     activities: pd.DataFrame = field(repr=False)
     audit: pd.DataFrame = field(repr=False)
+    score_history: pd.DataFrame = field(repr=False)  # newest first
 
 
 def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: int = 1,

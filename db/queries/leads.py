@@ -6,7 +6,16 @@ from sqlalchemy.orm import Session, aliased
 
 from core.domain import LeadStatus
 from core.leads import LeadDetail, LeadFilters, LeadSort
-from db.models import Agent, Assignment, AuditRow, Lead, LeadActivity, User
+from db.models import (
+    Agent,
+    Assignment,
+    AuditRow,
+    Lead,
+    LeadActivity,
+    ScoreHistory,
+    ScoringWeights,
+    User,
+)
 
 LIST_COLUMNS = {
     "Lead": Lead.id, "Name": Lead.name, "Company": Lead.company, "Status": Lead.status,
@@ -123,7 +132,22 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         score_category=lead.score_category, last_calculated=lead.last_calculated,
         calculation_method=lead.calculation_method,
         assignments=assignments, activities=activities, audit=audit,
+        score_history=_score_history(session, tenant_id, lead_id),
     )
+
+
+def _score_history(session: Session, tenant_id: int, lead_id: int) -> pd.DataFrame:
+    frame = _frame(session, select(
+        ScoreHistory.calculated_at, ScoreHistory.previous_score, ScoreHistory.new_score,
+        ScoreHistory.previous_category, ScoreHistory.new_category, ScoringWeights.version,
+    ).outerjoin(ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
+        .where(ScoreHistory.tenant_id == tenant_id, ScoreHistory.lead_id == lead_id)
+        .order_by(ScoreHistory.calculated_at.desc(), ScoreHistory.id.desc()).limit(200),
+        ["When", "Score before", "Score after", "Category before", "Category after",
+         "Weights version"])
+    for column in ("Score before", "Score after"):
+        frame[column] = frame[column].astype(float)
+    return frame
 
 
 def category_counts(session: Session, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""A lead's detail: contact, score, assignment history, activities, audit trail.
+"""A lead's detail: contact, score, assignment history, activities, audit trail, score history.
 
 User text is only ever shown through dataframes and `st.text`, never as Markdown or HTML.
 """
@@ -32,10 +32,12 @@ def render_detail(lead: LeadDetail) -> None:
     right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
     right.caption(f"Category {lead.score_category}; calculated {lead.last_calculated or 'never'} "
                   f"({lead.calculation_method or 'no method'}).")
-    history, activities, audit = st.tabs(["Assignment history", "Activities", "Audit trail"])
+    history, activities, audit, scores = st.tabs(
+        ["Assignment history", "Activities", "Audit trail", "Score history"])
     for tab, frame, empty in ((history, lead.assignments, "Never assigned."),
                               (activities, lead.activities, "No activities yet."),
-                              (audit, lead.audit, "No audited changes yet.")):
+                              (audit, lead.audit, "No audited changes yet."),
+                              (scores, lead.score_history, "The score has not changed yet.")):
         with tab:
             if frame.empty:
                 st.caption(empty)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Agent, AuditRow, Lead, Tenant
+from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
 
 PAGE = "pages/lead_assignment.py"
@@ -186,3 +186,19 @@ def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
     with Session(engine) as s:
         lead = s.get(Lead, lead_id)
     assert f"Lead #{lead_id} rescored: {lead.overall_score} ({lead.score_category})." in messages(at)
+
+
+def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
+    lead_id, _ = new_lead_and_agents(engine)  # the demo's scoring wrote its first history row
+    at = pick_lead(open_page(), lead_id)
+    with Session(engine) as s:
+        rows = s.execute(select(ScoreHistory.new_score, ScoreHistory.new_category)
+                         .where(ScoreHistory.lead_id == lead_id)
+                         .order_by(ScoreHistory.id.desc())).all()
+        lead = s.get(Lead, lead_id)
+    tab = next(t for t in at.tabs if t.label == "Score history")
+    shown = tab.dataframe[0].value
+    assert len(shown) == len(rows) >= 1
+    assert list(zip(shown["Score after"], shown["Category after"], strict=True)) == [
+        (float(score), category) for score, category in rows]
+    assert shown["Score after"].iloc[0] == float(lead.overall_score)
