@@ -173,9 +173,12 @@ def movers(session: Session, tenant_id: int, filters: LeadFilters, *, rising: bo
                Lead.score_category),
         tenant_id, filters,
     ).where(change > 0 if rising else change < 0).order_by(
-        # No index holds the change (rescoring would move every lead in it): a scan of the
-        # tenant's leads, which the leaderboard reads with its other whole-tenant figures.
         *((change.desc(), Lead.id.desc()) if rising else (change.asc(), Lead.id.asc()))).limit(limit)
+    if filters.agent_id is None and filters.score_min <= 0 and filters.score_max >= 100:
+        # No index holds the change (rescoring would move every lead in it), so this reads
+        # the tenant's leads. MySQL would read them through an index on the tenant, a row
+        # lookup per lead: 3.9 s at a million on MariaDB, against 0.5 s for a table scan.
+        query = query.with_hint(Lead, "FORCE INDEX (PRIMARY)", "mysql")
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["Lead", "Name", "Before", "Now", "Change", "Category"])
     for column in ("Before", "Now", "Change"):
