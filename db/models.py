@@ -152,8 +152,8 @@ class Lead(Base):
     last_calculated: Mapped[datetime | None] = mapped_column(Timestamp)
     calculation_method: Mapped[str | None] = mapped_column(String(32))
     # The version that scored the lead, by id without a foreign key: versions are never deleted,
-    # and rescoring rewrites this column on every lead, where a key's index and lookup cost a
-    # fifth of a whole-tenant rescore (measured, docs/benchmarks.md).
+    # and rescoring rewrites this column on every lead, where the key's index and lookup cost
+    # about 3 s of a 19 s rescore of a million leads (docs/benchmarks.md).
     weights_version_id: Mapped[int | None] = mapped_column(Integer)
 
 

@@ -1,13 +1,14 @@
-"""Less work per rescored lead: one score index, a lighter history row, the previous category
+"""Less work per rescored lead: one score index, fewer foreign keys, the previous category
 kept on the lead.
 
 Rescoring a tenant is bounded by the index entries each changed score moves. Risers and
 fallers lose their index (the leaderboard reads them with its whole-tenant figures, which it
 keeps for a minute), and new-leads-by-score reads the all-status score index, skipping other
-statuses. The lead's weights version and score history's lead and weights version lose their
-foreign keys (and the indexes InnoDB made for them): each rescored lead paid an index entry
-and a parent lookup for each, and neither leads nor versions are ever deleted. The lead keeps its previous category,
-so a chunk's history rows are copied from the rows just updated instead of computed twice.
+statuses. The lead's weights version, and score history's lead and weights version, lose
+their foreign keys and the indexes InnoDB made for them: each rescored lead paid an index
+entry and a parent lookup for each, and neither leads nor versions are ever deleted. The lead
+keeps its previous category, so a chunk's history rows are copied from the rows just updated
+instead of computed twice.
 
 Revision ID: 0005
 Revises: 0004
