@@ -163,11 +163,10 @@ def rescore_tenant(
         return rescored
 
     leads = 0
-    pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore")
-    try:
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore") as pool:
+        # map yields results in order and, once a chunk's failure reaches us, cancels the
+        # chunks not yet started.
         for (_, end), rescored in zip(ranges, pool.map(rescore_chunk, ranges), strict=True):
             leads += rescored
             progress((end - low + 1) / (high - low + 1))
-    finally:
-        pool.shutdown(cancel_futures=True)  # after a failed chunk, start no others
     return RescoreReport(leads, len(ranges))
