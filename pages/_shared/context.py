@@ -70,31 +70,33 @@ def current_actor() -> Actor:
         st.stop()
 
 
+# Cached reads are keyed by tenant *and role*: core checks the role's permission on the first
+# read, and a later hit only serves a role that passed that check for that tenant.
 @st.cache_data(ttl=600, max_entries=8, show_spinner="Loading scored leads…")
-def _scored_leads(tenant_id: int, weights_version: int, database_url: str, _actor: Actor):
+def _scored_leads(tenant_id: int, role: str, weights_version: int, database_url: str, _actor: Actor):
     return weights.scored_leads(reader(), _actor)
 
 
 def cached_scored_leads(actor: Actor, weights_version: int):
     """Every lead's components for the what-if preview. Cached per tenant and weights version
     (a save makes a new version, so the cache never serves scores from before it)."""
-    return _scored_leads(actor.tenant_id, weights_version, settings().database_url, actor)
+    return _scored_leads(actor.tenant_id, actor.role, weights_version, settings().database_url, actor)
 
 
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _conversion_counts(tenant_id: int, database_url: str, _actor: Actor):
+def _conversion_counts(tenant_id: int, role: str, database_url: str, _actor: Actor):
     return ranking.agent_conversion_counts(reader(), _actor)
 
 
 def cached_conversion_counts(actor: Actor) -> dict[int, tuple[int, int]]:
     """Each agent's converted/closed leads, per tenant, at most five minutes old (every role
     that sees the ranking may see them; a scan of all closed leads is too slow per click)."""
-    return _conversion_counts(actor.tenant_id, settings().database_url, actor)
+    return _conversion_counts(actor.tenant_id, actor.role, settings().database_url, actor)
 
 
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def _leaderboard(tenant_id: int, filters: LeadFilters, weights_version: int, database_url: str,
-                 _actor: Actor):
+def _leaderboard(tenant_id: int, role: str, filters: LeadFilters, weights_version: int,
+                 database_url: str, _actor: Actor):
     return leaderboard.leaderboard(reader(), _actor, filters), utcnow()
 
 
@@ -102,7 +104,8 @@ def cached_leaderboard(actor: Actor, filters: LeadFilters, weights_version: int)
     """The leaderboard's whole-tenant figures (category counts, histogram, movers) and when
     they were read, per tenant, filters and weights version, for at most a minute: at a
     million leads they read a million index entries, and every click reruns the page."""
-    return _leaderboard(actor.tenant_id, filters, weights_version, settings().database_url, actor)
+    return _leaderboard(actor.tenant_id, actor.role, filters, weights_version,
+                        settings().database_url, actor)
 
 
 def forget_leaderboards() -> None:
