@@ -200,14 +200,14 @@ class Assignment(Base):
 
 
 class ScoreHistory(Base):
-    """Append-only, a row per changed score. Like audit rows, it names its lead and weights
-    version by id without a foreign key: neither is ever deleted, and each key would cost
-    every rescored lead one more index entry and lookup."""
+    """Append-only, a row per changed score. It names its tenant, lead and weights version by
+    id without a foreign key: none is ever deleted, and each key would cost every rescored
+    lead one more lookup, and for the lead and version an index entry too."""
 
     __tablename__ = "score_history"
     __table_args__ = (Index("ix_score_history_lead", "tenant_id", "lead_id", "calculated_at"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    tenant_id: Mapped[tenant_fk]
+    tenant_id: Mapped[int] = mapped_column(Integer)
     lead_id: Mapped[int] = mapped_column(Integer)
     previous_score: Mapped[Decimal | None] = mapped_column(Score)
     new_score: Mapped[Decimal] = mapped_column(Score)

@@ -74,5 +74,27 @@ def test_lean_rescoring_keeps_history_and_scores_both_ways(unmigrated_engine):
         assert c.execute(text("SELECT lead_id, new_score FROM score_history")).one() == (7, 42.5)
         assert c.execute(text("SELECT overall_score, score_change FROM leads")).one() == (42.5, 2.5)
 
-    upgrade(engine)  # and forward again, by the same names
+    upgrade(engine, "0005")  # and forward again, by the same names
     assert {key["referred_table"] for key in inspect(engine).get_foreign_keys("score_history")} == {"tenants"}
+
+
+def test_history_loses_its_tenant_key_and_gets_it_back(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0005")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO tenants (id, slug, name, created_at) "
+                       "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00')"))
+        c.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, new_score, "
+                       "new_category, calculated_at) VALUES (1, 7, 40, 42.5, 'cold', "
+                       "'2026-01-02 00:00:00')"))
+
+    upgrade(engine, "0006")
+    assert inspect(engine).get_foreign_keys("score_history") == []
+    downgrade(engine, "0005")
+    assert [key["referred_table"] for key in inspect(engine).get_foreign_keys("score_history")] == [
+        "tenants"]
+    upgrade(engine)
+    assert inspect(engine).get_foreign_keys("score_history") == []
+    with engine.connect() as c:
+        assert c.execute(text("SELECT tenant_id, lead_id, new_score FROM score_history")).one() == (
+            1, 7, 42.5)
