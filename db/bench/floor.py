@@ -2,10 +2,12 @@
 
 MySQL/MariaDB: raw_baseline.py in a scratch database `<db>_floor` beside the bench database
 (created for the run and dropped after it). SQLite: raw_sqlite.py in a temporary directory.
+Each figure is the median of FLOOR_RUNS runs of the script.
 """
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +19,9 @@ from sqlalchemy.exc import DBAPIError
 
 SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
 FLOOR_THREADS, FLOOR_PER_THREAD = 16, 100  # fixed in raw_baseline.py
+# Runs of the floor script, like the bench's three weights changes: its rescore of a million
+# leads ranged from 7.9 s to 10.7 s between runs on the same server (docs/benchmarks.md).
+FLOOR_RUNS = 3
 UNSAFE_IN_URL = set("/?#")  # raw_baseline.py splits its URL with urlparse, without unquoting
 
 
@@ -70,10 +75,16 @@ def _mysql_floor(engine: Engine, leads: int, agents: int, bulk: int) -> Floor:
                 connection.execute(text(f"DROP DATABASE IF EXISTS `{quoted}`"))
 
 
-def run_floor(engine: Engine, *, leads: int, agents: int, bulk: int) -> Floor:
+def run_floor(engine: Engine, *, leads: int, agents: int, bulk: int, runs: int = FLOOR_RUNS) -> Floor:
+    """The script's figures, each the median of `runs` runs (each run sets up its own tables)."""
     if not SHARED_BENCH.is_dir():
         return Floor(None, f"{SHARED_BENCH} is missing (CI has shared/ beside the clone); "
                            "floor skipped")
-    if engine.dialect.name == "sqlite":
-        return _sqlite_floor(leads, agents, bulk)
-    return _mysql_floor(engine, leads, agents, bulk)
+    floors = []
+    for _ in range(runs):
+        floor = (_sqlite_floor(leads, agents, bulk) if engine.dialect.name == "sqlite"
+                 else _mysql_floor(engine, leads, agents, bulk))
+        if floor.figures is None:
+            return floor
+        floors.append(floor.figures)
+    return Floor({key: statistics.median(figures[key] for figures in floors) for key in floors[0]})

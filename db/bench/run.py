@@ -82,9 +82,11 @@ def _with_floor(result: dict, engine: Engine, options: BenchOptions,
 def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.BulkResult,
            concurrent: steps.ConcurrentResult) -> dict[str, str]:
     return {
-        "rescore_all_s": f"a weights change on leads scored once before with the default weights "
-                         f"(untimed): {rescore.rescored:,} leads rescored, {rescore.changed:,} "
-                         "scores changed, each with its history row",
+        "rescore_all_s": f"the median of {len(rescore.each_seconds)} weights changes, there and back, "
+                         "on leads scored once before with the default weights (untimed): "
+                         f"{rescore.rescored:,} leads rescored, {rescore.changed:,} scores changed, "
+                         "each with its history row; each change took "
+                         + ", ".join(f"{seconds:.2f}" for seconds in rescore.each_seconds) + " s",
         "bulk_assign_s": f"preview and commit, least_loaded strategy, the {options.bulk:,} best new "
                          f"leads: {bulk.placed:,} placed, {bulk.not_placed:,} not placed (agents "
                          "full or lacking the skill)",

@@ -35,6 +35,9 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
     rescored = report["notes"]["rescore_all_s"]  # the timed weights change moved scores
     changed = int(re.search(r"([\d,]+) scores changed", rescored).group(1).replace(",", ""))
     assert "300 leads rescored" in rescored and 250 < changed <= 300
+    each = [float(s) for s in re.search(r"each change took ([\d., ]+) s", rescored).group(1).split(", ")]
+    assert "median of 3 weights changes" in rescored and len(each) == 3
+    assert abs(report["rescore_all_s"] - sorted(each)[1]) < 0.006  # the notes round to 0.01 s
     assert "rescore_all_s" in result.stderr  # a progress line per step
 
     assert format_table(report).startswith("LeadOps bench: 300 leads, 20 agents")
