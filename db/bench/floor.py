@@ -29,6 +29,7 @@ UNSAFE_IN_URL = set("/?#")  # raw_baseline.py splits its URL with urlparse, with
 class Floor:
     figures: dict | None
     note: str | None = None  # why there are no figures
+    runs: tuple[dict, ...] = ()  # each run's figures, when `figures` are their medians
 
 
 def _run(command: list[str], env: dict | None = None) -> Floor:
@@ -87,4 +88,5 @@ def run_floor(engine: Engine, *, leads: int, agents: int, bulk: int, runs: int =
         if floor.figures is None:
             return floor
         floors.append(floor.figures)
-    return Floor({key: statistics.median(figures[key] for figures in floors) for key in floors[0]})
+    return Floor({key: statistics.median(figures[key] for figures in floors) for key in floors[0]},
+                 runs=tuple(floors))

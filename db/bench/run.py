@@ -71,6 +71,9 @@ def _with_floor(result: dict, engine: Engine, options: BenchOptions,
     if floor.figures is None:
         notes["floor"] = floor.note
         return {**result, "floor": None, "ratio": None}
+    notes["floor_rescore_all_s"] = (f"the median of {len(floor.runs)} runs of the floor script; its "
+                                    "rescore took " + ", ".join(
+                                        f"{run['rescore_all_s']:.2f}" for run in floor.runs) + " s")
     if "concurrent_assign_per_s" not in floor.figures:
         notes["floor"] = "this floor has no concurrent_assign_per_s (raw_sqlite.py is single-threaded)"
     elif (options.threads, options.per_thread) != (FLOOR_THREADS, FLOOR_PER_THREAD):

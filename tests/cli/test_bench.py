@@ -54,6 +54,7 @@ def test_bench_runs_again_on_its_own_database_with_the_raw_floor(engine, databas
         assert SHARED_BENCH.is_dir() or "missing" in report["notes"]["floor"]
         return
     assert report["floor"]["rescore_all_s"] > 0
+    assert report["notes"]["floor_rescore_all_s"].startswith("the median of 3 runs of the floor script")
     assert report["ratio"]["rescore_all_s"] > 0 and report["ratio"]["bulk_assign_s"] > 0
 
 

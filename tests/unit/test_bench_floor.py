@@ -13,6 +13,7 @@ def test_each_floor_figure_is_the_median_of_the_runs(monkeypatch, tmp_path):
     monkeypatch.setattr(floor_module, "_sqlite_floor", lambda *args: Floor(next(runs)))
     result = run_floor(create_engine("sqlite://"), leads=10, agents=2, bulk=5, runs=3)
     assert result.figures == {"rescore_all_s": 9.0, "leaderboard_s": 0.2}
+    assert [run["rescore_all_s"] for run in result.runs] == [9.0, 7.0, 11.0]
 
 
 def test_a_failed_run_is_the_result(monkeypatch, tmp_path):
