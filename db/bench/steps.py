@@ -49,23 +49,25 @@ class RescoreResult:
 def rescore_all(engine: Engine, bench: BenchTenant, *, changes: int = RESCORE_CHANGES) -> RescoreResult:
     """An admin saves new weights, then the default ones back, and so on: each save is the
     version row and its audit, then every lead rescored. The median change is reported."""
-    runs = []
-    for turn in range(changes):
-        weights = NEW_WEIGHTS if turn % 2 == 0 else Weights()
-        started = time.perf_counter()
-        saved = save_weights(lambda: SqlUnitOfWork(engine), bench.admin, weights=weights,
-                             thresholds=Thresholds(), reason="bench: weights change", now=utcnow())
-        seconds = time.perf_counter() - started
-        with engine.connect() as connection:
-            changed = connection.scalar(
-                select(func.count()).select_from(ScoreHistory).join(
-                    ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
-                .where(ScoreHistory.tenant_id == bench.tenant_id,
-                       ScoringWeights.version == saved.version))
-        runs.append(RescoreResult(seconds, saved.leads, changed, (seconds,)))
-    median = sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
-    return RescoreResult(median.seconds, median.rescored, median.changed,
-                         tuple(run.seconds for run in runs))
+    runs = [_weights_change(engine, bench, NEW_WEIGHTS if turn % 2 == 0 else Weights())
+            for turn in range(changes)]
+    seconds, rescored, changed = sorted(runs)[len(runs) // 2]
+    return RescoreResult(seconds, rescored, changed, tuple(run[0] for run in runs))
+
+
+def _weights_change(engine: Engine, bench: BenchTenant, weights: Weights) -> tuple[float, int, int]:
+    """Seconds, leads rescored and scores changed (history rows of the new version)."""
+    started = time.perf_counter()
+    saved = save_weights(lambda: SqlUnitOfWork(engine), bench.admin, weights=weights,
+                         thresholds=Thresholds(), reason="bench: weights change", now=utcnow())
+    seconds = time.perf_counter() - started
+    with engine.connect() as connection:
+        changed = connection.scalar(
+            select(func.count()).select_from(ScoreHistory).join(
+                ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
+            .where(ScoreHistory.tenant_id == bench.tenant_id,
+                   ScoringWeights.version == saved.version))
+    return seconds, saved.leads, changed
 
 
 @dataclass(frozen=True)
