@@ -42,17 +42,14 @@ def test_lean_rescoring_keeps_history_and_scores_both_ways(unmigrated_engine):
     engine = unmigrated_engine
     upgrade(engine, "0004")
     with engine.begin() as c:
-        c.execute(text("INSERT INTO tenants (id, slug, name, created_at) "
-                       "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00')"))
+        _add_tenant(c)
         c.execute(text(
             "INSERT INTO leads (id, tenant_id, name, source, status, created_at, updated_at, "
             "version, source_quality_score, engagement_score, conversion_probability, "
             "urgency_score, overall_score, score_category, score_change) VALUES (7, 1, 'Ann', "
             "'website', 'new', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, 1, 2, 3, 4, "
             "42.5, 'cold', 2.5)"))
-        c.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, new_score, "
-                       "new_category, calculated_at) VALUES (1, 7, 40, 42.5, 'cold', "
-                       "'2026-01-02 00:00:00')"))
+        _add_history_row(c)
 
     upgrade(engine, "0005")
     inspector = inspect(engine)
@@ -82,11 +79,8 @@ def test_history_loses_its_tenant_key_and_gets_it_back(unmigrated_engine):
     engine = unmigrated_engine
     upgrade(engine, "0005")
     with engine.begin() as c:
-        c.execute(text("INSERT INTO tenants (id, slug, name, created_at) "
-                       "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00')"))
-        c.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, new_score, "
-                       "new_category, calculated_at) VALUES (1, 7, 40, 42.5, 'cold', "
-                       "'2026-01-02 00:00:00')"))
+        _add_tenant(c)
+        _add_history_row(c)
 
     upgrade(engine, "0006")
     assert inspect(engine).get_foreign_keys("score_history") == []
@@ -98,3 +92,15 @@ def test_history_loses_its_tenant_key_and_gets_it_back(unmigrated_engine):
     with engine.connect() as c:
         assert c.execute(text("SELECT tenant_id, lead_id, new_score FROM score_history")).one() == (
             1, 7, 42.5)
+
+
+def _add_tenant(connection) -> None:
+    connection.execute(text("INSERT INTO tenants (id, slug, name, created_at) "
+                            "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00')"))
+
+
+def _add_history_row(connection) -> None:
+    """Lead 7's score went from 40 to 42.5 (cold)."""
+    connection.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, "
+                            "new_score, new_category, calculated_at) VALUES (1, 7, 40, 42.5, "
+                            "'cold', '2026-01-02 00:00:00')"))
