@@ -30,7 +30,8 @@ def render_detail(lead: LeadDetail) -> None:
     left, right = st.columns(2)
     left.dataframe(_fields(lead), hide_index=True, key="lead_fields")
     right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
-    right.caption(f"Category {lead.score_category}; calculated {lead.last_calculated or 'never'} "
+    calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC" if lead.last_calculated else "never"
+    right.caption(f"Category {lead.score_category}; calculated {calculated} "
                   f"({lead.calculation_method or 'no method'}).")
     history, activities, audit, scores = st.tabs(
         ["Assignment history", "Activities", "Audit trail", "Score history"])

@@ -186,6 +186,8 @@ def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
     with Session(engine) as s:
         lead = s.get(Lead, lead_id)
     assert f"Lead #{lead_id} rescored: {lead.overall_score} ({lead.score_category})." in messages(at)
+    calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC ({lead.calculation_method})"
+    assert any(calculated in caption.value for caption in at.caption)  # to the second, no µs
 
 
 def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
