@@ -16,6 +16,7 @@ from core.ports import UnitOfWork
 CATEGORIES = ("hot", "warm", "cold", "nurture")
 MAX_PAGE_SIZE = 200
 MAX_SEARCH_LENGTH = 100
+DETAIL_ROWS = 200  # newest rows a lead's detail lists per tab; enough for a phone call
 
 
 class LeadSort(StrEnum):
@@ -104,6 +105,9 @@ class LeadDetail:
     activities: pd.DataFrame = field(repr=False)
     audit: pd.DataFrame = field(repr=False)
     score_history: pd.DataFrame = field(repr=False)  # newest first
+    # Lists ("activities", "audit", "score_history") that hold more than DETAIL_ROWS rows:
+    # the detail shows their newest DETAIL_ROWS and must say that older ones exist.
+    cut_off: frozenset[str] = frozenset()
 
 
 def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: int = 1,

@@ -5,7 +5,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.domain import LeadStatus
-from core.leads import LeadDetail, LeadFilters, LeadSort
+from core.leads import DETAIL_ROWS, LeadDetail, LeadFilters, LeadSort
 from db.models import (
     Agent,
     Assignment,
@@ -88,6 +88,12 @@ def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(session.execute(query).all(), columns=columns)
 
 
+def _newest(session: Session, query: Select, columns: list[str]) -> tuple[pd.DataFrame, bool]:
+    """The newest DETAIL_ROWS rows of a newest-first query, and whether older ones exist."""
+    frame = _frame(session, query.limit(DETAIL_ROWS + 1), columns)
+    return frame.head(DETAIL_ROWS), len(frame) > DETAIL_ROWS
+
+
 def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | None:
     row = session.execute(
         select(Lead, Agent.name).outerjoin(Agent, Agent.id == Lead.agent_id)
@@ -96,6 +102,7 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
     if row is None:
         return None
     lead, agent_name = row
+    score_history, older_scores = _score_history(session, tenant_id, lead_id)
     previous = aliased(Agent)
     assignments = _frame(session, select(
         Assignment.assigned_at, Agent.name, previous.name, User.username, Assignment.ended_at,
@@ -106,18 +113,18 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         .where(Assignment.lead_id == lead_id, Assignment.tenant_id == tenant_id)
         .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()),
         ["Assigned", "Agent", "Previous agent", "By", "Ended", "Note / reason"])
-    activities = _frame(session, select(
+    activities, older_activities = _newest(session, select(
         LeadActivity.occurred_at, LeadActivity.kind, Agent.name, LeadActivity.note,
     ).outerjoin(Agent, Agent.id == LeadActivity.agent_id)
         .where(LeadActivity.lead_id == lead_id, LeadActivity.tenant_id == tenant_id)
-        .order_by(LeadActivity.occurred_at.desc()).limit(200),
+        .order_by(LeadActivity.occurred_at.desc(), LeadActivity.id.desc()),
         ["When", "Kind", "Agent", "Note"])
-    audit = _frame(session, select(
+    audit, older_audit = _newest(session, select(
         AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.before_json,
         AuditRow.after_json, AuditRow.reason,
     ).where(and_(AuditRow.tenant_id == tenant_id, AuditRow.entity_type == "lead",
                  AuditRow.entity_id == str(lead_id)))
-        .order_by(AuditRow.seq.desc()).limit(200),
+        .order_by(AuditRow.seq.desc()),
         ["When", "By", "Action", "Before", "After", "Reason"])
     return LeadDetail(
         id=lead.id, name=lead.name, email=lead.email, phone=lead.phone, company=lead.company,
@@ -132,22 +139,25 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         score_category=lead.score_category, last_calculated=lead.last_calculated,
         calculation_method=lead.calculation_method,
         assignments=assignments, activities=activities, audit=audit,
-        score_history=_score_history(session, tenant_id, lead_id),
+        score_history=score_history,
+        cut_off=frozenset(name for name, older in (
+            ("activities", older_activities), ("audit", older_audit),
+            ("score_history", older_scores)) if older),
     )
 
 
-def _score_history(session: Session, tenant_id: int, lead_id: int) -> pd.DataFrame:
-    frame = _frame(session, select(
+def _score_history(session: Session, tenant_id: int, lead_id: int) -> tuple[pd.DataFrame, bool]:
+    frame, older = _newest(session, select(
         ScoreHistory.calculated_at, ScoreHistory.previous_score, ScoreHistory.new_score,
         ScoreHistory.previous_category, ScoreHistory.new_category, ScoringWeights.version,
     ).outerjoin(ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
         .where(ScoreHistory.tenant_id == tenant_id, ScoreHistory.lead_id == lead_id)
-        .order_by(ScoreHistory.calculated_at.desc(), ScoreHistory.id.desc()).limit(200),
+        .order_by(ScoreHistory.calculated_at.desc(), ScoreHistory.id.desc()),
         ["When", "Score before", "Score after", "Category before", "Category after",
          "Weights version"])
     for column in ("Score before", "Score after"):
         frame[column] = frame[column].astype(float)
-    return frame
+    return frame, older
 
 
 def category_counts(session: Session, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:

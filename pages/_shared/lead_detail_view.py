@@ -6,7 +6,7 @@ User text is only ever shown through dataframes and `st.text`, never as Markdown
 import pandas as pd
 import streamlit as st
 
-from core.leads import LeadDetail
+from core.leads import DETAIL_ROWS, LeadDetail
 
 
 def _fields(lead: LeadDetail) -> pd.DataFrame:
@@ -35,12 +35,15 @@ def render_detail(lead: LeadDetail) -> None:
                   f"({lead.calculation_method or 'no method'}).")
     history, activities, audit, scores = st.tabs(
         ["Assignment history", "Activities", "Audit trail", "Score history"])
-    for tab, frame, empty in ((history, lead.assignments, "Never assigned."),
-                              (activities, lead.activities, "No activities yet."),
-                              (audit, lead.audit, "No audited changes yet."),
-                              (scores, lead.score_history, "The score has not changed yet.")):
+    for tab, name, frame, empty in (
+            (history, "assignments", lead.assignments, "Never assigned."),
+            (activities, "activities", lead.activities, "No activities yet."),
+            (audit, "audit", lead.audit, "No audited changes yet."),
+            (scores, "score_history", lead.score_history, "The score has not changed yet.")):
         with tab:
             if frame.empty:
                 st.caption(empty)
-            else:
-                st.dataframe(frame, hide_index=True)
+                continue
+            if name in lead.cut_off:
+                st.caption(f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here.")
+            st.dataframe(frame, hide_index=True)

@@ -3,15 +3,15 @@
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from core import assignment
 from core.errors import InvalidInput, NotFound
 from core.identity import Actor
-from core.leads import LeadFilters, LeadSort, lead_detail, search_leads
+from core.leads import DETAIL_ROWS, LeadFilters, LeadSort, lead_detail, search_leads
 from core.permissions import Role
 from core.ranking import agent_conversion_counts, rank_agents_for_lead
-from db.models import Lead
+from db.models import Lead, LeadActivity
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_lead, make_tenant, make_user
 
@@ -96,6 +96,26 @@ def test_detail_holds_history_activities_and_audit_trail(world):
     assert history.values.tolist() == [["Bo Lin", "Ana Ruiz", "holiday"], ["Ana Ruiz", "", "<b>hi</b>"]]
     assert detail.activities["Note"].tolist() == ["=SUM(A1)"]
     assert detail.audit["Action"].tolist() == ["lead.activity_logged", "lead.reassigned", "lead.assigned"]
+
+
+def test_detail_lists_the_newest_rows_and_says_when_older_ones_exist(world):
+    e, actor, lead = world["engine"], world["actor"], world["leads"][4]
+    start = datetime(2026, 1, 1)
+    with e.begin() as c:
+        c.execute(insert(LeadActivity), [
+            {"tenant_id": world["acme"], "lead_id": lead, "kind": "call",
+             "occurred_at": start + timedelta(minutes=i), "note": f"call {i}"}
+            for i in range(DETAIL_ROWS)])
+    full = lead_detail(reader(world), actor, lead)
+    assert len(full.activities) == DETAIL_ROWS and full.cut_off == frozenset()
+    with e.begin() as c:
+        c.execute(insert(LeadActivity).values(tenant_id=world["acme"], lead_id=lead, kind="email",
+                                              occurred_at=start - timedelta(days=1), note="oldest"))
+    cut = lead_detail(reader(world), actor, lead)
+    assert cut.cut_off == frozenset({"activities"})
+    assert len(cut.activities) == DETAIL_ROWS
+    assert cut.activities["Note"].iloc[0] == f"call {DETAIL_ROWS - 1}"  # newest first
+    assert "oldest" not in cut.activities["Note"].tolist()
 
 
 def test_detail_of_another_tenants_lead_is_not_found(world):

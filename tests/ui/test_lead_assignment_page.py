@@ -1,9 +1,10 @@
 """The lead assignment page, driven as a supervisor would, with every refusal path."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from core.leads import DETAIL_ROWS
 from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
 
@@ -204,3 +205,21 @@ def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
     assert list(zip(shown["Score after"], shown["Category after"], strict=True)) == [
         (float(score), category) for score, category in rows]
     assert shown["Score after"].iloc[0] == float(lead.overall_score)
+
+
+def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, engine):
+    lead_id, _ = new_lead_and_agents(engine)
+    with Session(engine) as s:
+        first = s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == lead_id)).first()
+        s.execute(insert(ScoreHistory), [
+            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 10,
+             "new_score": 11, "previous_category": "nurture", "new_category": "nurture",
+             "weights_version_id": first.weights_version_id, "calculated_at": first.calculated_at}
+            for _ in range(DETAIL_ROWS)])  # with the demo's own row, one more than shown
+        s.commit()
+    at = pick_lead(open_page(), lead_id)
+    tabs = {t.label: t for t in at.tabs}
+    assert len(tabs["Score history"].dataframe[0].value) == DETAIL_ROWS
+    said = f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here."
+    assert [c.value for c in tabs["Score history"].caption] == [said]
+    assert not any(said == c.value for c in tabs["Activities"].caption)
