@@ -24,6 +24,11 @@ def _scores(lead: LeadDetail) -> pd.DataFrame:
                          "Score": [float(v) if v is not None else None for v in lead.scores.values()]})
 
 
+# Times to the second: with microseconds, the score history's last column ran off a 1400 px page.
+TIMES = {column: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
+         for column in ("When", "Assigned", "Ended")}
+
+
 def render_detail(lead: LeadDetail) -> None:
     st.subheader(f"Lead #{lead.id}")
     st.text(f"{lead.name} · {lead.status.value} · {lead.score_category}")
@@ -46,4 +51,4 @@ def render_detail(lead: LeadDetail) -> None:
                 continue
             if name in lead.cut_off:
                 st.caption(f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here.")
-            st.dataframe(frame, hide_index=True)
+            st.dataframe(frame, hide_index=True, column_config=TIMES)
