@@ -147,17 +147,20 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
 
 
 def _score_history(session: Session, tenant_id: int, lead_id: int) -> tuple[pd.DataFrame, bool]:
+    """Columns short enough for the detail's half of the page: the category as "cold → warm"."""
     frame, older = _newest(session, select(
         ScoreHistory.calculated_at, ScoreHistory.previous_score, ScoreHistory.new_score,
         ScoreHistory.previous_category, ScoreHistory.new_category, ScoringWeights.version,
     ).outerjoin(ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
         .where(ScoreHistory.tenant_id == tenant_id, ScoreHistory.lead_id == lead_id)
         .order_by(ScoreHistory.calculated_at.desc(), ScoreHistory.id.desc()),
-        ["When", "Score before", "Score after", "Category before", "Category after",
-         "Weights version"])
-    for column in ("Score before", "Score after"):
+        ["When", "Before", "After", "Category before", "Category after", "Version"])
+    for column in ("Before", "After"):
         frame[column] = frame[column].astype(float)
-    return frame, older
+    moved = frame["Category before"].notna() & (frame["Category before"] != frame["Category after"])
+    frame.insert(3, "Category", frame["Category after"].where(
+        ~moved, frame["Category before"] + " → " + frame["Category after"]))
+    return frame.drop(columns=["Category before", "Category after"]), older
 
 
 def category_counts(session: Session, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:

@@ -3,6 +3,8 @@
 User text is only ever shown through dataframes and `st.text`, never as Markdown or HTML.
 """
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,8 @@ def _fields(lead: LeadDetail) -> pd.DataFrame:
         "Source": lead.source, "Status": lead.status.value, "Agent": lead.agent_name,
         "Required skill": lead.required_skill, "Due date": lead.due_date, "Created": lead.created_at,
     }
-    shown = ["" if v is None else str(v) for v in values.values()]
+    shown = ["" if v is None else f"{v:%Y-%m-%d %H:%M:%S} UTC" if isinstance(v, datetime) else str(v)
+             for v in values.values()]
     return pd.DataFrame({"Field": list(values), "Value": shown})
 
 
@@ -25,15 +28,19 @@ def _scores(lead: LeadDetail) -> pd.DataFrame:
 
 
 # Times to the second: with microseconds, the score history's last column ran off a 1400 px page.
-TIMES = {column: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
-         for column in ("When", "Assigned", "Ended")}
+COLUMNS = {
+    **{column: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
+       for column in ("When", "Assigned", "Ended")},
+    "Version": st.column_config.NumberColumn(help="The weights version that computed the score"),
+}
 
 
 def render_detail(lead: LeadDetail) -> None:
     st.subheader(f"Lead #{lead.id}")
     st.text(f"{lead.name} · {lead.status.value} · {lead.score_category}")
-    left, right = st.columns(2)
-    left.dataframe(_fields(lead), hide_index=True, key="lead_fields")
+    left, right = st.columns([3, 2])  # an email address needs the room
+    left.dataframe(_fields(lead), hide_index=True, key="lead_fields",
+                   column_config={"Field": st.column_config.TextColumn(width=110)})
     right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
     calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC" if lead.last_calculated else "never"
     right.caption(f"Category {lead.score_category}; calculated {calculated} "
@@ -51,4 +58,4 @@ def render_detail(lead: LeadDetail) -> None:
                 continue
             if name in lead.cut_off:
                 st.caption(f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here.")
-            st.dataframe(frame, hide_index=True, column_config=TIMES)
+            st.dataframe(frame, hide_index=True, column_config=COLUMNS)

@@ -1,5 +1,7 @@
 """The lead assignment page, driven as a supervisor would, with every refusal path."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -193,18 +195,28 @@ def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
 
 def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
     lead_id, _ = new_lead_and_agents(engine)  # the demo's scoring wrote its first history row
+    with Session(engine, expire_on_commit=False) as s:
+        first = s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == lead_id)).one()
+        later = [first.calculated_at + timedelta(days=d) for d in (1, 2)]
+        s.execute(insert(ScoreHistory), [
+            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 45,
+             "new_score": 65.5, "previous_category": "cold", "new_category": "warm",
+             "weights_version_id": first.weights_version_id, "calculated_at": later[0]},
+            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 65.5,
+             "new_score": 70.25, "previous_category": "warm", "new_category": "warm",
+             "weights_version_id": first.weights_version_id, "calculated_at": later[1]}])
+        s.commit()
     at = pick_lead(open_page(), lead_id)
-    with Session(engine) as s:
-        rows = s.execute(select(ScoreHistory.new_score, ScoreHistory.new_category)
-                         .where(ScoreHistory.lead_id == lead_id)
-                         .order_by(ScoreHistory.id.desc())).all()
-        lead = s.get(Lead, lead_id)
     tab = next(t for t in at.tabs if t.label == "Score history")
     shown = tab.dataframe[0].value
-    assert len(shown) == len(rows) >= 1
-    assert list(zip(shown["Score after"], shown["Category after"], strict=True)) == [
-        (float(score), category) for score, category in rows]
-    assert shown["Score after"].iloc[0] == float(lead.overall_score)
+    assert shown.columns.tolist() == ["When", "Before", "After", "Category", "Version"]
+    assert shown[["Before", "After", "Category"]].values.tolist() == [
+        [65.5, 70.25, "warm"], [45.0, 65.5, "cold → warm"],  # newest first
+        [float(first.previous_score), float(first.new_score),
+         f"{first.previous_category} → {first.new_category}"
+         if first.previous_category != first.new_category else first.new_category]]
+    assert shown["When"].tolist()[:2] == later[::-1]
+    assert (shown["Version"] == 1).all()
 
 
 def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, engine):
