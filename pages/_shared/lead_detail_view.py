@@ -40,7 +40,8 @@ def render_detail(lead: LeadDetail) -> None:
     st.text(f"{lead.name} · {lead.status.value} · {lead.score_category}")
     left, right = st.columns([3, 2])  # an email address needs the room
     left.dataframe(_fields(lead), hide_index=True, key="lead_fields",
-                   column_config={"Field": st.column_config.TextColumn(width=110)})
+                   column_config={"Field": st.column_config.TextColumn(width=110),
+                                  "Value": st.column_config.TextColumn(width=190)})
     right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
     calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC" if lead.last_calculated else "never"
     right.caption(f"Category {lead.score_category}; calculated {calculated} "
