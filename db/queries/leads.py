@@ -157,9 +157,11 @@ def _score_history(session: Session, tenant_id: int, lead_id: int) -> tuple[pd.D
         ["When", "Before", "After", "Category before", "Category after", "Version"])
     for column in ("Before", "After"):
         frame[column] = frame[column].astype(float)
-    moved = frame["Category before"].notna() & (frame["Category before"] != frame["Category after"])
-    frame.insert(3, "Category", frame["Category after"].where(
-        ~moved, frame["Category before"] + " → " + frame["Category after"]))
+    # Plain Python over at most DETAIL_ROWS rows: the "before" column is nullable, and pandas'
+    # string arithmetic refuses a column of nothing but NULLs.
+    frame.insert(3, "Category", [
+        after if pd.isna(before) or before == after else f"{before} → {after}"
+        for before, after in zip(frame["Category before"], frame["Category after"], strict=True)])
     return frame.drop(columns=["Category before", "Category after"]), older
 
 

@@ -27,7 +27,7 @@ def _scores(lead: LeadDetail) -> pd.DataFrame:
                          "Score": [float(v) if v is not None else None for v in lead.scores.values()]})
 
 
-# Times to the second: with microseconds, the score history's last column ran off a 1400 px page.
+# Times to the second: microseconds widened every table of times past the detail's half page.
 COLUMNS = {
     **{column: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
        for column in ("When", "Assigned", "Ended")},

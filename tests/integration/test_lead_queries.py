@@ -11,7 +11,7 @@ from core.identity import Actor
 from core.leads import DETAIL_ROWS, LeadFilters, LeadSort, lead_detail, search_leads
 from core.permissions import Role
 from core.ranking import agent_conversion_counts, rank_agents_for_lead
-from db.models import Lead, LeadActivity
+from db.models import Lead, LeadActivity, ScoreHistory
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_lead, make_tenant, make_user
 
@@ -116,6 +116,25 @@ def test_detail_lists_the_newest_rows_and_says_when_older_ones_exist(world):
     assert len(cut.activities) == DETAIL_ROWS
     assert cut.activities["Note"].iloc[0] == f"call {DETAIL_ROWS - 1}"  # newest first
     assert "oldest" not in cut.activities["Note"].tolist()
+
+
+def test_score_history_shows_a_category_move_as_before_and_after(world):
+    e, actor, lead = world["engine"], world["actor"], world["leads"][5]
+    start = datetime(2026, 1, 1)
+    rows = [(None, "nurture"), ("nurture", "cold"), ("cold", "cold")]  # before may be NULL
+    with e.begin() as c:
+        c.execute(insert(ScoreHistory), [
+            {"tenant_id": world["acme"], "lead_id": lead, "previous_score": None, "new_score": 30 + i,
+             "previous_category": before, "new_category": after,
+             "calculated_at": start + timedelta(days=i)} for i, (before, after) in enumerate(rows)])
+    shown = lead_detail(reader(world), actor, lead).score_history
+    assert shown["Category"].tolist() == ["cold", "nurture → cold", "nurture"]
+    with e.begin() as c:  # a lead whose every "before" is NULL
+        c.execute(insert(ScoreHistory).values(
+            tenant_id=world["acme"], lead_id=world["leads"][6], new_score=10, new_category="nurture",
+            calculated_at=start))
+    assert lead_detail(reader(world), actor, world["leads"][6]).score_history["Category"].tolist() == [
+        "nurture"]
 
 
 def test_detail_of_another_tenants_lead_is_not_found(world):
