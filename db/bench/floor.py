@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
 FLOOR_THREADS, FLOOR_PER_THREAD = 16, 100  # fixed in raw_baseline.py
 # Runs of the floor script, like the bench's three weights changes: its rescore of a million
-# leads ranged from 7.9 s to 10.7 s between runs on the same server (docs/benchmarks.md).
+# leads ranged from 7.9 s to 12.6 s between runs on the same server (docs/benchmarks.md).
 FLOOR_RUNS = 3
 UNSAFE_IN_URL = set("/?#")  # raw_baseline.py splits its URL with urlparse, without unquoting
 
