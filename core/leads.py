@@ -19,6 +19,14 @@ MAX_SEARCH_LENGTH = 100
 DETAIL_ROWS = 200  # newest rows a lead's detail lists per tab; enough for a phone call
 
 
+class DetailList(StrEnum):
+    """The lists of a lead's detail that are cut to the newest DETAIL_ROWS rows."""
+
+    ACTIVITIES = "activities"
+    AUDIT = "audit"
+    SCORE_HISTORY = "score_history"
+
+
 class LeadSort(StrEnum):
     SCORE_DESC = "Score, highest first"
     SCORE_ASC = "Score, lowest first"
@@ -105,9 +113,9 @@ class LeadDetail:
     activities: pd.DataFrame = field(repr=False)
     audit: pd.DataFrame = field(repr=False)
     score_history: pd.DataFrame = field(repr=False)  # newest first
-    # Lists ("activities", "audit", "score_history") that hold more than DETAIL_ROWS rows:
-    # the detail shows their newest DETAIL_ROWS and must say that older ones exist.
-    cut_off: frozenset[str] = frozenset()
+    # Lists that hold more than DETAIL_ROWS rows: the detail shows their newest DETAIL_ROWS
+    # and must say that older ones exist.
+    cut_off: frozenset[DetailList] = frozenset()
 
 
 def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: int = 1,

@@ -5,7 +5,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.domain import LeadStatus
-from core.leads import DETAIL_ROWS, LeadDetail, LeadFilters, LeadSort
+from core.leads import DETAIL_ROWS, DetailList, LeadDetail, LeadFilters, LeadSort
 from db.models import (
     Agent,
     Assignment,
@@ -141,8 +141,8 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         assignments=assignments, activities=activities, audit=audit,
         score_history=score_history,
         cut_off=frozenset(name for name, older in (
-            ("activities", older_activities), ("audit", older_audit),
-            ("score_history", older_scores)) if older),
+            (DetailList.ACTIVITIES, older_activities), (DetailList.AUDIT, older_audit),
+            (DetailList.SCORE_HISTORY, older_scores)) if older),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.leads import DETAIL_ROWS, LeadDetail
+from core.leads import DETAIL_ROWS, DetailList, LeadDetail
 
 
 def _fields(lead: LeadDetail) -> pd.DataFrame:
@@ -49,10 +49,10 @@ def render_detail(lead: LeadDetail) -> None:
     history, activities, audit, scores = st.tabs(
         ["Assignment history", "Activities", "Audit trail", "Score history"])
     for tab, name, frame, empty in (
-            (history, "assignments", lead.assignments, "Never assigned."),
-            (activities, "activities", lead.activities, "No activities yet."),
-            (audit, "audit", lead.audit, "No audited changes yet."),
-            (scores, "score_history", lead.score_history, "The score has not changed yet.")):
+            (history, None, lead.assignments, "Never assigned."),  # a handful per lead: never cut
+            (activities, DetailList.ACTIVITIES, lead.activities, "No activities yet."),
+            (audit, DetailList.AUDIT, lead.audit, "No audited changes yet."),
+            (scores, DetailList.SCORE_HISTORY, lead.score_history, "The score has not changed yet.")):
         with tab:
             if frame.empty:
                 st.caption(empty)

@@ -8,7 +8,7 @@ from sqlalchemy import insert, update
 from core import assignment
 from core.errors import InvalidInput, NotFound
 from core.identity import Actor
-from core.leads import DETAIL_ROWS, LeadFilters, LeadSort, lead_detail, search_leads
+from core.leads import DETAIL_ROWS, DetailList, LeadFilters, LeadSort, lead_detail, search_leads
 from core.permissions import Role
 from core.ranking import agent_conversion_counts, rank_agents_for_lead
 from db.models import Lead, LeadActivity, ScoreHistory
@@ -112,7 +112,7 @@ def test_detail_lists_the_newest_rows_and_says_when_older_ones_exist(world):
         c.execute(insert(LeadActivity).values(tenant_id=world["acme"], lead_id=lead, kind="email",
                                               occurred_at=start - timedelta(days=1), note="oldest"))
     cut = lead_detail(reader(world), actor, lead)
-    assert cut.cut_off == frozenset({"activities"})
+    assert cut.cut_off == frozenset({DetailList.ACTIVITIES})
     assert len(cut.activities) == DETAIL_ROWS
     assert cut.activities["Note"].iloc[0] == f"call {DETAIL_ROWS - 1}"  # newest first
     assert "oldest" not in cut.activities["Note"].tolist()
