@@ -1,5 +1,6 @@
 """What the use cases need from storage. `db` implements these; unit tests fake them."""
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, Self
@@ -139,6 +140,11 @@ class ScoringRepository(Protocol):
 
     def chunks_at_once(self) -> int:
         """How many chunks of a tenant rescore the store can write at the same time."""
+        ...
+
+    def cleanup_deferred(self) -> AbstractContextManager[None]:
+        """While open, the store leaves the old row versions that commits replace for later,
+        instead of cleaning them up beside a batch's writers."""
         ...
 
     def id_bounds(self, tenant_id: int) -> tuple[int, int] | None: ...

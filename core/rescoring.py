@@ -163,7 +163,10 @@ def rescore_tenant(
         return rescored
 
     leads = 0
-    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore") as pool:
+    # The old versions of the rows each chunk rewrites are cleaned up once the last chunk is
+    # written, not while the others still run.
+    with (new_uow() as quiet, quiet.scoring.cleanup_deferred(),
+          ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore") as pool):
         # map yields results in order and, once a chunk's failure reaches us, cancels the
         # chunks not yet started.
         for (_, end), rescored in zip(ranges, pool.map(rescore_chunk, ranges), strict=True):

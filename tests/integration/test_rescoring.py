@@ -15,7 +15,7 @@ from core.rescoring import rescore_lead, rescore_tenant, score_lead
 from db.demo import seed_demo
 from db.models import Lead, ScoreHistory, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
-from tests.factories import make_user
+from tests.factories import make_lead, make_tenant, make_user
 
 NOW = datetime(2026, 11, 22, 9, 0)
 
@@ -136,3 +136,30 @@ def _tenant(engine):
         tenant_id = SqlTenantRepository(s).add(slug="prop", name="Property")
     make_user(engine, tenant_id, "prop.user", "admin")
     return tenant_id
+
+
+def test_cleanup_is_deferred_by_a_snapshot_taken_when_it_opens(engine):
+    """MySQL: while the snapshot exists, InnoDB may not purge the versions later commits
+    replace. It must be taken on entry: a view taken at a first read would come too late."""
+    tenant = make_tenant(engine)
+    lead = make_lead(engine, tenant, name="Before")
+    def rename(name):
+        with engine.begin() as connection:
+            connection.execute(update(Lead).where(Lead.id == lead).values(name=name))
+
+    def name_seen(uow):
+        return uow.session.scalar(select(Lead.name).where(Lead.id == lead))
+
+    holder = SqlUnitOfWork(engine)
+    with holder:
+        with holder.scoring.cleanup_deferred():
+            rename("After")
+            seen = name_seen(holder)
+        if engine.dialect.name == "mysql":
+            assert seen == "Before"  # the version from before the other commit is still there
+            # The next transaction on that connection reads committed again, as all others do.
+            assert name_seen(holder) == "After"
+            rename("Later")
+            assert name_seen(holder) == "Later"
+        else:  # SQLite has no purge: nothing is held, and the read sees the latest commit
+            assert seen == "After"

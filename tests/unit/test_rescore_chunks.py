@@ -1,8 +1,10 @@
 """How rescore_tenant spreads a tenant over chunks written at once: every id once, progress in
-order on the caller's thread, and no new chunk after one failed."""
+order on the caller's thread, no new chunk after one failed, and cleanup held back until every
+chunk is written."""
 
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -18,6 +20,7 @@ class ChunkRecorder:
     def __init__(self, bounds, at_once, fail_low=None, seconds=0.0):
         self.bounds, self.at_once, self.fail_low, self.seconds = bounds, at_once, fail_low, seconds
         self.started, self.committed = [], []
+        self.events = []  # ("chunk", low) as each chunk commits; cleanup held and let go
         self.lock = threading.Lock()
         self.scoring = self
 
@@ -42,6 +45,14 @@ class ChunkRecorder:
     def chunks_at_once(self):
         return self.at_once
 
+    @contextmanager
+    def cleanup_deferred(self):
+        self.events.append("cleanup held")
+        try:
+            yield
+        finally:
+            self.events.append("cleanup let go")
+
     def apply_overall(self, tenant_id, settings, *, low, high, now, method):
         with self.lock:
             self.started.append((low, high))
@@ -50,6 +61,7 @@ class ChunkRecorder:
         time.sleep(self.seconds)
         with self.lock:
             self.committed.append((low, high))
+            self.events.append(("chunk", low))
         return high - low + 1
 
 
@@ -70,3 +82,18 @@ def test_no_new_chunk_starts_once_a_failure_reaches_the_caller():
     with pytest.raises(RuntimeError, match="chunk failed"):
         rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
     assert len(store.started) < 10  # of 30: the rest were cancelled, not written
+
+
+def test_cleanup_is_held_back_from_before_the_first_chunk_until_after_the_last():
+    store = ChunkRecorder(bounds=(1, 100), at_once=3, seconds=0.01)
+    rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
+    assert store.events[0] == "cleanup held" and store.events[-1] == "cleanup let go"
+    assert sorted(store.events[1:-1]) == [("chunk", low) for low in range(1, 101, 10)]
+
+
+def test_cleanup_is_let_go_when_a_chunk_fails():
+    store = ChunkRecorder(bounds=(1, 100), at_once=3, fail_low=31, seconds=0.01)
+    with pytest.raises(RuntimeError, match="chunk failed"):
+        rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
+    assert store.events[0] == "cleanup held" and store.events[-1] == "cleanup let go"
+    assert all(event[0] == "chunk" for event in store.events[1:-1])  # chunks running finished first
