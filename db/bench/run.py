@@ -89,7 +89,11 @@ def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.Bulk
                          "on leads scored once before with the default weights (untimed): "
                          f"{rescore.rescored:,} leads rescored, {rescore.changed:,} scores changed, "
                          "each with its history row; each change took "
-                         + ", ".join(f"{seconds:.2f}" for seconds in rescore.each_seconds) + " s",
+                         + ", ".join(f"{seconds:.2f}" for seconds in rescore.each_seconds) + " s"
+                         + ("; before each change and after the last, the bench waited (untimed) "
+                            + ", ".join(f"{seconds:.1f}" for seconds in rescore.rest_seconds)
+                            + " s for the server to purge what earlier writes left"
+                            if rescore.rest_seconds else ""),
         "bulk_assign_s": f"preview and commit, least_loaded strategy, the {options.bulk:,} best new "
                          f"leads: {bulk.placed:,} placed, {bulk.not_placed:,} not placed (agents "
                          "full or lacking the skill)",

@@ -19,6 +19,7 @@ from core.errors import LeadOpsError
 from core.leads import LeadFilters, search_leads
 from core.scoring import Thresholds, Weights
 from core.weights import save_weights
+from db.bench.rest import wait_until_at_rest
 from db.bench.target import BenchTenant
 from db.models import ScoreHistory, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
@@ -44,15 +45,25 @@ class RescoreResult:
     rescored: int
     changed: int  # scores that moved, each with its history row
     each_seconds: tuple[float, ...]  # every timed change, in order
+    # Untimed waits for a server at rest: before each change, then after the last (empty where
+    # the server cannot say, as SQLite).
+    rest_seconds: tuple[float, ...] = ()
 
 
 def rescore_all(engine: Engine, bench: BenchTenant, *, changes: int = RESCORE_CHANGES) -> RescoreResult:
     """An admin saves new weights, then the default ones back, and so on: each save is the
-    version row and its audit, then every lead rescored. The median change is reported."""
-    runs = [_weights_change(engine, bench, NEW_WEIGHTS if turn % 2 == 0 else Weights())
-            for turn in range(changes)]
+    version row and its audit, then every lead rescored. Each starts on a server at rest, as
+    an admin's save does, and the step leaves it at rest for the next (db.bench.rest). The
+    median change is reported."""
+    runs, rests = [], []
+    for turn in range(changes + 1):
+        rested = wait_until_at_rest(engine)
+        if rested is not None:
+            rests.append(rested)
+        if turn < changes:
+            runs.append(_weights_change(engine, bench, NEW_WEIGHTS if turn % 2 == 0 else Weights()))
     seconds, rescored, changed = sorted(runs)[len(runs) // 2]
-    return RescoreResult(seconds, rescored, changed, tuple(run[0] for run in runs))
+    return RescoreResult(seconds, rescored, changed, tuple(run[0] for run in runs), tuple(rests))
 
 
 def _weights_change(engine: Engine, bench: BenchTenant, weights: Weights) -> tuple[float, int, int]:
