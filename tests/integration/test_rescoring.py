@@ -143,6 +143,7 @@ def test_cleanup_is_deferred_by_a_snapshot_taken_when_it_opens(engine):
     replace. It must be taken on entry: a view taken at a first read would come too late."""
     tenant = make_tenant(engine)
     lead = make_lead(engine, tenant, name="Before")
+
     def rename(name):
         with engine.begin() as connection:
             connection.execute(update(Lead).where(Lead.id == lead).values(name=name))

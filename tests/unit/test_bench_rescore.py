@@ -1,4 +1,5 @@
-"""The bench's rescore figure: weights changes there and back, and the median one reported."""
+"""The bench's rescore figure: weights changes there and back, each on a server at rest, and the
+median one reported."""
 
 from core.scoring import Weights
 from db.bench import rest, steps
