@@ -82,18 +82,23 @@ def _with_floor(result: dict, engine: Engine, options: BenchOptions,
     return {**result, "floor": floor.figures, "ratio": _ratios(result, floor.figures)}
 
 
+def _rescore_note(rescore: steps.RescoreResult) -> str:
+    note = (f"the median of {len(rescore.each_seconds)} weights changes, there and back, on leads "
+            "scored once before with the default weights (untimed): "
+            f"{rescore.rescored:,} leads rescored, {rescore.changed:,} scores changed, each with its "
+            "history row; each change took "
+            + ", ".join(f"{seconds:.2f}" for seconds in rescore.each_seconds) + " s")
+    if rescore.rest_seconds:
+        note += ("; before each change and after the last, the bench waited (untimed) "
+                 + ", ".join(f"{seconds:.1f}" for seconds in rescore.rest_seconds)
+                 + " s for the server to purge what earlier writes left")
+    return note
+
+
 def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.BulkResult,
            concurrent: steps.ConcurrentResult) -> dict[str, str]:
     return {
-        "rescore_all_s": f"the median of {len(rescore.each_seconds)} weights changes, there and back, "
-                         "on leads scored once before with the default weights (untimed): "
-                         f"{rescore.rescored:,} leads rescored, {rescore.changed:,} scores changed, "
-                         "each with its history row; each change took "
-                         + ", ".join(f"{seconds:.2f}" for seconds in rescore.each_seconds) + " s"
-                         + ("; before each change and after the last, the bench waited (untimed) "
-                            + ", ".join(f"{seconds:.1f}" for seconds in rescore.rest_seconds)
-                            + " s for the server to purge what earlier writes left"
-                            if rescore.rest_seconds else ""),
+        "rescore_all_s": _rescore_note(rescore),
         "bulk_assign_s": f"preview and commit, least_loaded strategy, the {options.bulk:,} best new "
                          f"leads: {bulk.placed:,} placed, {bulk.not_placed:,} not placed (agents "
                          "full or lacking the skill)",

@@ -11,15 +11,19 @@ import streamlit as st
 from core.leads import DETAIL_ROWS, DetailList, LeadDetail
 
 
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:%Y-%m-%d %H:%M:%S} UTC" if isinstance(value, datetime) else str(value)
+
+
 def _fields(lead: LeadDetail) -> pd.DataFrame:
     values = {
         "Name": lead.name, "Company": lead.company, "Email": lead.email, "Phone": lead.phone,
         "Source": lead.source, "Status": lead.status.value, "Agent": lead.agent_name,
         "Required skill": lead.required_skill, "Due date": lead.due_date, "Created": lead.created_at,
     }
-    shown = ["" if v is None else f"{v:%Y-%m-%d %H:%M:%S} UTC" if isinstance(v, datetime) else str(v)
-             for v in values.values()]
-    return pd.DataFrame({"Field": list(values), "Value": shown})
+    return pd.DataFrame({"Field": list(values), "Value": [_shown(v) for v in values.values()]})
 
 
 def _scores(lead: LeadDetail) -> pd.DataFrame:
