@@ -191,6 +191,9 @@ def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
     assert f"Lead #{lead_id} rescored: {lead.overall_score} ({lead.score_category})." in messages(at)
     calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC ({lead.calculation_method})"
     assert any(calculated in caption.value for caption in at.caption)  # to the second, no µs
+    fields = next(table.value for table in at.dataframe if list(table.value.columns) == ["Field", "Value"])
+    assert dict(zip(fields["Field"], fields["Value"], strict=True))["Created"] == (
+        f"{lead.created_at:%Y-%m-%d %H:%M:%S} UTC")
 
 
 def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
