@@ -3,10 +3,12 @@
 from functools import partial
 
 import streamlit as st
+import streamlit_authenticator as stauth
 
-from core.errors import LeadOpsError
-from core.permissions import Permission, allows
-from pages._shared import context, login
+from core.domain.errors import LeadOpsError
+from core.domain.identity import Actor
+from core.domain.permissions import Permission, allows
+from pages._shared import context, login, state
 
 st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
 
@@ -22,7 +24,7 @@ PAGES = (
 )
 
 
-def _logged_in_actor(authenticator):
+def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
     """The acting user with a logout button in the sidebar, or None when logged out."""
     if not login.is_logged_in():
         return None
@@ -34,6 +36,7 @@ def _logged_in_actor(authenticator):
 
 
 def main() -> None:
+    state.init_session_state()
     try:
         context.engine()
         context.require_cookie_key()

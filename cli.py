@@ -6,18 +6,37 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeAlias
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from core import accounts
-from core.errors import LeadOpsError
-from core.permissions import Role
-from core.settings import load_settings
+from core.accounts.login import acting_user
+from core.accounts.tenants import create_tenant
+from core.accounts.users import create_user
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.undo import undo_batch
+from core.domain.clock import utcnow
+from core.domain.errors import LeadOpsError
+from core.domain.identity import Actor
+from core.domain.leads import LeadFilters
+from core.domain.permissions import Role
+from core.domain.placement import Strategy
+from core.ports import UnitOfWorkFactory
+from core.scoring.rescoring import rescore_tenant
 from db.engine import check_connection, create_database_engine, explain_connection_error
+from db.unit_of_work import SqlUnitOfWork
+from settings import load_settings
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace], int]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # add_subparsers()
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -25,6 +44,16 @@ def _engine(args: argparse.Namespace) -> Engine:
     engine = create_database_engine(url)
     check_connection(engine)
     return engine
+
+
+def _units_of_work(engine: Engine, *, read_only: bool = False) -> UnitOfWorkFactory:
+    """The one way commands reach the database: each call of the result is one transaction."""
+    return partial(SqlUnitOfWork, engine, read_only=read_only)
+
+
+def _acting(engine: Engine, username: str) -> Actor:
+    """Bulk commands act as a named user, with that user's role and tenant, audited as them."""
+    return acting_user(_units_of_work(engine, read_only=True)(), username)
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -50,92 +79,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_create_tenant(args: argparse.Namespace) -> int:
-    from core.tenants import create_tenant
-    from db.unit_of_work import SqlUnitOfWork
-
-    tenant_id = create_tenant(SqlUnitOfWork(_engine(args)), slug=args.slug, name=args.name)
+    tenant_id = create_tenant(_units_of_work(_engine(args))(), slug=args.slug, name=args.name)
     print(f"Created tenant {args.slug.lower()} (id {tenant_id}) with the default scoring weights.")
     return 0
-
-
-def _acting(engine, username: str):
-    """Bulk commands act as a named user, with that user's role and tenant, audited as them."""
-    from db.unit_of_work import SqlUnitOfWork
-
-    return accounts.acting_user(SqlUnitOfWork(engine, read_only=True), username)
-
-
-def cmd_import_leads(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from core.lead_import import default_mapping, import_leads, read_import_file
-    from db.unit_of_work import SqlUnitOfWork
-
-    engine = _engine(args)
-    actor = _acting(engine, args.as_user)
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise LeadOpsError(f"Cannot read {args.file}: {exc.strerror}.") from exc
-    file = read_import_file(data)
-    result = import_leads(lambda: SqlUnitOfWork(engine), actor, file, default_mapping(file.columns),
-                          all_or_nothing=args.all_or_nothing)
-    for line, outcome, detail in result.report:
-        print(f"line {line}: {outcome}: {detail}")
-    refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
-    print(f"{result.imported} imported, {refused} refused"
-          + (" (all or nothing: nothing imported)" if args.all_or_nothing and refused else "") + ".")
-    return EXIT_REFUSED if refused else 0
-
-
-def cmd_bulk_assign(args: argparse.Namespace) -> int:
-    from core.bulk_assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
-    from core.bulk_strategies import Strategy
-    from core.leads import LeadFilters
-    from db.unit_of_work import SqlUnitOfWork
-
-    engine = _engine(args)
-    actor = _acting(engine, args.as_user)
-    request = BulkRequest(
-        strategy=Strategy(args.strategy), limit=args.limit, manual_agent_id=args.agent,
-        filters=LeadFilters(statuses=tuple(args.status or ["new"]), sources=tuple(args.source or []),
-                            categories=tuple(args.category or []), required_skill=args.skill),
-        scope=AgentScope(teams=tuple(args.team or []), skill=args.agent_skill),
-    )
-    plan = plan_bulk_assign(SqlUnitOfWork(engine, read_only=True), actor, request)
-    if not args.dry_run:
-        outcome = commit_bulk_assign(lambda: SqlUnitOfWork(engine), actor, plan)
-        if isinstance(outcome, BulkPlan):
-            print(outcome.notice, file=sys.stderr)
-            return EXIT_REFUSED
-    names = {a: state.name for a, state in plan.agents_before.items()}
-    refused = plan.unplaced if args.dry_run else outcome.refused
-    not_placed = {lead_id for lead_id, _ in refused}
-    verb = "would go" if args.dry_run else "assigned"
-    for lead_id, agent_id in plan.placed:
-        if lead_id not in not_placed:
-            print(f"lead {lead_id}: {verb} to {names[agent_id]} (#{agent_id})")
-    for lead_id, why in refused:
-        print(f"lead {lead_id}: not placed: {why}")
-    placed = len(plan.placed) if args.dry_run else outcome.assigned
-    batch = "" if args.dry_run else f" in batch {outcome.batch_id}"
-    print(f"{placed} {'planned' if args.dry_run else 'assigned'}{batch}, {len(refused)} not placed.")
-    return EXIT_REFUSED if refused else 0
-
-
-def cmd_undo_batch(args: argparse.Namespace) -> int:
-    from core.bulk_assign import undo_batch
-    from db.unit_of_work import SqlUnitOfWork
-
-    engine = _engine(args)
-    result = undo_batch(lambda: SqlUnitOfWork(engine), _acting(engine, args.as_user), args.batch_id)
-    for lead_id, why in result.blocked:
-        print(f"lead {lead_id}: blocks the undo: {why}")
-    if result.blocked and not result.reverted:
-        print("Undo refused: nothing was changed.")
-        return EXIT_REFUSED
-    print(f"{result.reverted} leads back to new (undo batch {result.undo_batch_id}).")
-    return EXIT_REFUSED if result.blocked else 0
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -148,16 +94,76 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from db.unit_of_work import SqlUnitOfWork
-
     engine = _engine(args)
     password = _read_password(args)
-    user_id = accounts.create_user(
-        SqlUnitOfWork(engine), tenant_slug=args.tenant, username=args.username,
+    user_id = create_user(
+        _units_of_work(engine)(), tenant_slug=args.tenant, username=args.username,
         name=args.name or args.username, role=args.role, password=password, email=args.email,
     )
     print(f"Created user {args.username.lower()} (id {user_id}, role {args.role}) in {args.tenant}.")
     return 0
+
+
+def cmd_import_leads(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    actor = _acting(engine, args.as_user)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise LeadOpsError(f"Cannot read {args.file}: {exc.strerror}.") from exc
+    file = read_import_file(data)
+    result = import_leads(_units_of_work(engine), actor, file, default_mapping(file.columns),
+                          all_or_nothing=args.all_or_nothing)
+    for line, outcome, detail in result.report:
+        print(f"line {line}: {outcome}: {detail}")
+    refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
+    print(f"{result.imported} imported, {refused} refused"
+          + (" (all or nothing: nothing imported)" if args.all_or_nothing and refused else "") + ".")
+    return EXIT_REFUSED if refused else 0
+
+
+def cmd_bulk_assign(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    actor = _acting(engine, args.as_user)
+    request = BulkRequest(
+        strategy=Strategy(args.strategy), limit=args.limit, manual_agent_id=args.agent,
+        filters=LeadFilters(statuses=tuple(args.status or ["new"]), sources=tuple(args.source or []),
+                            categories=tuple(args.category or []), required_skill=args.skill),
+        scope=AgentScope(teams=tuple(args.team or []), skill=args.agent_skill),
+    )
+    plan = plan_bulk_assign(_units_of_work(engine, read_only=True)(), actor, request)
+    names = {agent_id: agent.name for agent_id, agent in plan.agents_before.items()}
+    if args.dry_run:
+        for lead_id, agent_id in plan.placed:
+            print(f"lead {lead_id}: would go to {names[agent_id]} (#{agent_id})")
+        for lead_id, why in plan.unplaced:
+            print(f"lead {lead_id}: not placed: {why}")
+        print(f"{len(plan.placed)} planned, {len(plan.unplaced)} not placed.")
+        return EXIT_REFUSED if plan.unplaced else 0
+    outcome = commit_bulk_assign(_units_of_work(engine), actor, plan)
+    if isinstance(outcome, BulkPlan):
+        print(outcome.notice, file=sys.stderr)
+        return EXIT_REFUSED
+    not_placed = {lead_id for lead_id, _ in outcome.refused}
+    for lead_id, agent_id in plan.placed:
+        if lead_id not in not_placed:
+            print(f"lead {lead_id}: assigned to {names[agent_id]} (#{agent_id})")
+    for lead_id, why in outcome.refused:
+        print(f"lead {lead_id}: not placed: {why}")
+    print(f"{outcome.assigned} assigned in batch {outcome.batch_id}, {len(outcome.refused)} not placed.")
+    return EXIT_REFUSED if outcome.refused else 0
+
+
+def cmd_undo_batch(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    result = undo_batch(_units_of_work(engine), _acting(engine, args.as_user), args.batch_id)
+    for lead_id, why in result.blocked:
+        print(f"lead {lead_id}: blocks the undo: {why}")
+    if result.blocked and not result.reverted:
+        print("Undo refused: nothing was changed.")
+        return EXIT_REFUSED
+    print(f"{result.reverted} leads back to new (undo batch {result.undo_batch_id}).")
+    return EXIT_REFUSED if result.blocked else 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -173,22 +179,24 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_rescore(args: argparse.Namespace) -> int:
-    from core.clock import utcnow
-    from core.rescoring import rescore_tenant
-    from db.unit_of_work import SqlUnitOfWork
-
-    engine = _engine(args)
-    with SqlUnitOfWork(engine, read_only=True) as uow:
-        slugs = [args.tenant] if args.tenant else uow.tenants.all_slugs()
-        tenant_ids = {slug: uow.tenants.id_for_slug(slug) for slug in slugs}
-    missing = [slug for slug, tenant_id in tenant_ids.items() if tenant_id is None]
+def _tenant_ids(engine: Engine, slug: str | None) -> dict[str, int]:
+    """Every tenant by slug, or the one named; an unknown slug is refused."""
+    with _units_of_work(engine, read_only=True)() as uow:
+        slugs = [slug] if slug else uow.tenants.all_slugs()
+        found = {s: uow.tenants.id_for_slug(s) for s in slugs}
+    tenant_ids = {s: tenant_id for s, tenant_id in found.items() if tenant_id is not None}
+    missing = [s for s in slugs if s not in tenant_ids]
     if missing:
         raise LeadOpsError(f"Tenant {missing[0]!r} does not exist. Check the tenant slug.")
+    return tenant_ids
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    engine = _engine(args)
     now = utcnow()
-    for slug, tenant_id in tenant_ids.items():
+    for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
         started = time.perf_counter()
-        report = rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, now,
+        report = rescore_tenant(_units_of_work(engine), tenant_id, now,
                                 refresh_components=args.refresh_components)
         print(f"Rescored {report.leads} leads of {slug} in {report.chunks} chunk(s), "
               f"{time.perf_counter() - started:.1f} s.")
@@ -215,7 +223,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from db.bench import BenchOptions, format_table, run_bench
+    from bench import BenchOptions, format_table, run_bench
 
     options = BenchOptions(url=args.url, leads=args.leads, agents=args.agents, bulk=args.bulk,
                            threads=args.threads, per_thread=args.per_thread, floor=args.floor)
@@ -227,46 +235,58 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__)
-    parser.add_argument("--database-url", help="overrides DATABASE_URL and .streamlit/secrets.toml")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add(commands: Commands, name: str, run: Command, help: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help)
+    parser.set_defaults(run=run)
+    return parser
 
-    init_db = commands.add_parser("init-db", help="create or upgrade the schema (Alembic migrations)")
-    init_db.set_defaults(run=cmd_init_db)
 
-    seed = commands.add_parser("seed-demo", help="migrate, then fill an EMPTY database with the demo")
+def _as_user(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="as_user", required=True, help="act (and be audited) as this user")
+
+
+def _add_init_db(commands: Commands) -> None:
+    _add(commands, "init-db", cmd_init_db, "create or upgrade the schema (Alembic migrations)")
+
+
+def _add_seed_demo(commands: Commands) -> None:
+    seed = _add(commands, "seed-demo", cmd_seed_demo, "migrate, then fill an EMPTY database with the demo")
     seed.add_argument("--leads", type=int, default=5000, help="leads in the main tenant (default 5000)")
     seed.add_argument("--agents", type=int, default=40, help="agents in the main tenant (default 40)")
     seed.add_argument("--seed", type=int, default=7, help="random seed; same seed, same demo")
-    seed.set_defaults(run=cmd_seed_demo)
 
-    tenant = commands.add_parser("create-tenant", help="add a tenant (a call center of its own)")
+
+def _add_create_tenant(commands: Commands) -> None:
+    tenant = _add(commands, "create-tenant", cmd_create_tenant, "add a tenant (a call center of its own)")
     tenant.add_argument("--slug", required=True, help="short id used by other commands, e.g. acme")
     tenant.add_argument("--name", required=True, help="display name, e.g. 'Acme Call Center'")
-    tenant.set_defaults(run=cmd_create_tenant)
 
-    user = commands.add_parser("create-user", help="add a user; the password is read from a prompt or stdin")
+
+def _add_create_user(commands: Commands) -> None:
+    user = _add(commands, "create-user", cmd_create_user,
+                "add a user; the password is read from a prompt or stdin")
     user.add_argument("--tenant", required=True, help="tenant slug, e.g. acme")
     user.add_argument("--username", required=True)
     user.add_argument("--role", required=True, choices=[r.value for r in Role])
     user.add_argument("--name", help="display name (default: the username)")
     user.add_argument("--email")
     user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    user.set_defaults(run=cmd_create_user)
 
-    importer = commands.add_parser("import-leads", help="import new leads from a CSV (header row of "
-                                   "lead field names: name, email, phone, company, source, "
-                                   "required_skill, due_date)")
+
+def _add_import_leads(commands: Commands) -> None:
+    importer = _add(commands, "import-leads", cmd_import_leads,
+                    "import new leads from a CSV (header row of lead field names: name, email, "
+                    "phone, company, source, required_skill, due_date)")
     importer.add_argument("file")
     importer.add_argument("--all-or-nothing", action="store_true",
                           help="import nothing unless every row is valid")
-    importer.add_argument("--as", dest="as_user", required=True, help="act (and be audited) as this user")
-    importer.set_defaults(run=cmd_import_leads)
+    _as_user(importer)
 
-    bulk = commands.add_parser("bulk-assign", help="assign many leads with a strategy; --dry-run previews")
-    bulk.add_argument("--strategy", required=True,
-                      choices=["round_robin", "least_loaded", "performance", "skills", "manual"])
+
+def _add_bulk_assign(commands: Commands) -> None:
+    bulk = _add(commands, "bulk-assign", cmd_bulk_assign,
+                "assign many leads with a strategy; --dry-run previews")
+    bulk.add_argument("--strategy", required=True, choices=[s.value for s in Strategy])
     bulk.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     bulk.add_argument("--limit", type=int, default=500, help="at most this many leads (default 500)")
     bulk.add_argument("--status", action="append", help="lead status filter (default: new)")
@@ -276,31 +296,37 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("--team", action="append", help="only agents of this team (repeatable)")
     bulk.add_argument("--agent-skill", help="only agents with this skill")
     bulk.add_argument("--agent", type=int, help="the agent id for --strategy manual")
-    bulk.add_argument("--as", dest="as_user", required=True, help="act (and be audited) as this user")
-    bulk.set_defaults(run=cmd_bulk_assign)
+    _as_user(bulk)
 
-    undo = commands.add_parser("undo-batch", help="undo a bulk assignment while none of its leads changed")
+
+def _add_undo_batch(commands: Commands) -> None:
+    undo = _add(commands, "undo-batch", cmd_undo_batch,
+                "undo a bulk assignment while none of its leads changed")
     undo.add_argument("batch_id")
-    undo.add_argument("--as", dest="as_user", required=True, help="act (and be audited) as this user")
-    undo.set_defaults(run=cmd_undo_batch)
+    _as_user(undo)
 
-    verify = commands.add_parser("audit-verify", help="check every tenant's audit hash chain")
-    verify.set_defaults(run=cmd_audit_verify)
 
-    rescore = commands.add_parser(
-        "rescore", help="recompute lead scores (nightly cron); chunked, one short transaction each")
+def _add_audit_verify(commands: Commands) -> None:
+    _add(commands, "audit-verify", cmd_audit_verify, "check every tenant's audit hash chain")
+
+
+def _add_rescore(commands: Commands) -> None:
+    rescore = _add(commands, "rescore", cmd_rescore,
+                   "recompute lead scores (nightly cron); chunked, one short transaction each")
     rescore.add_argument("--tenant", help="tenant slug (default: every tenant)")
     rescore.add_argument("--refresh-components", action="store_true",
                          help="also recompute the time-dependent components: engagement decay, "
                               "urgency and conversion frequencies")
-    rescore.set_defaults(run=cmd_rescore)
 
-    check = commands.add_parser(
-        "check", help="verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")
-    check.set_defaults(run=cmd_check)
 
-    bench = commands.add_parser(
-        "bench", help="fill a scratch database and time the project's code paths (docs/benchmarks.md)")
+def _add_check(commands: Commands) -> None:
+    _add(commands, "check", cmd_check,
+         "verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")
+
+
+def _add_bench(commands: Commands) -> None:
+    bench = _add(commands, "bench", cmd_bench,
+                 "fill a scratch database and time the project's code paths (docs/benchmarks.md)")
     bench.add_argument("--url", required=True,
                        help="database the bench may fill: empty, or one an earlier bench run filled")
     bench.add_argument("--leads", type=int, required=True, help="leads to generate")
@@ -312,7 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--floor", action="store_true",
                        help="also run the raw-SQL floor of ../shared/bench and report ratios")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    bench.set_defaults(run=cmd_bench)
+
+
+COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_import_leads,
+            _add_bulk_assign, _add_undo_batch, _add_audit_verify, _add_rescore, _add_check, _add_bench)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__)
+    parser.add_argument("--database-url", help="overrides DATABASE_URL and .streamlit/secrets.toml")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in COMMANDS:
+        add_command(commands)
     return parser
 
 
@@ -320,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except LeadOpsError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_REFUSED

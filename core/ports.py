@@ -1,37 +1,36 @@
-"""What the use cases need from storage. `db` implements these; unit tests fake them."""
+"""What the use cases need from storage: every repository method a use case calls, and nothing
+else. `db` implements these; `tests/unit/fakes.py` implements them in memory, and mypy holds
+both to this page."""
 
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, Self
+from types import TracebackType
+from typing import Protocol, Self
 
 import pandas as pd
 
-from core.audit import AuditEntry
-from core.capacity import AgentLoad
-from core.domain import Availability, LeadStatus
-from core.rules import AgentState, LeadState
-
-if TYPE_CHECKING:
-    from core.audit_log import AuditFilters
-    from core.leads import LeadDetail, LeadFilters
-    from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
-    from core.scoring import Thresholds, Weights
-    from core.scoring_components import ConversionStats
-
-
-@dataclass
-class UserRecord:
-    id: int
-    tenant_id: int
-    username: str
-    name: str
-    email: str | None
-    role: str
-    password_hash: str
-    failed_logins: int
-    locked_until: datetime | None
-    is_active: bool
+from core.domain.audit import AuditEntry, AuditFilters, AuditRecord
+from core.domain.batches import Batch, BatchItem, BatchKind
+from core.domain.capacity import AgentLoad
+from core.domain.components import ConversionStats, LeadFacts, LeadScore, ScoredComponents
+from core.domain.leads import (
+    CategoryCount,
+    HistogramBin,
+    KnownContacts,
+    LeadDetail,
+    LeadFilters,
+    LeadRow,
+    LeadUpdate,
+    Mover,
+    NewLead,
+)
+from core.domain.performance import ConversionCount
+from core.domain.placement import Candidate, Placement
+from core.domain.rules import AgentState, LeadState
+from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
+from core.domain.users import UserRecord
+from core.domain.vocabulary import Availability, LeadStatus
 
 
 class UserRepository(Protocol):
@@ -39,15 +38,11 @@ class UserRepository(Protocol):
 
     def list_active(self) -> list[UserRecord]: ...
 
-    def add(
-        self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
-        password_hash: str,
-    ) -> int: ...
+    def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
+            password_hash: str) -> int: ...
 
-    def set_login_state(
-        self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
-        last_login_at: datetime | None = None,
-    ) -> None: ...
+    def set_login_state(self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
+                        last_login_at: datetime | None = None) -> None: ...
 
 
 class TenantRepository(Protocol):
@@ -67,76 +62,151 @@ class AgentRepository(Protocol):
 
     def states(self, tenant_id: int) -> list[AgentState]: ...
 
-    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
-        """agent id -> (converted, closed) over the agent's closed leads."""
+    def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[AgentState]:
+        """Lock these agents in id order (the order every use case locks agents in)."""
+        ...
+
+    def teams(self, tenant_id: int) -> dict[int, str]: ...
+
+    def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]: ...
+
+    def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
+        """Each agent's closed leads and how many converted."""
         ...
 
     def add_open_lead(self, agent_id: int) -> bool:
         """Count one more open lead if the agent still has room and is available (atomic)."""
         ...
 
+    def add_open_leads(self, counts: dict[int, int]) -> None:
+        """Count many new open leads at once; refuses (RuleViolation) to overfill anyone."""
+        ...
+
     def remove_open_lead(self, agent_id: int) -> None: ...
 
-    def set_capacity(
-        self, agent_id: int, *, max_capacity: int, availability: Availability, lowered: bool,
-        now: datetime,
-    ) -> None: ...
+    def remove_open_leads(self, counts: dict[int, int]) -> None: ...
+
+    def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
+                     lowered: bool, now: datetime) -> None: ...
 
 
 class LeadRepository(Protocol):
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None: ...
 
-    def set_agent(
-        self, lead_id: int, *, agent_id: int | None, status: LeadStatus, now: datetime
-    ) -> None: ...
+    def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """Lock these leads (in id order) and return their state."""
+        ...
+
+    def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]: ...
+
+    def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
+        """The leads a filter selects, best score first (the order bulk runs place them)."""
+        ...
+
+    def candidates_by_id(self, tenant_id: int, ids: Sequence[int]) -> list[Candidate]: ...
+
+    def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
+                  now: datetime) -> None: ...
 
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None: ...
 
-    def search(
-        self, tenant_id: int, filters: "LeadFilters", *, offset: int, limit: int,
-        count_limit: int | None,
-    ) -> tuple[pd.DataFrame, int | None]:
+    def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None: ...
+
+    def unassign_many(self, ids: Sequence[int], *, now: datetime) -> None: ...
+
+    def update_fields(self, updates: Sequence[LeadUpdate], *, now: datetime) -> None: ...
+
+    def known_contacts(self, tenant_id: int, emails: Iterable[str],
+                       phones: Iterable[str]) -> KnownContacts: ...
+
+    def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
+        """Insert new leads; returns their ids in the same order."""
+        ...
+
+    def search(self, tenant_id: int, filters: LeadFilters, *, offset: int, limit: int,
+               count_limit: int | None) -> tuple[list[LeadRow], int | None]:
         """One page of matches, and how many match, counted up to count_limit + 1 (None:
         not counted)."""
         ...
 
-    def detail(self, tenant_id: int, lead_id: int) -> "LeadDetail | None": ...
+    def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None: ...
+
+    def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]: ...
+
+    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]: ...
+
+    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]: ...
 
 
 class AssignmentRepository(Protocol):
-    def start(
-        self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
-        by_user_id: int | None, note: str | None, now: datetime, batch_id: str | None = None,
-    ) -> None: ...
+    def start(self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
+              by_user_id: int | None, note: str | None, now: datetime,
+              batch_id: str | None = None) -> None: ...
+
+    def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
+                   now: datetime, batch_id: str | None) -> None: ...
 
     def end_current(self, lead_id: int, *, now: datetime) -> None: ...
 
+    def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None: ...
+
 
 class ActivityRepository(Protocol):
-    def add(
-        self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
-        by_user_id: int, now: datetime,
-    ) -> int: ...
+    def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
+            by_user_id: int, now: datetime) -> int: ...
 
 
 class AuditRepository(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
 
+    def append_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Entries of one tenant, chained in the order given."""
+        ...
+
+
+class AuditReader(Protocol):
+    def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
+             limit: int) -> tuple[list[AuditRecord], int]: ...
+
+
+class BulkRepository(Protocol):
+    def round_robin_pointer(self, tenant_id: int) -> int | None: ...
+
+    def set_round_robin_pointer(self, tenant_id: int, agent_id: int) -> None: ...
+
+    def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
+                  by_user_id: int, now: datetime) -> None: ...
+
+    def finish_batch(self, batch_id: str, *, changed: int, refused: int) -> None: ...
+
+    def add_items(self, batch_id: str, items: Sequence[BatchItem]) -> None: ...
+
+    def items(self, batch_id: str) -> list[BatchItem]: ...
+
+    def batch(self, tenant_id: int, batch_id: str) -> Batch | None: ...
+
+    def mark_undone(self, batch_id: str, *, by_batch: str) -> None: ...
+
+    def recent(self, tenant_id: int, limit: int) -> list[Batch]: ...
+
 
 class ScoringRepository(Protocol):
-    def current_settings(self, tenant_id: int) -> "ScoringSettings": ...
+    def current_settings(self, tenant_id: int) -> ScoringSettings: ...
 
-    def settings_of_version(self, tenant_id: int, version: int) -> "ScoringSettings | None": ...
+    def settings_of_version(self, tenant_id: int, version: int) -> ScoringSettings | None: ...
 
-    def add_version(self, tenant_id: int, *, weights: "Weights", thresholds: "Thresholds",
+    def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
                     source_quality: dict[str, int], by_user_id: int, reason: str,
                     now: datetime) -> int: ...
 
-    def versions(self, tenant_id: int) -> pd.DataFrame: ...
+    def versions(self, tenant_id: int) -> list[WeightsVersion]: ...
 
-    def components_frame(self, tenant_id: int) -> pd.DataFrame: ...
+    def components_frame(self, tenant_id: int) -> pd.DataFrame:
+        """Every lead's id, name, source, four components, overall score and category, one
+        row per lead (columns named as those fields): the what-if preview's input."""
+        ...
 
-    def conversion_stats(self, tenant_id: int) -> "ConversionStats": ...
+    def conversion_stats(self, tenant_id: int) -> ConversionStats: ...
 
     def chunks_at_once(self) -> int:
         """How many chunks of a tenant rescore the store can write at the same time."""
@@ -147,24 +217,19 @@ class ScoringRepository(Protocol):
         instead of cleaning them up beside a batch's writers."""
         ...
 
-    def id_bounds(self, tenant_id: int) -> tuple[int, int] | None: ...
+    def id_bounds(self, tenant_id: int) -> IdRange | None: ...
 
-    def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list["LeadFacts"]: ...
+    def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list[LeadFacts]: ...
 
-    def write_components(self, rows: list["ScoredComponents"]) -> None: ...
+    def write_components(self, rows: Sequence[ScoredComponents]) -> None: ...
 
-    def write_score(self, tenant_id: int, score: "LeadScore", settings: "ScoringSettings", *,
+    def write_score(self, tenant_id: int, score: LeadScore, settings: ScoringSettings, *,
                     now: datetime, method: str) -> None: ...
 
-    def apply_overall(self, tenant_id: int, settings: "ScoringSettings", *, low: int, high: int,
+    def apply_overall(self, tenant_id: int, settings: ScoringSettings, *, low: int, high: int,
                       now: datetime, method: str) -> int:
         """Set-based: overall score and category from stored components for ids in [low, high]."""
         ...
-
-
-class AuditReader(Protocol):
-    def page(self, tenant_id: int, filters: "AuditFilters", *, offset: int,
-             limit: int) -> tuple[pd.DataFrame, int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -177,13 +242,20 @@ class UnitOfWork(Protocol):
     assignments: AssignmentRepository
     activities: ActivityRepository
     audit: AuditRepository
-    scoring: ScoringRepository
     audit_reader: AuditReader
+    bulk: BulkRepository
+    scoring: ScoringRepository
 
     def __enter__(self) -> Self: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None: ...
 
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+# Use cases that run several transactions (bulk runs, rescoring) take a factory and open a
+# fresh unit of work for each.
+UnitOfWorkFactory = Callable[[], UnitOfWork]

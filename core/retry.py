@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from core.errors import TransientConflict
+from core.domain.errors import TransientConflict
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from core.audit import GENESIS_HASH, AuditEntry, chain_hash
+from core.domain.audit import GENESIS_HASH, AuditEntry, chain_hash
 from db.models import AuditHead, AuditRow, Tenant
 
 

@@ -5,15 +5,19 @@ Rows are built as plain dicts and bulk-inserted in chunks, so the same generator
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.audit import AuditEntry
-from core.clock import utcnow
-from core.domain import (
+from core.accounts.passwords import hash_password
+from core.domain.audit import AuditEntry
+from core.domain.clock import utcnow
+from core.domain.errors import InvalidInput
+from core.domain.vocabulary import (
     DEFAULT_SOURCE_QUALITY,
     OPEN_STATUSES,
     SKILLS,
@@ -22,16 +26,17 @@ from core.domain import (
     LeadStatus,
     format_skills,
 )
-from core.errors import InvalidInput
-from core.passwords import hash_password
-from core.rescoring import rescore_tenant
-from db.models import Agent, Assignment, Lead, LeadActivity, Tenant, User
+from core.scoring.rescoring import rescore_tenant
+from db.models import Agent, Assignment, Base, Lead, LeadActivity, Tenant, User
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
 
 CHUNK = 5_000
 OPEN_VALUES = {s.value for s in OPEN_STATUSES}
+
+T = TypeVar("T")
+Values = dict[str, Any]  # one row to insert, column by column
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ SOURCE_WEIGHTS = (8, 6, 5, 25, 15, 14, 10, 17)  # referral ... cold_call, in DEF
 CONVERSION_RATE = {"referral": 0.8, "partner": 0.7, "event": 0.5, "website": 0.35,
                    "email": 0.25, "social": 0.2, "other": 0.15, "cold_call": 0.1}
 STATUS_MIX = ((LeadStatus.NEW, 35), (LeadStatus.ASSIGNED, 20), (LeadStatus.CONTACTED, 15),
-              (LeadStatus.QUALIFIED, 10), ("closed", 20))
+              (LeadStatus.QUALIFIED, 10), (None, 20))  # None: closed, converted or lost by source
 # How old leads are, in minutes, by where they stand: fresh backlog, work in progress, history.
 DAY = 24 * 60
 AGE_MINUTES = {"new": (5, 7 * DAY), "open": (60, 30 * DAY), "closed": (10 * DAY, 90 * DAY)}
@@ -84,15 +89,15 @@ class DemoSummary:
     activities: int
 
 
-def _pick(rnd: random.Random, mix):
+def _pick(rnd: random.Random, mix: Sequence[tuple[T, float]]) -> T:
     return rnd.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
 
 
-def _next_id(session: Session, model) -> int:
+def _next_id(session: Session, model: type[Agent] | type[Lead]) -> int:
     return (session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
+def _bulk_insert(session: Session, model: type[Base], rows: list[Values]) -> None:
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(model), rows[start:start + CHUNK])
 
@@ -162,13 +167,14 @@ def _seed_call_center(
     return len(agent_rows), len(lead_rows), len(activity_rows)
 
 
-def _without(row: dict, key: str) -> dict:
+def _without(row: Values, key: str) -> Values:
     return {k: v for k, v in row.items() if k != key}
 
 
-def _agent_rows(session, rnd, tenant_id, n_agents, now) -> list[dict]:
+def _agent_rows(session: Session, rnd: random.Random, tenant_id: int, n_agents: int,
+                now: datetime) -> list[Values]:
     first_id = _next_id(session, Agent)
-    rows = []
+    rows: list[Values] = []
     for offset in range(n_agents):
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
         team = rnd.choice(TEAMS)
@@ -198,7 +204,7 @@ def _age_band(status: LeadStatus) -> str:
     return "open" if status in OPEN_STATUSES else "closed"
 
 
-def _has_skill(agent: dict, skill: str | None) -> bool:
+def _has_skill(agent: Values, skill: str | None) -> bool:
     return skill is None or skill in agent["skills"].split(",")
 
 
@@ -206,13 +212,13 @@ class _AgentPool:
     """Agents by the skill a lead needs, in a stable order, so picking one is O(1) per lead
     (filtering every agent per lead made a million-lead demo take 17 minutes)."""
 
-    def __init__(self, agents: list[dict]) -> None:
+    def __init__(self, agents: list[Values]) -> None:
         keys = (None, *SKILLS)
         self.skilled = {k: [a for a in agents if _has_skill(a, k)] for k in keys}
         self.with_room = {k: [a for a in self.skilled[k] if a["open_leads"] < a["target_load"]]
                           for k in keys}
 
-    def take_slot(self, rnd: random.Random, skill: str | None) -> dict | None:
+    def take_slot(self, rnd: random.Random, skill: str | None) -> Values | None:
         """A random agent with the skill and room (one more open lead), or None if all are full."""
         candidates = self.with_room[skill]
         if not candidates:
@@ -226,16 +232,20 @@ class _AgentPool:
         return agent
 
 
-def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict], list[dict]]:
+def _lead_rows(session: Session, rnd: random.Random, tenant_id: int, n_leads: int,
+               agents: list[Values], now: datetime) -> tuple[list[Values], list[Values]]:
     first_id = _next_id(session, Lead)
     sources = list(DEFAULT_SOURCE_QUALITY)
-    leads, assignments, pool = [], [], _AgentPool(agents)
+    leads: list[Values] = []
+    assignments: list[Values] = []
+    pool = _AgentPool(agents)
     for offset in range(n_leads):
         lead_id = first_id + offset
         source = rnd.choices(sources, weights=SOURCE_WEIGHTS)[0]
         skill = rnd.choice(SKILLS) if rnd.random() < 0.3 else None
-        status = _pick(rnd, STATUS_MIX)
-        if status == "closed":
+        picked = _pick(rnd, STATUS_MIX)
+        status = picked or LeadStatus.LOST
+        if picked is None:
             converted = rnd.random() < CONVERSION_RATE[source]
             status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
         agent = None
@@ -255,7 +265,7 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
         phone = f"+1555{lead_id:07d}" if email is None or rnd.random() < 0.7 else None
         assigned_at = min(created + timedelta(minutes=rnd.randint(1, 600)), now) if agent else None
         closed_at = (min(assigned_at + timedelta(days=rnd.randint(1, 20)), now)
-                     if status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None)
+                     if assigned_at and status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None)
         due = (now + timedelta(days=rnd.randint(-3, 21))).date() if rnd.random() < 0.25 else None
         leads.append({
             "id": lead_id, "tenant_id": tenant_id, "name": f"{first} {last}", "email": email,
@@ -275,7 +285,8 @@ def _lead_rows(session, rnd, tenant_id, n_leads, agents, now) -> tuple[list[dict
     return leads, assignments
 
 
-def _activity_rows(session, rnd, tenant_id, leads, now) -> list[dict]:
+def _activity_rows(session: Session, rnd: random.Random, tenant_id: int, leads: list[Values],
+                   now: datetime) -> list[Values]:
     kinds = list(ActivityKind)
     rows = []
     for lead in leads:

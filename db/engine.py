@@ -1,12 +1,13 @@
 """Engine creation for SQLite (WAL, write lock up front) and MySQL/MariaDB (PyMySQL)."""
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from core.errors import ConfigurationError, DatabaseUnavailable
+from core.domain.errors import ConfigurationError, DatabaseUnavailable
 
 SUPPORTED = "sqlite:///path/to/file.db or mysql+pymysql://user:password@host:3306/database"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -35,7 +36,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -46,7 +47,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         # Writers take the write lock up front so two writers never deadlock on upgrade.
         if connection.get_execution_options().get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
@@ -56,7 +57,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     return engine
 
 
-def _mysql_engine(parsed) -> Engine:
+def _mysql_engine(parsed: URL) -> Engine:
     try:
         query = dict(parsed.query)
         query.setdefault("charset", "utf8mb4")

@@ -5,17 +5,18 @@ GROUP BY, never from loading rows, so a check stays fast at a million leads. Che
 plain (deferred) transaction, so they never take SQLite's write lock away from the app.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, select
 from sqlalchemy.orm import aliased
 
-from core.domain import OPEN_STATUSES, LeadStatus
+from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
 from db.models import Agent, Assignment, Lead, Tenant
+from db.results import AnyRow, AnySelect
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
 
@@ -44,7 +45,7 @@ def _agent(agent_id: int, name: str) -> str:
     return f"agent {agent_id} ({name})"
 
 
-def _agents_with_recount():
+def _agents_with_recount() -> tuple[AnySelect, ColumnElement[int]]:
     """Agents with their tenant and a recount of their open leads (0 when they hold none)."""
     held = (
         select(Lead.agent_id, func.count().label("n"))
@@ -63,7 +64,7 @@ def _agents_with_recount():
     return query, recount
 
 
-def _over_capacity(connection: Connection):
+def _over_capacity(connection: Connection) -> Sequence[AnyRow]:
     query, recount = _agents_with_recount()
     # Evaluated only for the few agents over capacity; (tenant_id, agent_id) uses ix_assignments_agent.
     latest_assignment = (
@@ -75,7 +76,7 @@ def _over_capacity(connection: Connection):
     return connection.execute(query.where(recount > Agent.max_capacity)).all()
 
 
-def _lowered_after_latest_assignment(row) -> bool:
+def _lowered_after_latest_assignment(row: AnyRow) -> bool:
     """DESIGN §3: lowering max_capacity below the load is allowed; the agent then gets nothing.
 
     An agent with no assignment history at all does not qualify: it got its leads off the books.
@@ -181,4 +182,4 @@ def count_checked(engine: Engine) -> Totals:
     with _reading(engine) as connection:
         agents = connection.scalar(select(func.count()).select_from(Agent))
         leads = connection.scalar(select(func.count()).select_from(Lead))
-    return Totals(agents=agents, leads=leads)
+    return Totals(agents=agents or 0, leads=leads or 0)

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,7 +38,7 @@ def _migrating(engine: Engine) -> Iterator[Config]:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # a pragma that only works outside a transaction: past SQLAlchemy's autobegin
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver_execute(connection, "PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -47,7 +47,15 @@ def _migrating(engine: Engine) -> Iterator[Config]:
                     raise RuntimeError(f"The migration would break foreign keys: {broken[:5]}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _driver_execute(connection, "PRAGMA foreign_keys=ON")
+
+
+def _driver_execute(connection: Connection, statement: str) -> None:
+    """Straight to sqlite3, outside SQLAlchemy's transaction handling."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("The database connection is closed.")
+    driver.execute(statement)
 
 
 def head_revision() -> str | None:

@@ -1,12 +1,25 @@
 """The SQLAlchemy unit of work: one Session, one transaction, rolled back unless committed."""
 
+from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.errors import TransientConflict
+from core.domain.errors import TransientConflict
+from core.ports import (
+    ActivityRepository,
+    AgentRepository,
+    AssignmentRepository,
+    AuditReader,
+    AuditRepository,
+    BulkRepository,
+    LeadRepository,
+    ScoringRepository,
+    TenantRepository,
+    UserRepository,
+)
 from db.engine import READ_ONLY
 from db.queries.audit import SqlAuditReader
 from db.repositories.agents import SqlAgentRepository
@@ -26,13 +39,27 @@ TRANSIENT_MYSQL_ERRORS = {1213, 1205}
 def is_transient(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:  # the server dropped the connection; the pool made a new one
         return True
-    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
+    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None  # MySQL's number
     if code in TRANSIENT_MYSQL_ERRORS:
         return True
     return "database is locked" in str(exc.orig)  # SQLite, after its busy timeout
 
 
 class SqlUnitOfWork:
+    """core.ports.UnitOfWork over one SQLAlchemy Session (mypy checks each repository
+    against its port here)."""
+
+    users: UserRepository
+    tenants: TenantRepository
+    agents: AgentRepository
+    leads: LeadRepository
+    assignments: AssignmentRepository
+    activities: ActivityRepository
+    audit: AuditRepository
+    audit_reader: AuditReader
+    bulk: BulkRepository
+    scoring: ScoringRepository
+
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
@@ -50,7 +77,8 @@ class SqlUnitOfWork:
         self.audit_reader = SqlAuditReader(self.session)
         return self
 
-    def __exit__(self, exc_type, exc, traceback) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         self.rollback()
         self.session.close()
         if isinstance(exc, DBAPIError) and is_transient(exc):

@@ -1,23 +1,22 @@
 """Agent capacity: who has room, who is overloaded, how fair the spread is; edit capacity."""
 
+from typing import Any
+
 import streamlit as st
 
-from core.agents import agent_capacity, set_agent_capacity
-from core.capacity import fairness_sentence, filter_loads
-from core.domain import MAX_CAPACITY_LIMIT, SKILLS, Availability
-from core.permissions import Permission, allows
-from pages._shared import context
+from core.agents.capacity import CapacityChange, agent_capacity, set_agent_capacity
+from core.domain.capacity import fairness_sentence, filter_loads
+from core.domain.permissions import Permission, allows
+from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
+from pages._shared import context, state
 from pages._shared.capacity_views import loads_frame, utilization_chart
-from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
+from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
 from pages._shared.versions import versions_seen_before
 
 st.title("Agent capacity")
 actor = context.current_actor()
 show_flash()
-result = attempt(lambda: agent_capacity(context.reader(), actor))
-if result is None:
-    st.stop()
-loads, totals = result
+loads, totals = attempt_or_stop(lambda: agent_capacity(context.reader(), actor))
 if not loads:
     st.info("No agents yet. Agents appear here once they are added to your tenant.")
     st.stop()
@@ -65,21 +64,28 @@ st.caption("Edit **Max** and **Availability** in place, then save. Each change i
 # After a save the editor gets a new key, so it starts without the saved edits. With the same
 # key, the browser's editor would clear them itself once it sees the new values, with one more
 # run that swallows the save's message.
-saves = st.session_state.get("cap_editor_saves", 0)
+saves = st.session_state.get(state.CAPACITY_SAVES, 0)
 edited = st.data_editor(
     frame, hide_index=True, column_config=columns, key=f"cap_editor_{saves}" if saves else "cap_editor",
     disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
 changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]
 seen = versions_seen_before("agent", dict(zip(frame["agent_id"], frame["version"], strict=True)))
+
+
+def save_row(row: Any) -> CapacityChange | None:
+    return attempt(lambda: set_agent_capacity(
+        context.writer(), actor, agent_id=int(row.agent_id), max_capacity=row.Max,
+        availability=row.Availability, expected_version=int(seen[row.agent_id])))
+
+
 if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="primary", key="cap_save"):
-    done, flagged = [], []
+    done: list[str] = []
+    flagged: list[str] = []
     for row in changed.itertuples():
-        change = attempt(lambda row=row: set_agent_capacity(
-            context.writer(), actor, agent_id=int(row.agent_id), max_capacity=row.Max,
-            availability=row.Availability, expected_version=int(seen[row.agent_id])))
+        change = save_row(row)
         if change is not None:
             (flagged if change.over_capacity else done).append(change.message)
     if done or flagged:
-        st.session_state["cap_editor_saves"] = saves + 1
+        st.session_state[state.CAPACITY_SAVES] = saves + 1
         succeed_and_refresh(*done, warnings=tuple(flagged))

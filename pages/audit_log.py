@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from core.audit_log import AuditFilters, audit_export, audit_page
-from core.exports import to_safe_csv
-from core.permissions import Permission
-from pages._shared import context
-from pages._shared.feedback import attempt
+from core.audit.log import audit_export, audit_page
+from core.domain.audit import AuditFilters
+from core.domain.permissions import Permission
+from core.exports.safe_csv import to_safe_csv
+from pages._shared import context, state
+from pages._shared.feedback import attempt, attempt_or_stop
+from pages._shared.tables import AUDIT_LOG, table
 
 PAGE_SIZE = 50
 
@@ -28,16 +30,14 @@ batch_id = c7.text_input("Batch id", key="au_batch", max_chars=64)
 filters = AuditFilters(action=action.strip(), actor_name=actor_name.strip().lower(), entity_type=entity_type,
                        entity_id=entity_id.strip(), batch_id=batch_id.strip(), since=since, until=until)
 
-page_number = st.session_state.get("au_page", 1)
-result = attempt(lambda: audit_page(context.reader(), actor, filters, page=page_number, page_size=PAGE_SIZE))
-if result is None:
-    st.stop()
-rows, total = result
-pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-st.caption(f"{total:,} audited changes match · page {min(page_number, pages)} of {pages} · "
+page_number = st.session_state.get(state.AUDIT_PAGE, 1)
+result = attempt_or_stop(lambda: audit_page(context.reader(), actor, filters, page=page_number,
+                                            page_size=PAGE_SIZE))
+pager = result.pager
+st.caption(f"{result.total:,} audited changes match · page {pager.shown_page} of {pager.pages} · "
            "rows are never edited or deleted; `python cli.py audit-verify` checks their hash chain.")
 # Who, what and why first; the before/after JSON is wide and goes last.
-st.dataframe(rows, hide_index=True, key="au_table",
+st.dataframe(table(result.rows, AUDIT_LOG), hide_index=True, key="au_table",
              column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Before", "After",
                            "Seq"],
              column_config={"Id": st.column_config.TextColumn(width="small"),
@@ -45,10 +45,10 @@ st.dataframe(rows, hide_index=True, key="au_table",
                             "Batch": st.column_config.TextColumn(width="small"),
                             "Before": st.column_config.TextColumn(width="medium"),
                             "After": st.column_config.TextColumn(width="medium")})
-st.columns(6)[0].number_input("Page", min_value=1, max_value=pages, value=min(page_number, pages),
-                              key="au_page")
+st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
+                              key=state.AUDIT_PAGE)
 if st.button("Prepare CSV export of these rows", key="au_export"):
     export = attempt(lambda: audit_export(context.reader(), actor, filters))
     if export is not None:
-        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(export), "audit-log.csv",
-                           "text/csv", key="au_download")
+        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(table(export, AUDIT_LOG)),
+                           "audit-log.csv", "text/csv", key="au_download")

@@ -2,20 +2,19 @@
 
 import streamlit as st
 
-from core.agents import agent_capacity
-from core.bulk_assign import (
-    recent_batches,
-    undo_batch,
-)
-from core.csv_input import read_lead_ids
-from core.permissions import Permission
+from core.agents.capacity import agent_capacity
+from core.bulk.batches import recent_batches
+from core.bulk.files import read_lead_ids
+from core.bulk.undo import undo_batch
+from core.domain.batches import short_id
+from core.domain.permissions import Permission
 from pages._shared import context
 from pages._shared.bulk_assign_panel import render_bulk_assign
 from pages._shared.bulk_update_form import render_bulk_update
-from pages._shared.bulk_views import unplaced_frame
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 from pages._shared.import_form import render_import
 from pages._shared.lead_filters import lead_filters
+from pages._shared.tables import BATCHES, table
 
 st.title("Bulk operations")
 actor = context.actor_allowed_to(
@@ -40,7 +39,8 @@ else:
     upload = st.file_uploader("CSV with a lead_id column (and agent_id for manual runs)", type="csv",
                               key="bk_file")
     if upload is not None:
-        parsed = attempt(lambda: read_lead_ids(upload.getvalue()))
+        data = upload.getvalue()
+        parsed = attempt(lambda: read_lead_ids(data))
         if parsed is not None:
             st.caption(f"{len(parsed.lead_ids):,} lead ids read.")
             request_leads = {"lead_ids": parsed.lead_ids, "manual_agents": parsed.agent_ids}
@@ -53,19 +53,19 @@ with update_tab:
 
 st.subheader("Recent batches")
 batches = attempt(lambda: recent_batches(context.reader(), actor))
-if batches is not None and not batches.empty:
-    st.dataframe(batches, hide_index=True, key="bk_batches")
-    undoable = batches[(batches["Kind"] == "bulk_assign") & batches["Undone by"].isna()]["Batch"].tolist()
+if batches:
+    st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches")
+    undoable = [batch.id for batch in batches if batch.undoable]
     if undoable:
-        chosen = st.selectbox("Batch to undo", undoable, format_func=lambda b: b[:8], key="bk_undo_batch")
+        chosen = st.selectbox("Batch to undo", undoable, format_func=short_id, key="bk_undo_batch")
         if st.button("Undo this batch", key="bk_undo"):
             result = attempt(lambda: undo_batch(context.writer, actor, chosen))
             if result is not None and result.blocked:
                 st.error(f"Undo refused: {len(result.blocked)} lead(s) changed since the batch. "
                          "Nothing was undone.", icon=":material/block:")
-                st.dataframe(unplaced_frame(result.blocked).rename(columns={"Why not placed": "Why"}),
+                st.dataframe(table(result.blocked, {"lead_id": "Lead", "why": "Why"}),
                              hide_index=True, key="bk_blocked")
             elif result is not None:
-                succeed_and_refresh(f"Batch {chosen[:8]} undone: {result.reverted} leads back to new.")
+                succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads back to new.")
 elif batches is not None:
     st.caption("No bulk runs yet.")

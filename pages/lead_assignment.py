@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from core.agents import agent_capacity
-from core.leads import lead_detail, search_leads
-from core.permissions import Permission
-from core.ranking import rank_agents_for_lead
+from core.agents.capacity import agent_capacity
+from core.domain.permissions import Permission
+from core.leads.ranking import rank_agents_for_lead
+from core.leads.search import lead_detail, search_leads
 from pages._shared import context, state
-from pages._shared.feedback import attempt, show_flash
+from pages._shared.feedback import attempt, attempt_or_stop, show_flash
 from pages._shared.lead_actions import render_actions
 from pages._shared.lead_detail_view import render_detail
 from pages._shared.lead_filters import lead_filters
+from pages._shared.tables import LEAD_LIST, table
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -26,31 +27,29 @@ with st.expander("Filters", expanded=True):
     filters = lead_filters("f", team, default_statuses=("new",))
 
 page_number = st.session_state.get(state.LEAD_PAGE, 1)
-result = attempt(lambda: search_leads(context.reader(), actor, filters, page=page_number,
-                                      page_size=PAGE_SIZE))
-if result is None:
-    st.stop()
+result = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, page=page_number,
+                                              page_size=PAGE_SIZE))
+pager = result.pager
 more_pages = "" if result.total_is_exact else " (narrow the filters to reach the rest)"
-st.caption(f"{result.total_label} leads match · page {result.page} of {result.pages}{more_pages}")
-st.dataframe(result.rows.drop(columns=["version"]), hide_index=True, key="lead_table",
+st.caption(f"{result.total_label} leads match · page {pager.shown_page} of {pager.pages}{more_pages}")
+st.dataframe(table(result.rows, LEAD_LIST), hide_index=True, key="lead_table",
              column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
-st.columns(6)[0].number_input("Page", min_value=1, max_value=result.pages,
-                              value=min(page_number, result.pages), key=state.LEAD_PAGE)
-if result.rows.empty and st.session_state.get(state.SELECTED_LEAD) is None:
+st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
+                              key=state.LEAD_PAGE)
+if not result.rows and st.session_state.get(state.SELECTED_LEAD) is None:
     st.stop()
 
 # Labels must not change when the lead does: the browser sends the label back as the choice.
-labels = {int(r.Lead): f"#{r.Lead} · {r.Name}" for r in result.rows.itertuples()}
+labels = {row.id: f"#{row.id} · {row.name}" for row in result.rows}
 opened = st.session_state.get(state.SELECTED_LEAD)
 if opened is not None and opened not in labels:  # keep the lead just worked on in reach
     labels = {opened: f"#{opened}", **labels}
-lead_id = st.selectbox("Open a lead", list(labels), format_func=labels.get, key=state.SELECTED_LEAD)
-lead = attempt(lambda: lead_detail(context.reader(), actor, lead_id))
-options = attempt(lambda: rank_agents_for_lead(
-    context.reader(), actor, lead_id,
-    conversion_counts=context.cached_conversion_counts(actor))) if lead else None
-if lead is None or options is None:
+lead_id = st.selectbox("Open a lead", list(labels), format_func=lambda i: labels[i], key=state.SELECTED_LEAD)
+if lead_id is None:
     st.stop()
+lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
+options = attempt_or_stop(lambda: rank_agents_for_lead(
+    context.reader(), actor, lead_id, conversion_counts=context.cached_conversion_counts(actor)))
 
 detail_col, agents_col = st.columns([3, 2])
 with detail_col:

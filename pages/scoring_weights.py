@@ -6,18 +6,14 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from core.clock import utcnow
-from core.permissions import Permission
-from core.scoring import Thresholds, Weights
-from core.weights import (
-    current_settings,
-    preview,
-    restore_version,
-    save_weights,
-    weight_versions,
-)
-from pages._shared import context
-from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
+from core.domain.clock import utcnow
+from core.domain.permissions import Permission
+from core.domain.scoring import Thresholds, Weights
+from core.scoring.preview import preview
+from core.scoring.weights import current_settings, restore_version, save_weights, weight_versions
+from pages._shared import context, state
+from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
+from pages._shared.tables import BIGGEST_MOVES, WEIGHT_VERSIONS, table
 
 st.title("Scoring weights")
 actor = context.actor_allowed_to(
@@ -25,10 +21,8 @@ actor = context.actor_allowed_to(
     "Only admins may change scoring weights. The scoring leaderboard shows current scores.")
 show_flash()
 
-saved = attempt(lambda: current_settings(context.reader(), actor))
-leads = attempt(lambda: context.cached_scored_leads(actor, saved.version))
-if saved is None or leads is None:
-    st.stop()
+saved = attempt_or_stop(lambda: current_settings(context.reader(), actor))
+leads = attempt_or_stop(lambda: context.cached_scored_leads(actor, saved.version))
 st.caption(f"Current version {saved.version}. Move the sliders: the preview below shows what saving "
            f"would do to all {len(leads):,} leads. Nothing changes until you save.")
 
@@ -53,7 +47,7 @@ def source_table() -> dict[str, int]:
     """The source table with the editor's pending edits applied."""
     table = dict(saved.source_quality)
     sources = list(table)
-    for row, change in st.session_state.get("w_sources", {}).get("edited_rows", {}).items():
+    for row, change in st.session_state.get(state.SOURCE_EDITOR, {}).get("edited_rows", {}).items():
         if "Quality" in change:
             table[sources[int(row)]] = change["Quality"]
     return table
@@ -72,7 +66,7 @@ def sliders_and_preview() -> None:
     st.markdown("**Source quality** (the source component of each lead, 0-100)")
     st.data_editor(pd.DataFrame({"Source": list(saved.source_quality),
                                  "Quality": list(saved.source_quality.values())}),
-                   hide_index=True, disabled=["Source"], key="w_sources",
+                   hide_index=True, disabled=["Source"], key=state.SOURCE_EDITOR,
                    column_config={"Quality": st.column_config.NumberColumn(min_value=0, max_value=100,
                                                                            step=1, required=True)})
     weights, thresholds = chosen()
@@ -88,7 +82,7 @@ def sliders_and_preview() -> None:
     st.markdown("**Moves between categories** (rows: now, columns: after saving)")
     st.dataframe(result.moves, key="wi_moves")
     st.markdown("**Leads that move most**")
-    st.dataframe(result.biggest_moves, hide_index=True, key="wi_biggest")
+    st.dataframe(result.biggest_moves.rename(columns=BIGGEST_MOVES), hide_index=True, key="wi_biggest")
 
 
 sliders_and_preview()
@@ -110,9 +104,9 @@ with st.form("save_weights"):
 st.subheader("Versions")
 versions = attempt(lambda: weight_versions(context.reader(), actor))
 if versions is not None:
-    st.dataframe(versions, hide_index=True, key="w_versions")
+    st.dataframe(table(versions, WEIGHT_VERSIONS), hide_index=True, key="w_versions")
     with st.form("restore_version"):
-        version = st.selectbox("Restore version", versions["Version"].tolist(), key="w_restore")
+        version = st.selectbox("Restore version", [v.version for v in versions], key="w_restore")
         why = st.text_input("Why restore it? (required)", key="w_restore_reason", max_chars=400)
         if st.form_submit_button("Restore and rescore"):
             report = attempt(lambda: restore_version(context.writer, actor, version=int(version),

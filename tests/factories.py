@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.orm import Session
 
-from core.clock import utcnow
-from core.domain import Availability, format_skills
-from core.passwords import hash_password
+from core.accounts.passwords import hash_password
+from core.domain.clock import utcnow
+from core.domain.vocabulary import Availability, format_skills
 from db.models import Agent, Assignment, Lead, User
 from db.repositories.tenants import SqlTenantRepository
 

@@ -1,1 +1,1 @@
-"""Read models for the pages: filtered, paginated SQL returning DataFrames."""
+"""Read models for the pages: filtered, paginated SQL returning plain values (core.domain)."""

@@ -1,18 +1,19 @@
 """The audit log as the audit page reads it, newest first, filtered in SQL."""
 
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
-import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.audit_log import AuditFilters
+from core.domain.audit import AuditFilters, AuditRecord
 from db.models import AuditRow
+from db.results import AnySelect
 
-COLUMNS = ["When", "By", "Action", "Entity", "Id", "Before", "After", "Reason", "Batch", "Seq"]
+Q = TypeVar("Q", bound=AnySelect)
 
 
-def _where(query: Select, tenant_id: int, f: AuditFilters) -> Select:
+def _where(query: Q, tenant_id: int, f: AuditFilters) -> Q:
     query = query.where(AuditRow.tenant_id == tenant_id)
     if f.action:
         query = query.where(AuditRow.action.startswith(f.action, autoescape=True))
@@ -36,10 +37,10 @@ class SqlAuditReader:
         self.session = session
 
     def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
-             limit: int) -> tuple[pd.DataFrame, int]:
+             limit: int) -> tuple[list[AuditRecord], int]:
         total = self.session.scalar(_where(select(func.count()).select_from(AuditRow), tenant_id, filters))
         rows = self.session.execute(_where(select(
             AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.entity_type, AuditRow.entity_id,
             AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.seq,
-        ), tenant_id, filters).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)).all()
-        return pd.DataFrame(rows, columns=COLUMNS), total
+        ), tenant_id, filters).order_by(AuditRow.seq.desc()).offset(offset).limit(limit))
+        return [AuditRecord(**row._asdict()) for row in rows], total or 0  # columns named as fields

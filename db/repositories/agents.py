@@ -1,13 +1,18 @@
+"""Agents: their state for the capacity rule, their loads, and the guarded open-lead counter."""
+
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
-from core.capacity import AgentLoad
-from core.domain import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
-from core.errors import RuleViolation
-from core.rules import AgentState
+from core.domain.capacity import AgentLoad
+from core.domain.errors import RuleViolation
+from core.domain.performance import ConversionCount
+from core.domain.rules import AgentState
+from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
 from db.models import Agent, Lead
+from db.results import AnyRow, written
 
 OPEN = [s.value for s in OPEN_STATUSES]
 CLOSED = [s.value for s in CLOSED_STATUSES]
@@ -21,7 +26,7 @@ _ONE_AGENT = select(*_STATE_COLUMNS).where(Agent.id == bindparam("agent_id"),
 _ONE_AGENT_LOCKED = _ONE_AGENT.with_for_update()
 
 
-def _state(agent) -> AgentState:
+def _state(agent: Agent | AnyRow) -> AgentState:
     return AgentState(
         id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
         availability=Availability(agent.availability), max_capacity=agent.max_capacity,
@@ -67,25 +72,25 @@ class SqlAgentRepository:
         agents = self.session.scalars(select(Agent).where(Agent.tenant_id == tenant_id))
         return [_state(agent) for agent in agents]
 
-    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
+    def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
         rows = self.session.execute(
             select(Lead.agent_id, converted, func.count())
             .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED))
             .group_by(Lead.agent_id)
         )
-        return {agent_id: (int(won), int(closed)) for agent_id, won, closed in rows}
+        return {agent_id: ConversionCount(int(won), int(closed)) for agent_id, won, closed in rows}
 
     def teams(self, tenant_id: int) -> dict[int, str]:
         rows = self.session.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))
         return dict(rows.all())
 
-    def skills_of(self, tenant_id: int, ids: list[int]) -> dict[int, frozenset[str]]:
+    def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]:
         rows = self.session.execute(select(Agent.id, Agent.skills).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)))
         return {agent_id: parse_skills(skills) for agent_id, skills in rows}
 
-    def lock_states(self, tenant_id: int, ids: list[int]) -> list[AgentState]:
+    def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[AgentState]:
         """Lock these agents in id order (the order every use case locks agents in)."""
         agents = self.session.scalars(select(Agent).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)).order_by(Agent.id).with_for_update())
@@ -97,10 +102,10 @@ class SqlAgentRepository:
         if not counts:
             return
         added = case(counts, value=Agent.id)
-        result = self.session.execute(
+        result = written(self.session.execute(
             update(Agent).where(Agent.id.in_(list(counts)), Agent.open_leads + added <= Agent.max_capacity)
             .values(open_leads=Agent.open_leads + added)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)))
         if result.rowcount != len(counts):
             raise RuleViolation(f"{len(counts) - result.rowcount} agent(s) have no room for the "
                                 "leads planned for them; nothing was saved. Preview again.")
@@ -115,12 +120,12 @@ class SqlAgentRepository:
             .execution_options(synchronize_session=False))
 
     def add_open_lead(self, agent_id: int) -> bool:
-        result = self.session.execute(
+        result = written(self.session.execute(
             update(Agent)
             .where(and_(Agent.id == agent_id, Agent.open_leads < Agent.max_capacity,
                         Agent.availability == Availability.AVAILABLE.value))
             .values(open_leads=Agent.open_leads + 1)
-        )
+        ))
         return result.rowcount == 1
 
     def remove_open_lead(self, agent_id: int) -> None:

@@ -1,9 +1,12 @@
+"""Appending to a tenant's audit chain."""
+
+from collections.abc import Sequence
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from core.audit import AuditEntry, chain_hash, to_json
-from core.clock import utcnow
+from core.domain.audit import AuditEntry, chain_hash, to_json
+from core.domain.clock import utcnow
 from db.models import AuditHead, AuditRow
 
 
@@ -14,7 +17,7 @@ class SqlAuditRepository:
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
 
-    def append_many(self, entries: list[AuditEntry]) -> None:
+    def append_many(self, entries: Sequence[AuditEntry]) -> None:
         """Chain the entries (all of one tenant) after the tenant's head, in one insert."""
         if not entries:
             return

@@ -1,11 +1,14 @@
 """Assignment stretches and activities: rows that only ever grow."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from core.domain.placement import Placement
 from db.models import Assignment, LeadActivity
+from db.results import inserted_id
 
 
 class SqlAssignmentRepository:
@@ -21,14 +24,14 @@ class SqlAssignmentRepository:
             ended_at=None, note=note, batch_id=batch_id,
         ))
 
-    def start_many(self, *, tenant_id: int, pairs: list[tuple[int, int]], by_user_id: int | None,
+    def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
                    now: datetime, batch_id: str | None) -> None:
         self.session.execute(insert(Assignment), [dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
             assigned_by=by_user_id, assigned_at=now, ended_at=None, note=None, batch_id=batch_id,
-        ) for lead_id, agent_id in pairs])
+        ) for lead_id, agent_id in placements])
 
-    def end_many(self, lead_ids: list[int], *, now: datetime) -> None:
+    def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:
         if lead_ids:
             self.session.execute(update(Assignment).where(
                 Assignment.lead_id.in_(lead_ids), Assignment.ended_at.is_(None)).values(ended_at=now)
@@ -48,7 +51,7 @@ class SqlActivityRepository:
 
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str,
             note: str | None, by_user_id: int, now: datetime) -> int:
-        return self.session.execute(insert(LeadActivity).values(
+        return inserted_id(self.session.execute(insert(LeadActivity).values(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, kind=kind, occurred_at=now,
             note=note, created_by=by_user_id,
-        )).inserted_primary_key[0]
+        )))

@@ -1,15 +1,30 @@
+"""Leads: their state under lock, bulk writes, intake, and the list and detail reads."""
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
-import pandas as pd
 from sqlalchemy import bindparam, case, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from core.bulk_strategies import Candidate
-from core.domain import CLOSED_STATUSES, LeadStatus
-from core.leads import LeadDetail, LeadFilters
-from core.rules import LeadState
+from core.domain.leads import (
+    CategoryCount,
+    HistogramBin,
+    KnownContacts,
+    LeadDetail,
+    LeadFilters,
+    LeadRow,
+    LeadUpdate,
+    Mover,
+    NewLead,
+)
+from core.domain.placement import Candidate, Placement
+from core.domain.rules import LeadState
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.models import Lead
 from db.queries import leads as lead_queries
+from db.results import AnyRow, inserted_id
 
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
                  Lead.required_skill, Lead.version)
@@ -20,117 +35,74 @@ _ONE_LEAD = select(*STATE_COLUMNS).where(Lead.id == bindparam("lead_id"),
                                          Lead.tenant_id == bindparam("tenant_id"))
 _ONE_LEAD_LOCKED = _ONE_LEAD.with_for_update()
 
+V = TypeVar("V")
 
-def _state(row) -> LeadState:
+
+def chunked(values: Sequence[V]) -> Iterator[Sequence[V]]:
+    """IN_CHUNK values at a time: an IN (...) list stays a size every server takes."""
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start:start + IN_CHUNK]
+
+
+def _state(row: AnyRow) -> LeadState:
     return LeadState(id=row.id, tenant_id=row.tenant_id, name=row.name,
                      status=LeadStatus(row.status), agent_id=row.agent_id,
                      required_skill=row.required_skill, version=row.version)
+
+
+def _candidate(row: AnyRow) -> Candidate:
+    return Candidate(_state(row), float(row.overall_score or 0))
+
+
+def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"updated_at": now, "version": Lead.version + 1}
+    if update_.status is not None:
+        values["status"] = update_.status.value
+        if update_.status in CLOSED_STATUSES:
+            values["closed_at"] = now
+    if update_.source is not None:
+        values["source"] = update_.source
+    if update_.required_skill is not None:
+        values["required_skill"] = update_.required_skill or None  # CLEAR is ""
+    if update_.due_date is not None:
+        values["due_date"] = update_.due_date or None
+    return values
 
 
 class SqlLeadRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _states(self, tenant_id: int, ids: list[int], *, for_update: bool) -> list:
-        query = select(*STATE_COLUMNS, Lead.overall_score).where(
-            Lead.tenant_id == tenant_id, Lead.id.in_(ids)).order_by(Lead.id)
-        return self.session.execute(query.with_for_update() if for_update else query).all()
-
-    def lock_states(self, tenant_id: int, ids: list[int]) -> list[LeadState]:
-        """Lock these leads (in id order) and return their state."""
-        states = []
-        for start in range(0, len(ids), IN_CHUNK):
-            states += [_state(r) for r in self._states(tenant_id, ids[start:start + IN_CHUNK],
-                                                        for_update=True)]
-        return states
-
-    def existing_contacts(self, tenant_id: int, emails: list[str], phones: list[str]) -> dict:
-        """(kind, normalized value) -> lead id, for the given emails and phones."""
-        found = {}
-        for kind, column, values in (("email", Lead.email_normalized, emails),
-                                     ("phone", Lead.phone_normalized, phones)):
-            unique = sorted(set(values))
-            for start in range(0, len(unique), IN_CHUNK):
-                rows = self.session.execute(select(column, func.min(Lead.id)).where(
-                    Lead.tenant_id == tenant_id, column.in_(unique[start:start + IN_CHUNK]))
-                    .group_by(column))
-                found.update({(kind, value): lead_id for value, lead_id in rows})
-        return found
-
-    def insert_new(self, rows: list[dict], *, tenant_id: int, now: datetime) -> list[int]:
-        """Insert new leads; returns their ids in the same order."""
-        ids = []
-        for row in rows:
-            ids.append(self.session.execute(insert(Lead).values(
-                tenant_id=tenant_id, status=LeadStatus.NEW.value, created_at=now, updated_at=now,
-                version=1, **row)).inserted_primary_key[0])
-        return ids
-
-    def states(self, tenant_id: int, ids: list[int]) -> list[LeadState]:
-        states = []
-        for start in range(0, len(ids), IN_CHUNK):
-            states += [_state(r) for r in self._states(tenant_id, ids[start:start + IN_CHUNK],
-                                                        for_update=False)]
-        return states
-
-    def update_fields(self, rows: list, *, now: datetime) -> None:
-        """Apply bulk-update changes (validated in core), one statement per lead."""
-        for change, lead in rows:
-            values: dict = {"updated_at": now, "version": Lead.version + 1}
-            if change.status is not None and change.status != lead.status.value:
-                values["status"] = change.status
-                if LeadStatus(change.status) in CLOSED_STATUSES:
-                    values["closed_at"] = now
-            if change.source is not None:
-                values["source"] = change.source
-            if change.required_skill is not None:
-                values["required_skill"] = change.required_skill or None
-            if change.due_date is not None:
-                values["due_date"] = change.due_date or None
-            self.session.execute(update(Lead).where(Lead.id == lead.id).values(**values)
-                                 .execution_options(synchronize_session=False))
-
-    def candidates_by_id(self, tenant_id: int, ids: tuple[int, ...]) -> list[Candidate]:
-        rows = []
-        unique = sorted(set(ids))
-        for start in range(0, len(unique), IN_CHUNK):
-            rows += self._states(tenant_id, unique[start:start + IN_CHUNK], for_update=False)
-        return [Candidate(_state(r), float(r.overall_score or 0)) for r in rows]
-
-    def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
-        """The leads a filter selects, best score first (the order bulk runs place them)."""
-        query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters)
-        rows = self.session.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
-        return [Candidate(_state(r), float(r.overall_score or 0)) for r in rows]
-
-    def versions(self, tenant_id: int, ids: list[int]) -> dict[int, int]:
-        found = {}
-        for start in range(0, len(ids), IN_CHUNK):
-            found.update(self.session.execute(select(Lead.id, Lead.version).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(ids[start:start + IN_CHUNK]))).all())
-        return found
-
-    def assign_many(self, pairs: list[tuple[int, int]], *, now: datetime) -> None:
-        """One UPDATE for the whole list (a CASE maps each lead to its agent): a statement per
-        lead cost a round trip each, most of a bulk commit's time."""
-        for start in range(0, len(pairs), IN_CHUNK):
-            chunk = dict(pairs[start:start + IN_CHUNK])
-            self.session.execute(
-                update(Lead).where(Lead.id.in_(list(chunk))).values(
-                    agent_id=case(chunk, value=Lead.id), status=LeadStatus.ASSIGNED.value,
-                    assigned_at=now, updated_at=now, version=Lead.version + 1)
-                .execution_options(synchronize_session=False))
-
-    def unassign_many(self, ids: list[int], *, now: datetime) -> None:
-        if ids:
-            self.session.execute(update(Lead).where(Lead.id.in_(ids)).values(
-                agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
-                version=Lead.version + 1).execution_options(synchronize_session=False))
+    def _rows(self, tenant_id: int, ids: Sequence[int], *, for_update: bool) -> Iterator[AnyRow]:
+        for chunk in chunked(sorted(set(ids))):
+            query = select(*STATE_COLUMNS, Lead.overall_score).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id)
+            yield from self.session.execute(query.with_for_update() if for_update else query)
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
         row = self.session.execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
                                    {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
+
+    def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """Lock these leads (in id order) and return their state."""
+        return [_state(row) for row in self._rows(tenant_id, ids, for_update=True)]
+
+    def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in chunked(ids):
+            found.update(self.session.execute(select(Lead.id, Lead.version).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk))).all())
+        return found
+
+    def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
+        """The leads a filter selects, best score first (the order bulk runs place them)."""
+        query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters)
+        rows = self.session.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
+        return [_candidate(row) for row in rows]
+
+    def candidates_by_id(self, tenant_id: int, ids: Sequence[int]) -> list[Candidate]:
+        return [_candidate(row) for row in self._rows(tenant_id, ids, for_update=False)]
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None:
@@ -142,24 +114,65 @@ class SqlLeadRepository:
         )
 
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None:
-        values = {"status": status.value, "updated_at": now, "version": Lead.version + 1}
-        if status in CLOSED_STATUSES:
-            values["closed_at"] = now
-        self.session.execute(update(Lead).where(Lead.id == lead_id).values(**values))
+        self.session.execute(update(Lead).where(Lead.id == lead_id).values(
+            **_update_values(LeadUpdate(lead_id, status=status), now)))
+
+    def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None:
+        """One UPDATE per IN_CHUNK leads (a CASE maps each lead to its agent): a statement per
+        lead cost a round trip each, most of a bulk commit's time."""
+        for chunk in chunked(placements):
+            agents = dict(chunk)
+            self.session.execute(
+                update(Lead).where(Lead.id.in_(list(agents))).values(
+                    agent_id=case(agents, value=Lead.id), status=LeadStatus.ASSIGNED.value,
+                    assigned_at=now, updated_at=now, version=Lead.version + 1)
+                .execution_options(synchronize_session=False))
+
+    def unassign_many(self, ids: Sequence[int], *, now: datetime) -> None:
+        if ids:
+            self.session.execute(update(Lead).where(Lead.id.in_(ids)).values(
+                agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
+                version=Lead.version + 1).execution_options(synchronize_session=False))
+
+    def update_fields(self, updates: Sequence[LeadUpdate], *, now: datetime) -> None:
+        """Apply bulk-update changes (checked in core), one statement per lead."""
+        for update_ in updates:
+            self.session.execute(update(Lead).where(Lead.id == update_.lead_id)
+                                 .values(**_update_values(update_, now))
+                                 .execution_options(synchronize_session=False))
+
+    def known_contacts(self, tenant_id: int, emails: Iterable[str],
+                       phones: Iterable[str]) -> KnownContacts:
+        """The lowest lead id per normalized email and per normalized phone given."""
+        def lowest_ids(column: InstrumentedAttribute[str | None], values: Iterable[str]) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for chunk in chunked(sorted(set(values))):
+                for value, lead_id in self.session.execute(select(column, func.min(Lead.id)).where(
+                        Lead.tenant_id == tenant_id, column.in_(chunk)).group_by(column)):
+                    found[value or ""] = lead_id
+            return found
+        return KnownContacts(lowest_ids(Lead.email_normalized, emails),
+                             lowest_ids(Lead.phone_normalized, phones))
+
+    def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
+        """Insert new leads; returns their ids in the same order."""
+        return [inserted_id(self.session.execute(insert(Lead).values(
+            tenant_id=tenant_id, status=LeadStatus.NEW.value, created_at=now, updated_at=now,
+            version=1, **dataclasses.asdict(lead)))) for lead in leads]
 
     def search(self, tenant_id: int, filters: LeadFilters, *, offset: int, limit: int,
-               count_limit: int | None) -> tuple[pd.DataFrame, int | None]:
+               count_limit: int | None) -> tuple[list[LeadRow], int | None]:
         return lead_queries.search_leads(self.session, tenant_id, filters, offset=offset,
                                          limit=limit, count_limit=count_limit)
 
     def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None:
         return lead_queries.lead_detail(self.session, tenant_id, lead_id)
 
-    def category_counts(self, tenant_id: int, filters: LeadFilters) -> pd.DataFrame:
+    def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
         return lead_queries.category_counts(self.session, tenant_id, filters)
 
-    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> pd.DataFrame:
+    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]:
         return lead_queries.score_histogram(self.session, tenant_id, filters, width)
 
-    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> pd.DataFrame:
+    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
         return lead_queries.movers(self.session, tenant_id, filters, rising=rising, limit=limit)

@@ -2,13 +2,17 @@
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
+    ColumnElement,
     Float,
+    Table,
     and_,
     bindparam,
     case,
@@ -21,13 +25,26 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from core.domain import CLOSED_STATUSES, LeadStatus
-from core.rescoring import LeadFacts, LeadScore, ScoredComponents, ScoringSettings
-from core.scoring import Thresholds, Weights, to_cents
-from core.scoring_components import ConversionStats
+from core.domain.components import (
+    ActivityFact,
+    ConversionStats,
+    LeadFacts,
+    LeadScore,
+    ScoredComponents,
+)
+from core.domain.scoring import (
+    IdRange,
+    ScoringSettings,
+    Thresholds,
+    Weights,
+    WeightsVersion,
+    to_cents,
+)
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights, User
+from db.results import written
 from db.scoring_sql import overall_cents_sql
 
 # Chunks a MySQL server rescores at once. A weights change over a million leads on two cores
@@ -70,18 +87,13 @@ class SqlScoringRepository:
             created_by=by_user_id, created_at=now, reason=reason))
         return latest + 1
 
-    def versions(self, tenant_id: int) -> pd.DataFrame:
+    def versions(self, tenant_id: int) -> list[WeightsVersion]:
         rows = self.session.execute(
-            select(ScoringWeights.version, ScoringWeights.created_at, User.username,
-                   ScoringWeights.source_quality_weight, ScoringWeights.engagement_weight,
-                   ScoringWeights.conversion_weight, ScoringWeights.urgency_weight,
-                   ScoringWeights.hot_threshold, ScoringWeights.warm_threshold,
-                   ScoringWeights.cold_threshold, ScoringWeights.reason)
+            select(ScoringWeights, User.username)
             .outerjoin(User, User.id == ScoringWeights.created_by)
             .where(ScoringWeights.tenant_id == tenant_id).order_by(ScoringWeights.version.desc())
         ).all()
-        return pd.DataFrame(rows, columns=["Version", "Saved", "By", "Source", "Engagement",
-                                           "Conversion", "Urgency", "Hot", "Warm", "Cold", "Reason"])
+        return [_version(row, username) for row, username in rows]
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
         """Every lead's components, score and category, as floats: read as DECIMAL, a million
@@ -139,10 +151,10 @@ class SqlScoringRepository:
         finally:
             self.session.rollback()
 
-    def id_bounds(self, tenant_id: int) -> tuple[int, int] | None:
+    def id_bounds(self, tenant_id: int) -> IdRange | None:
         low, high = self.session.execute(
             select(func.min(Lead.id), func.max(Lead.id)).where(Lead.tenant_id == tenant_id)).one()
-        return None if low is None else (low, high)
+        return None if low is None else IdRange(low, high)
 
     def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list[LeadFacts]:
         """Leads with ids in [low, high] and their activities, for computing components."""
@@ -151,19 +163,20 @@ class SqlScoringRepository:
                    Lead.due_date, Lead.created_at)
             .where(Lead.tenant_id == tenant_id, Lead.id.between(low, high)).order_by(Lead.id)
         ).all()
-        activities = defaultdict(list)
+        activities: defaultdict[int, list[ActivityFact]] = defaultdict(list)
         for lead_id, kind, at in self.session.execute(
             select(LeadActivity.lead_id, LeadActivity.kind, LeadActivity.occurred_at)
             .where(LeadActivity.tenant_id == tenant_id, LeadActivity.lead_id.between(low, high))
         ):
-            activities[lead_id].append((kind, at))
+            activities[lead_id].append(ActivityFact(kind, at))
         return [LeadFacts(r.id, r.source, r.status, r.required_skill, r.company, r.due_date,
                           r.created_at, activities[r.id]) for r in leads]
 
-    def write_components(self, rows: list[ScoredComponents]) -> None:
+    def write_components(self, rows: Sequence[ScoredComponents]) -> None:
         if not rows:
             return
         leads = Lead.__table__  # Core executemany: one statement, many parameter sets
+        assert isinstance(leads, Table)
         self.session.connection().execute(
             update(leads).where(leads.c.id == bindparam("lead_id")).values(
                 source_quality_score=bindparam("sq"), engagement_score=bindparam("eng"),
@@ -196,14 +209,14 @@ class SqlScoringRepository:
         """Recompute overall score and category from stored components, set-based: one UPDATE,
         then the history rows copied from the leads whose score it changed."""
         scope = and_(Lead.tenant_id == tenant_id, Lead.id.between(low, high))
-        result = self.session.execute(
+        result = written(self.session.execute(
             update(Lead).where(scope).ordered_values(
                 *self._new_score_assignments(settings),
                 (Lead.last_calculated, now),
                 (Lead.calculation_method, method),
                 (Lead.weights_version_id, settings.version_id),
             ).execution_options(synchronize_session=False)
-        )
+        ))
         self.session.execute(insert(ScoreHistory).from_select(
             ["tenant_id", "lead_id", "previous_score", "new_score", "previous_category",
              "new_category", "weights_version_id", "calculated_at"],
@@ -214,7 +227,7 @@ class SqlScoringRepository:
         ))
         return result.rowcount
 
-    def _new_score_assignments(self, settings: ScoringSettings) -> list[tuple]:
+    def _new_score_assignments(self, settings: ScoringSettings) -> list[tuple[Any, Any]]:
         new_cents = overall_cents_sql(COMPONENT_COLUMNS, settings.weights.as_units())
         hot, warm, cold = settings.thresholds.hot, settings.thresholds.warm, settings.thresholds.cold
         keep_previous = [(Lead.previous_score, Lead.overall_score),
@@ -235,9 +248,16 @@ class SqlScoringRepository:
                 (Lead.score_category, _category_of(new_cents, *(to_cents(t) for t in (hot, warm, cold))))]
 
 
-def _category_of(score, hot, warm, cold):
-    return case((score >= hot, "hot"), (score >= warm, "warm"), (score >= cold, "cold"),
-                else_="nurture")
+def _category_of(score: ColumnElement[Any] | InstrumentedAttribute[Decimal], hot: Decimal | int,
+                 warm: Decimal | int, cold: Decimal | int) -> ColumnElement[str]:
+    return case((score >= hot, ScoreCategory.HOT.value), (score >= warm, ScoreCategory.WARM.value),
+                (score >= cold, ScoreCategory.COLD.value), else_=ScoreCategory.NURTURE.value)
+
+
+def _version(row: ScoringWeights, username: str | None) -> WeightsVersion:
+    settings = _settings(row)
+    return WeightsVersion(version=row.version, saved_at=row.created_at, by_username=username,
+                          weights=settings.weights, thresholds=settings.thresholds, reason=row.reason)
 
 
 def _settings(row: ScoringWeights) -> ScoringSettings:

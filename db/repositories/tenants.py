@@ -3,11 +3,12 @@ import json
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.audit import GENESIS_HASH
-from core.clock import utcnow
-from core.domain import DEFAULT_SOURCE_QUALITY
-from core.scoring import Thresholds, Weights
+from core.domain.audit import GENESIS_HASH
+from core.domain.clock import utcnow
+from core.domain.scoring import Thresholds, Weights
+from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
 from db.models import AuditHead, ScoringWeights, Tenant
+from db.results import inserted_id
 
 
 class SqlTenantRepository:
@@ -22,9 +23,8 @@ class SqlTenantRepository:
 
     def add(self, *, slug: str, name: str) -> int:
         now = utcnow()
-        tenant_id = self.session.execute(
-            insert(Tenant).values(slug=slug, name=name, created_at=now)
-        ).inserted_primary_key[0]
+        tenant_id = inserted_id(self.session.execute(
+            insert(Tenant).values(slug=slug, name=name, created_at=now)))
         self.session.execute(insert(AuditHead).values(tenant_id=tenant_id, seq=0,
                                                       head_hash=GENESIS_HASH))
         weights, thresholds = Weights(), Thresholds()

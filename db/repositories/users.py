@@ -3,9 +3,10 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from core.clock import utcnow
-from core.ports import UserRecord
+from core.domain.clock import utcnow
+from core.domain.users import UserRecord
 from db.models import User
+from db.results import inserted_id
 
 
 def _record(user: User) -> UserRecord:
@@ -41,7 +42,7 @@ class SqlUserRepository:
                 password_hash=password_hash, is_active=True, failed_logins=0, created_at=utcnow(),
             )
         )
-        return result.inserted_primary_key[0]
+        return inserted_id(result)
 
     def set_login_state(
         self, user_id: int, *, failed_logins: int, locked_until: datetime | None,

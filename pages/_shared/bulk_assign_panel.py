@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from core.bulk_assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
-from core.bulk_strategies import Strategy
-from core.capacity import AgentLoad
-from core.domain import SKILLS
-from core.exports import to_safe_csv
-from core.identity import Actor
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.domain.capacity import AgentLoad
+from core.domain.identity import Actor
+from core.domain.placement import Strategy
+from core.domain.vocabulary import SKILLS
+from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
-from pages._shared.bulk_views import load_chart, plan_frame, unplaced_frame
+from pages._shared.bulk_views import load_chart, plan_frame
 from pages._shared.feedback import attempt, succeed_and_refresh
+from pages._shared.tables import REFUSALS, table
 
 STRATEGY_HELP = {
     Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
@@ -28,9 +29,9 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
     skill = c2.selectbox("Only agents with skill", ["any", *SKILLS], key="bk_skill")
     strategy = c3.selectbox("Strategy", list(Strategy), key="bk_strategy",
                             index=list(Strategy).index(Strategy.LEAST_LOADED),
-                            format_func=lambda s: f"{s.value} — {STRATEGY_HELP[s]}")
+                            format_func=lambda s: f"{s.value} — {STRATEGY_HELP[s]}") or Strategy.LEAST_LOADED
     names = {a.agent_id: a.name for a in team}
-    manual_agent = (st.selectbox("Agent", list(names), format_func=names.get, key="bk_manual_agent")
+    manual_agent = (st.selectbox("Agent", list(names), format_func=lambda a: names[a], key="bk_manual_agent")
                     if strategy == Strategy.MANUAL else None)
 
     if st.button("Preview", type="primary", key="bk_preview", disabled=not request_leads):
@@ -48,12 +49,12 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
         m1, m2, m3 = st.columns(3)
         m1.metric("Leads placed", len(plan.placed))
         m2.metric("Not placed", len(plan.unplaced))
-        m3.metric("Agents receiving", len({a for _, a in plan.placed}))
+        m3.metric("Agents receiving", plan.receiving_agents)
         if plan.placed:
             st.plotly_chart(load_chart(plan), width="stretch")
             st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table")
         if plan.unplaced:
-            unplaced = unplaced_frame(plan.unplaced)
+            unplaced = table(plan.unplaced, REFUSALS)
             st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced")
             st.download_button("Download the leads not placed (CSV)", to_safe_csv(unplaced),
                                "not-placed.csv", "text/csv", key="bk_unplaced_csv")

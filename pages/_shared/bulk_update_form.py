@@ -1,19 +1,22 @@
 """The bulk update panel: one set of field changes applied to the chosen leads."""
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
-from core.bulk_update import CLEAR, LeadChange, bulk_update, leads_matching
-from core.domain import SKILLS, SOURCES
-from core.exports import to_safe_csv
-from core.identity import Actor
+from core.bulk.update import LeadChange, bulk_update, leads_matching
+from core.domain.identity import Actor
+from core.domain.leads import CLEAR
+from core.domain.vocabulary import SKILLS, SOURCES
+from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt
 
 KEEP = "(no change)"
 
 
-def _choice(label: str, options, key: str):
+def _choice(label: str, options: Sequence[str], key: str) -> str | None:
     value = st.selectbox(label, [KEEP, *options], key=key)
     return None if value == KEEP else value
 

@@ -2,17 +2,18 @@
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 
-from core.bulk_assign import BulkPlan
+from core.bulk.assign import BulkPlan
 
 
-def load_chart(plan: BulkPlan):
+def load_chart(plan: BulkPlan) -> go.Figure:
     after = plan.load_after()
     rows = [(a.name, "before", a.open_leads) for a in plan.agents_before.values()]
     rows += [(a.name, "after", after[a.id]) for a in plan.agents_before.values()]
     rows += [(a.name, "capacity", a.max_capacity) for a in plan.agents_before.values()]
     frame = pd.DataFrame(rows, columns=["Agent", "When", "Open leads"])
-    receiving = {plan.agents_before[a].name for _, a in plan.placed}
+    receiving = {plan.agents_before[p.agent_id].name for p in plan.placed}
     frame = frame[frame["Agent"].isin(receiving)]
     figure = px.bar(frame, x="Agent", y="Open leads", color="When", barmode="group",
                     color_discrete_map={"before": "#90a4ae", "after": "#1565c0", "capacity": "#e0e0e0"},
@@ -22,9 +23,5 @@ def load_chart(plan: BulkPlan):
 
 
 def plan_frame(plan: BulkPlan) -> pd.DataFrame:
-    return pd.DataFrame({"Lead": [lead for lead, _ in plan.placed],
-                         "Agent": [plan.agents_before[a].name for _, a in plan.placed]})
-
-
-def unplaced_frame(rows: list[tuple[int, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["Lead", "Why not placed"])
+    return pd.DataFrame({"Lead": [p.lead_id for p in plan.placed],
+                         "Agent": [plan.agents_before[p.agent_id].name for p in plan.placed]})

@@ -2,8 +2,9 @@
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 
-from core.capacity import HIGH_UTILIZATION, AgentLoad
+from core.domain.capacity import HIGH_UTILIZATION, AgentLoad
 
 BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
 
@@ -30,7 +31,7 @@ def _band(utilization_pct: float) -> str:
     return "≥ 80%" if utilization_pct >= HIGH_UTILIZATION * 100 else "< 80%"
 
 
-def utilization_chart(frame: pd.DataFrame):
+def utilization_chart(frame: pd.DataFrame) -> go.Figure:
     data = frame.assign(Band=frame["Utilization"].map(_band)).sort_values("Utilization")
     figure = px.bar(
         data, x="Utilization", y="Agent", color="Band", orientation="h",

@@ -1,22 +1,29 @@
 """Database access for pages: the engine is shared, sessions are per use case."""
 
-import streamlit as st
+from datetime import datetime
 
-from core import accounts, leaderboard, ranking, weights
-from core.clock import utcnow
-from core.errors import LeadOpsError
-from core.identity import Actor
-from core.leads import LeadFilters
-from core.permissions import Permission, allows
-from core.settings import Settings, load_settings
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.accounts import login
+from core.domain.clock import utcnow
+from core.domain.errors import LeadOpsError
+from core.domain.identity import Actor
+from core.domain.leads import LeadFilters
+from core.domain.performance import ConversionCount
+from core.domain.permissions import Permission, allows
+from core.leads import ranking
+from core.scoring import leaderboard, weights
 from db.bootstrap import open_database
 from db.unit_of_work import SqlUnitOfWork
 from pages._shared import state
+from settings import Settings, load_settings
 
 
 @st.cache_resource(show_spinner="Opening the database…")
-def _engine_for(database_url: str, _settings: Settings):
-    return open_database(_settings)
+def _engine_for(database_url: str, _settings: Settings) -> Engine:
+    return open_database(_settings.database_url, demo_if_empty=_settings.is_default_demo)
 
 
 def settings() -> Settings:
@@ -29,7 +36,7 @@ def require_cookie_key() -> None:
         raise AssertionError("unreachable: cookie_key raises when it is missing")
 
 
-def engine():
+def engine() -> Engine:
     current = settings()
     return _engine_for(current.database_url, current)
 
@@ -64,7 +71,7 @@ def current_actor() -> Actor:
         st.warning("You are not logged in. Open the LeadOps start page to log in.", icon=":material/lock:")
         st.stop()
     try:
-        return accounts.acting_user(reader(), username)
+        return login.acting_user(reader(), username)
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/lock:")
         st.stop()
@@ -73,22 +80,24 @@ def current_actor() -> Actor:
 # Cached reads are keyed by tenant *and role*: core checks the role's permission on the first
 # read, and a later hit only serves a role that passed that check for that tenant.
 @st.cache_data(ttl=600, max_entries=8, show_spinner="Loading scored leads…")
-def _scored_leads(tenant_id: int, role: str, weights_version: int, database_url: str, _actor: Actor):
+def _scored_leads(tenant_id: int, role: str, weights_version: int, database_url: str,
+                  _actor: Actor) -> pd.DataFrame:
     return weights.scored_leads(reader(), _actor)
 
 
-def cached_scored_leads(actor: Actor, weights_version: int):
+def cached_scored_leads(actor: Actor, weights_version: int) -> pd.DataFrame:
     """Every lead's components for the what-if preview. Cached per tenant and weights version
     (a save makes a new version, so the cache never serves scores from before it)."""
     return _scored_leads(actor.tenant_id, actor.role, weights_version, settings().database_url, actor)
 
 
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _conversion_counts(tenant_id: int, role: str, database_url: str, _actor: Actor):
+def _conversion_counts(tenant_id: int, role: str, database_url: str,
+                       _actor: Actor) -> dict[int, ConversionCount]:
     return ranking.agent_conversion_counts(reader(), _actor)
 
 
-def cached_conversion_counts(actor: Actor) -> dict[int, tuple[int, int]]:
+def cached_conversion_counts(actor: Actor) -> dict[int, ConversionCount]:
     """Each agent's converted/closed leads, per tenant, at most five minutes old (every role
     that sees the ranking may see them; a scan of all closed leads is too slow per click)."""
     return _conversion_counts(actor.tenant_id, actor.role, settings().database_url, actor)
@@ -96,11 +105,12 @@ def cached_conversion_counts(actor: Actor) -> dict[int, tuple[int, int]]:
 
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)
 def _leaderboard(tenant_id: int, role: str, filters: LeadFilters, weights_version: int,
-                 database_url: str, _actor: Actor):
+                 database_url: str, _actor: Actor) -> tuple[leaderboard.Leaderboard, datetime]:
     return leaderboard.leaderboard(reader(), _actor, filters), utcnow()
 
 
-def cached_leaderboard(actor: Actor, filters: LeadFilters, weights_version: int):
+def cached_leaderboard(actor: Actor, filters: LeadFilters,
+                       weights_version: int) -> tuple[leaderboard.Leaderboard, datetime]:
     """The leaderboard's whole-tenant figures (category counts, histogram, movers) and when
     they were read, per tenant, filters and weights version, for at most a minute: at a
     million leads they read a million index entries, and every click reruns the page."""

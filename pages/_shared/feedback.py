@@ -6,7 +6,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core.errors import LeadOpsError
+from core.domain.errors import LeadOpsError
 from pages._shared import state
 
 T = TypeVar("T")
@@ -27,6 +27,14 @@ def attempt(action: Callable[[], T]) -> T | None:
             icon=":material/warning:",
         )
     return None
+
+
+def attempt_or_stop(action: Callable[[], T]) -> T:
+    """Run a use case the rest of the page needs; if it is refused, show why and stop here."""
+    result = attempt(action)
+    if result is None:
+        st.stop()
+    return result
 
 
 def succeed_and_refresh(*messages: str, warnings: tuple[str, ...] = ()) -> None:

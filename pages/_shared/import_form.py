@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core.exports import to_safe_csv
-from core.identity import Actor
-from core.lead_import import FIELDS, REQUIRED_FIELDS, default_mapping, import_leads, read_import_file
+from core.bulk.lead_import import FIELDS, REQUIRED_FIELDS, default_mapping, import_leads, read_import_file
+from core.domain.identity import Actor
+from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt
 

@@ -1,15 +1,17 @@
 """The action forms beside a lead's detail. Each calls one use case; core decides the rules."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from core import assignment
-from core.clock import utcnow
-from core.domain import OPEN_STATUSES, ActivityKind, LeadStatus
-from core.identity import Actor
-from core.leads import LeadDetail
-from core.ranking import AgentOption
-from core.rescoring import rescore_lead
-from core.rules import allowed_next_statuses
+from core.domain.clock import utcnow
+from core.domain.identity import Actor
+from core.domain.leads import LeadDetail
+from core.domain.rules import allowed_next_statuses
+from core.domain.vocabulary import OPEN_STATUSES, ActivityKind, LeadStatus
+from core.leads import assignment, lifecycle
+from core.leads.ranking import AgentOption
+from core.scoring.rescoring import rescore_lead
 from pages._shared import context
 from pages._shared.feedback import attempt, succeed_and_refresh
 
@@ -22,7 +24,7 @@ def _agent_picker(options: list[AgentOption], key: str) -> AgentOption | None:
     )
 
 
-def _run(action) -> None:
+def _run(action: Callable[[], str]) -> None:
     message = attempt(action)
     if message is not None:
         succeed_and_refresh(message)
@@ -38,28 +40,28 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
     if lead.status == LeadStatus.NEW:
         with st.form("assign_form"):
             st.markdown("**Assign**")
-            agent = _agent_picker(options, "assign_agent")
+            receiver = _agent_picker(options, "assign_agent")
             note = st.text_input("Note (optional)", key="assign_note", max_chars=2000)
-            if st.form_submit_button("Assign", type="primary") and agent:
+            if st.form_submit_button("Assign", type="primary") and receiver:
                 _run(lambda: assignment.assign_lead(
-                    context.writer(), actor, lead_id=lead.id, agent_id=agent.agent_id, note=note,
+                    context.writer(), actor, lead_id=lead.id, agent_id=receiver.agent_id, note=note,
                     expected_version=expected_version))
     if lead.status in OPEN_STATUSES:
         with st.form("reassign_form"):
             st.markdown("**Reassign**")
-            agent = _agent_picker(options, "reassign_agent")
+            new_agent = _agent_picker(options, "reassign_agent")
             reason = st.text_input("Reason (required)", key="reassign_reason", max_chars=2000)
-            if st.form_submit_button("Reassign") and agent:
+            if st.form_submit_button("Reassign") and new_agent:
                 _run(lambda: assignment.reassign_lead(
-                    context.writer(), actor, lead_id=lead.id, agent_id=agent.agent_id, reason=reason,
-                    expected_version=expected_version))
+                    context.writer(), actor, lead_id=lead.id, agent_id=new_agent.agent_id,
+                    reason=reason, expected_version=expected_version))
         with st.form("status_form"):
             st.markdown("**Change status**")
             target = st.selectbox("New status", [s.value for s in allowed_next_statuses(lead.status)],
                                   key="status_target")
             reason = st.text_input("Reason (optional)", key="status_reason", max_chars=2000)
             if st.form_submit_button("Change status"):
-                _run(lambda: assignment.change_status(
+                _run(lambda: lifecycle.change_status(
                     context.writer(), actor, lead_id=lead.id, new_status=target, reason=reason,
                     expected_version=expected_version))
         if st.button("Unassign (back to new)", key="unassign"):
@@ -72,5 +74,5 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
         kind = st.selectbox("Kind", [k.value for k in ActivityKind], key="activity_kind")
         note = st.text_area("Note", key="activity_note", max_chars=2000, height=80)
         if st.form_submit_button("Log activity"):
-            _run(lambda: assignment.log_activity(context.writer(), actor, lead_id=lead.id,
+            _run(lambda: lifecycle.log_activity(context.writer(), actor, lead_id=lead.id,
                                                  kind=kind, note=note))

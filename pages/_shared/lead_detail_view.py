@@ -8,10 +8,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.leads import DETAIL_ROWS, DetailList, LeadDetail
+from core.domain.leads import DETAIL_ROWS, DetailList, LeadDetail
+from pages._shared.tables import ACTIVITIES, ASSIGNMENTS, LEAD_AUDIT, score_history, scores, table
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is None:
         return ""
     return f"{value:%Y-%m-%d %H:%M:%S} UTC" if isinstance(value, datetime) else str(value)
@@ -24,11 +25,6 @@ def _fields(lead: LeadDetail) -> pd.DataFrame:
         "Required skill": lead.required_skill, "Due date": lead.due_date, "Created": lead.created_at,
     }
     return pd.DataFrame({"Field": list(values), "Value": [_shown(v) for v in values.values()]})
-
-
-def _scores(lead: LeadDetail) -> pd.DataFrame:
-    return pd.DataFrame({"Component": list(lead.scores),
-                         "Score": [float(v) if v is not None else None for v in lead.scores.values()]})
 
 
 # Times to the second: microseconds widened every table of times past the detail's half page.
@@ -46,17 +42,18 @@ def render_detail(lead: LeadDetail) -> None:
     left.dataframe(_fields(lead), hide_index=True, key="lead_fields",
                    column_config={"Field": st.column_config.TextColumn(width=110),
                                   "Value": st.column_config.TextColumn(width=190)})
-    right.dataframe(_scores(lead), hide_index=True, key="lead_scores")
+    right.dataframe(scores(lead), hide_index=True, key="lead_scores")
     calculated = f"{lead.last_calculated:%Y-%m-%d %H:%M:%S} UTC" if lead.last_calculated else "never"
     right.caption(f"Category {lead.score_category}; calculated {calculated} "
                   f"({lead.calculation_method or 'no method'}).")
-    history, activities, audit, scores = st.tabs(
+    history, activities, audit, changes = st.tabs(
         ["Assignment history", "Activities", "Audit trail", "Score history"])
     for tab, name, frame, empty in (
-            (history, None, lead.assignments, "Never assigned."),  # a handful per lead: never cut
-            (activities, DetailList.ACTIVITIES, lead.activities, "No activities yet."),
-            (audit, DetailList.AUDIT, lead.audit, "No audited changes yet."),
-            (scores, DetailList.SCORE_HISTORY, lead.score_history, "The score has not changed yet.")):
+            (history, None, table(lead.assignments, ASSIGNMENTS), "Never assigned."),  # never cut
+            (activities, DetailList.ACTIVITIES, table(lead.activities, ACTIVITIES), "No activities yet."),
+            (audit, DetailList.AUDIT, table(lead.audit, LEAD_AUDIT), "No audited changes yet."),
+            (changes, DetailList.SCORE_HISTORY, score_history(lead.score_history),
+             "The score has not changed yet.")):
         with tab:
             if frame.empty:
                 st.caption(empty)

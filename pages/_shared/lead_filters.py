@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.capacity import AgentLoad
-from core.domain import SKILLS, SOURCES, LeadStatus
-from core.leads import CATEGORIES, LeadFilters, LeadSort
+from core.domain.capacity import AgentLoad
+from core.domain.leads import LeadFilters, LeadSort
+from core.domain.vocabulary import SKILLS, SOURCES, LeadStatus, ScoreCategory
 
 
 def lead_filters(prefix: str, team: list[AgentLoad], *, default_statuses: tuple[str, ...] = (),
@@ -13,7 +13,7 @@ def lead_filters(prefix: str, team: list[AgentLoad], *, default_statuses: tuple[
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Status", [s.value for s in LeadStatus], default=list(default_statuses),
                               key=f"{prefix}_status")
-    categories = c2.multiselect("Category", CATEGORIES, key=f"{prefix}_category")
+    categories = c2.multiselect("Category", [c.value for c in ScoreCategory], key=f"{prefix}_category")
     sources = c3.multiselect("Source", SOURCES, key=f"{prefix}_source")
     skill = c4.selectbox("Required skill", ["any", *SKILLS], key=f"{prefix}_skill")
     c5, c6, c7, c8 = st.columns([2, 1, 2, 1])
@@ -26,4 +26,4 @@ def lead_filters(prefix: str, team: list[AgentLoad], *, default_statuses: tuple[
     sort = c8.selectbox("Sort", list(LeadSort), format_func=lambda s: s.value, key=f"{prefix}_sort")
     return LeadFilters(statuses=tuple(statuses), categories=tuple(categories), sources=tuple(sources),
                        agent_id=agent_id, required_skill=None if skill == "any" else skill,
-                       score_min=low, score_max=high, text=text, sort=sort)
+                       score_min=low, score_max=high, text=text, sort=sort or LeadSort.SCORE_DESC)

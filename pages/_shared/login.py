@@ -8,9 +8,9 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
-from core import accounts
-from core.clock import utcnow
-from core.errors import LeadOpsError
+from core.accounts.login import login_directory, record_failed_login, record_successful_login
+from core.domain.clock import utcnow
+from core.domain.errors import LeadOpsError
 from pages._shared import context, state
 
 LOGIN_SLEEP_SECONDS = 0.7  # the library's default pause while logged out; tests lower it
@@ -18,7 +18,7 @@ LOGIN_SLEEP_SECONDS = 0.7  # the library's default pause while logged out; tests
 
 def build_authenticator(*, login_sleep_time: float = LOGIN_SLEEP_SECONDS) -> stauth.Authenticate:
     settings = context.settings()
-    directory = accounts.login_directory(context.reader())
+    directory = login_directory(context.reader())
     credentials = {
         "usernames": {
             entry.username: {
@@ -46,7 +46,7 @@ def _forget_login() -> None:
 
 def _on_password_login(event: dict) -> None:
     # Raising here stops the library before it sets the cookie.
-    accounts.record_successful_login(context.writer(), event["username"], utcnow())
+    record_successful_login(context.writer(), event["username"], utcnow())
 
 
 def _failed_username(authenticator: stauth.Authenticate) -> str | None:
@@ -70,6 +70,6 @@ def render_login_page(authenticator: stauth.Authenticate) -> None:
         return
     if st.session_state.get(state.AUTH_STATUS) is False:
         failed = _failed_username(authenticator)
-        lock_message = accounts.record_failed_login(context.writer(), failed, utcnow()) if failed else None
+        lock_message = record_failed_login(context.writer(), failed, utcnow()) if failed else None
         st.error(lock_message or "Username or password is incorrect.", icon=":material/lock:")
         st.session_state[state.AUTH_STATUS] = None  # count each submit once

@@ -1,10 +1,29 @@
-"""Session-state keys, in one place. The first three are streamlit-authenticator's own."""
+"""Session-state keys, in one place, and their starting values (set once per session).
+
+The first three are streamlit-authenticator's own. Keys marked "widget" belong to a widget
+that the page also reads from session state; Streamlit sets those itself.
+"""
+
+from typing import Any
+
+import streamlit as st
 
 AUTH_STATUS = "authentication_status"
 USERNAME = "username"
 ROLES = "roles"
-LOGIN_NOTICE = "leadops_login_notice"  # a refusal to show on the next run of the login page
 FLASH = "leadops_flash"  # messages to show after the rerun that follows a change
-SELECTED_LEAD = "leadops_selected_lead"
-LEAD_PAGE = "leadops_lead_page"
-BULK_PLAN = "leadops_bulk_plan"
+SELECTED_LEAD = "leadops_selected_lead"  # widget: the lead open on Lead assignment
+LEAD_PAGE = "leadops_lead_page"  # widget: the lead list's page number
+AUDIT_PAGE = "au_page"  # widget: the audit log's page number
+BULK_PLAN = "leadops_bulk_plan"  # the bulk assignment previewed, until committed
+CAPACITY_SAVES = "cap_editor_saves"  # how many saves the capacity table has had (its key changes)
+SOURCE_EDITOR = "w_sources"  # widget: the weights page's source-quality table, with its edits
+SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
+
+_STARTING_VALUES: dict[str, Any] = {FLASH: [], BULK_PLAN: None, CAPACITY_SAVES: 0}
+
+
+def init_session_state() -> None:
+    """Give every non-widget key its starting value, once; later runs keep what is there."""
+    for key, value in _STARTING_VALUES.items():
+        st.session_state.setdefault(key, value)

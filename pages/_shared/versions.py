@@ -7,9 +7,11 @@ showed and hands the previous ones to the use case as `expected_version`.
 
 import streamlit as st
 
+from pages._shared import state
+
 
 def versions_seen_before(kind: str, shown_now: dict[int, int]) -> dict[int, int]:
-    key = f"leadops_seen_versions_{kind}"
+    key = state.SEEN_VERSIONS + kind
     seen = st.session_state.get(key, {})
     st.session_state[key] = dict(shown_now)
     return {row_id: seen.get(row_id, version) for row_id, version in shown_now.items()}

@@ -3,8 +3,8 @@
 import json
 import re
 
-from db.bench import format_table
-from db.bench.floor import SHARED_BENCH
+from bench import format_table
+from bench.floor import SHARED_BENCH
 from db.demo import seed_demo
 from tests.cli.test_cli import run_cli
 

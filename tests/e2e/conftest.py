@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from core.settings import Settings
 from db.demo import seed_demo
+from settings import Settings
 from tests.backends import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]

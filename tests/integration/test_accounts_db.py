@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from core import accounts
-from core.errors import AccountLocked
+from core.accounts import login, users
+from core.domain.errors import AccountLocked
 from db.audit_verify import verify_audit_chains
 from db.models import AuditRow, User
 from db.unit_of_work import SqlUnitOfWork
@@ -25,21 +25,21 @@ def tenant(engine):
 
 def test_lockout_is_stored_and_audited(engine, tenant):
     for _ in range(5):
-        accounts.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
+        login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     with Session(engine) as s:
         locked_until = s.scalar(select(User.locked_until).where(User.username == "ana"))
         assert locked_until == NOW + timedelta(minutes=15)
         actions = s.scalars(select(AuditRow.action).order_by(AuditRow.seq)).all()
     assert actions == ["login.failed"] * 5 + ["login.locked"]
     with pytest.raises(AccountLocked):
-        accounts.record_successful_login(SqlUnitOfWork(engine), "ana", NOW + timedelta(minutes=14))
-    actor = accounts.record_successful_login(SqlUnitOfWork(engine), "ana", NOW + timedelta(minutes=16))
+        login.record_successful_login(SqlUnitOfWork(engine), "ana", NOW + timedelta(minutes=14))
+    actor = login.record_successful_login(SqlUnitOfWork(engine), "ana", NOW + timedelta(minutes=16))
     assert actor.username == "ana" and actor.tenant_id == tenant
 
 
 def test_audit_chain_verifies_and_names_a_tampered_row(engine, tenant):
     for _ in range(3):
-        accounts.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
+        login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     assert verify_audit_chains(engine) == (3, [])
     with engine.begin() as c:
         c.execute(update(AuditRow).where(AuditRow.seq == 2).values(reason="edited later"))
@@ -49,7 +49,7 @@ def test_audit_chain_verifies_and_names_a_tampered_row(engine, tenant):
 
 def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
     for _ in range(2):
-        accounts.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
+        login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     with engine.begin() as c:
         c.execute(text("DELETE FROM audit_log WHERE seq = 2"))
     _, breaks = verify_audit_chains(engine)
@@ -57,7 +57,7 @@ def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
 
 
 def test_create_user_persists_a_bcrypt_login(engine, tenant):
-    accounts.create_user(SqlUnitOfWork(engine), tenant_slug="acme", username="bo", name="Bo Lin",
+    users.create_user(SqlUnitOfWork(engine), tenant_slug="acme", username="bo", name="Bo Lin",
                          role="manager", password="long-enough", hash_rounds=4)
-    directory = {e.username: e for e in accounts.login_directory(SqlUnitOfWork(engine))}
+    directory = {e.username: e for e in login.login_directory(SqlUnitOfWork(engine))}
     assert directory["bo"].role == "manager" and directory["bo"].password_hash.startswith("$2b$")

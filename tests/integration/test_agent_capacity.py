@@ -2,9 +2,9 @@
 
 import pytest
 
-from core.agents import agent_capacity
-from core.identity import Actor
-from core.permissions import Role
+from core.agents.capacity import agent_capacity
+from core.domain.identity import Actor
+from core.domain.permissions import Role
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_tenant
 

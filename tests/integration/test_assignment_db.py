@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import assignment
-from core.agents import set_agent_capacity
-from core.domain import Availability
-from core.errors import NotFound, RuleViolation, StaleView
-from core.identity import Actor
-from core.permissions import Role
+from core.agents.capacity import set_agent_capacity
+from core.domain.errors import NotFound, RuleViolation, StaleView
+from core.domain.identity import Actor
+from core.domain.permissions import Role
+from core.domain.vocabulary import Availability
+from core.leads import assignment, lifecycle
 from db.audit_verify import verify_audit_chains
 from db.models import Agent, Assignment, AuditRow, Lead
 from db.unit_of_work import SqlUnitOfWork
@@ -46,7 +46,7 @@ def test_assign_then_full_then_reassign_then_close(world):
     assignment.reassign_lead(uow(world), actor, lead_id=world["lead"], agent_id=world["bo"],
                              reason="Bo speaks Spanish")
     assert (open_leads(e, world["ana"]), open_leads(e, world["bo"])) == (0, 1)
-    assignment.change_status(uow(world), actor, lead_id=world["lead"], new_status="lost")
+    lifecycle.change_status(uow(world), actor, lead_id=world["lead"], new_status="lost")
     assert open_leads(e, world["bo"]) == 0
     with Session(e) as s:
         lead = s.get(Lead, world["lead"])

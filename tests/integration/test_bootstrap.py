@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from core.errors import ConfigurationError, DatabaseUnavailable
-from core.settings import Settings
+from core.domain.errors import ConfigurationError, DatabaseUnavailable
 from db import bootstrap
 from db.bootstrap import open_database
 from db.engine import create_database_engine
 from db.models import Tenant
+from settings import Settings
 
 
 def test_unknown_scheme_is_refused_with_the_supported_forms():
@@ -17,17 +17,15 @@ def test_unknown_scheme_is_refused_with_the_supported_forms():
 
 
 def test_unreachable_server_is_explained():
-    settings = Settings("mysql+pymysql://u:secret@127.0.0.1:1/leadops")
     with pytest.raises(DatabaseUnavailable, match="Cannot reach the database server") as info:
-        open_database(settings)
+        open_database("mysql+pymysql://u:secret@127.0.0.1:1/leadops")
     assert "secret" not in info.value.message
 
 
 def test_wrong_mysql_password_is_explained(mysql_backend):
     url = create_database_engine(mysql_backend.url()).url.set(username="nobody", password="bad")
-    settings = Settings(url.render_as_string(hide_password=False))
     with pytest.raises(DatabaseUnavailable, match="refused the user name or password"):
-        open_database(settings)
+        open_database(url.render_as_string(hide_password=False))
 
 
 def test_unmigrated_mysql_database_asks_for_init_db(mysql_backend):
@@ -37,18 +35,19 @@ def test_unmigrated_mysql_database_asks_for_init_db(mysql_backend):
         c.execute(text("CREATE DATABASE leadops_empty"))
     url = engine.url.set(database="leadops_empty").render_as_string(hide_password=False)
     with pytest.raises(DatabaseUnavailable, match="cli.py init-db"):
-        open_database(Settings(url))
+        open_database(url)
 
 
 def test_only_the_default_sqlite_database_gets_the_demo(tmp_path, monkeypatch):
     other = Settings(f"sqlite:///{tmp_path / 'other.db'}")
-    engine = open_database(other)
+    engine = open_database(other.database_url, demo_if_empty=other.is_default_demo)
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Tenant)) == 0
 
     default_url = f"sqlite:///{tmp_path / 'data' / 'leadops.db'}"
-    monkeypatch.setattr("core.settings.default_database_url", lambda: default_url)
+    monkeypatch.setattr("settings.default_database_url", lambda: default_url)
     seeded = []
     monkeypatch.setattr(bootstrap, "seed_demo", lambda e: seeded.append(e))
-    open_database(Settings(default_url))
+    default = Settings(default_url)
+    open_database(default.database_url, demo_if_empty=default.is_default_demo)
     assert len(seeded) == 1

@@ -6,21 +6,17 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.bulk_assign import (
-    AgentScope,
-    BulkPlan,
-    BulkRequest,
-    commit_bulk_assign,
-    plan_bulk_assign,
-    undo_batch,
-)
-from core.bulk_strategies import Strategy
-from core.errors import PermissionDenied
-from core.identity import Actor
-from core.leads import LeadFilters
-from core.permissions import Role
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.undo import undo_batch
+from core.bulk.update import LeadChange, bulk_update
+from core.domain.errors import PermissionDenied, RuleViolation
+from core.domain.identity import Actor
+from core.domain.leads import LeadFilters
+from core.domain.permissions import Role
+from core.domain.placement import Strategy
+from core.leads import lifecycle
 from db.invariants import find_violations
-from db.models import Agent, AuditRow, Lead
+from db.models import Agent, AuditRow, Batch, Lead
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_lead, make_tenant, make_user
 
@@ -147,14 +143,33 @@ def test_undo_restores_everything_and_refuses_twice(world):
 
 
 def test_undo_is_blocked_by_a_lead_changed_since(world):
-    from core import assignment
     result = commit_bulk_assign(uow_factory(world), world["actor"], plan(world))
     moved = world["leads"][0]
-    assignment.change_status(SqlUnitOfWork(world["engine"]), world["actor"], lead_id=moved,
+    lifecycle.change_status(SqlUnitOfWork(world["engine"]), world["actor"], lead_id=moved,
                              new_status="contacted")
     outcome = undo_batch(uow_factory(world), world["actor"], result.batch_id)
     assert outcome.reverted == 0 and [lead for lead, _ in outcome.blocked] == [moved]
     assert agent_of(world["engine"], world["leads"][1]) is not None  # nothing was undone
+
+
+def test_undoing_a_bulk_update_is_refused_and_writes_nothing(world):
+    e = world["engine"]
+    changes = [LeadChange(lead_id, source="referral") for lead_id in world["leads"][:3]]
+    updated = bulk_update(uow_factory(world), world["actor"], changes, all_or_nothing=False)
+    assert updated.applied == 3
+
+    def written():
+        with Session(e) as s:
+            return (s.scalar(select(func.count()).select_from(Batch)),
+                    s.scalar(select(func.count()).select_from(AuditRow)),
+                    s.scalar(select(Batch.undone_by_batch).where(Batch.id == updated.batch_id)))
+
+    before = written()
+    with pytest.raises(RuleViolation, match="only bulk assignments can be undone"):
+        undo_batch(uow_factory(world), world["actor"], updated.batch_id)
+    assert written() == before and before[2] is None
+    with Session(e) as s:
+        assert set(s.scalars(select(Lead.source).where(Lead.id.in_(world["leads"][:3])))) == {"referral"}
 
 
 def test_managers_cannot_run_bulk_operations(world):

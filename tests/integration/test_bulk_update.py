@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.bulk_update import LeadChange, bulk_update
-from core.errors import InvalidInput
-from core.identity import Actor
-from core.permissions import Role
+from core.bulk.update import LeadChange, bulk_update
+from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
+from core.domain.permissions import Role
 from db.invariants import find_violations
 from db.models import Agent, AuditRow, Lead
 from db.unit_of_work import SqlUnitOfWork

@@ -12,10 +12,11 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import assignment, retry
-from core.errors import LeadOpsError
-from core.identity import Actor
-from core.permissions import Role
+from core import retry
+from core.domain.errors import LeadOpsError
+from core.domain.identity import Actor
+from core.domain.permissions import Role
+from core.leads import assignment, lifecycle
 from db.audit_verify import verify_audit_chains
 from db.invariants import find_violations
 from db.models import AuditRow
@@ -36,7 +37,7 @@ def _random_operation(rnd: random.Random, engine, actor: Actor, leads: list[int]
     if kind == "unassign":
         return assignment.unassign_lead(uow, actor, lead_id=lead)
     target = rnd.choices(["contacted", "qualified", "converted", "lost"], weights=[5, 3, 1, 1])[0]
-    return assignment.change_status(uow, actor, lead_id=lead, new_status=target)
+    return lifecycle.change_status(uow, actor, lead_id=lead, new_status=target)
 
 
 def test_concurrent_sessions_never_break_capacity(engine, monkeypatch):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from core.domain import SOURCES, LeadStatus, parse_skills
-from core.errors import InvalidInput
+from core.domain.errors import InvalidInput
+from core.domain.vocabulary import SOURCES, LeadStatus, parse_skills
 from db.demo import seed_demo
 from db.models import Agent, Base, Lead, LeadActivity, User
 

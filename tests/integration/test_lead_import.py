@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
-from core.identity import Actor
-from core.lead_import import default_mapping, import_leads, read_import_file
-from core.permissions import Role
+from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
+from core.domain.permissions import Role
 from db.models import AuditRow, Lead
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_lead, make_tenant, make_user
@@ -110,7 +110,7 @@ def test_missing_columns_and_mapping(world):
 
 
 def test_a_large_import_is_written_in_chunks_and_fully_scored(world, monkeypatch):
-    monkeypatch.setattr("core.lead_import.CHUNK", 7)
+    monkeypatch.setattr("core.bulk.lead_import.CHUNK", 7)
     text = "name,email,source\n" + "".join(f"P{i},p{i}@example.com,event\n" for i in range(30))
     result = run(world, text)
     assert result.imported == 30

@@ -5,14 +5,17 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, update
 
-from core import assignment
-from core.errors import InvalidInput, NotFound
-from core.identity import Actor
-from core.leads import DETAIL_ROWS, DetailList, LeadFilters, LeadSort, lead_detail, search_leads
-from core.permissions import Role
-from core.ranking import agent_conversion_counts, rank_agents_for_lead
+from core.domain.errors import InvalidInput, NotFound
+from core.domain.identity import Actor
+from core.domain.leads import DETAIL_ROWS, DetailList, LeadFilters, LeadSort
+from core.domain.performance import ConversionCount
+from core.domain.permissions import Role
+from core.leads import assignment, lifecycle
+from core.leads.ranking import agent_conversion_counts, rank_agents_for_lead
+from core.leads.search import lead_detail, search_leads
 from db.models import Lead, LeadActivity, ScoreHistory
 from db.unit_of_work import SqlUnitOfWork
+from pages._shared.tables import score_history
 from tests.factories import make_agent, make_lead, make_tenant, make_user
 
 
@@ -40,40 +43,42 @@ def reader(world):
 def test_pages_through_the_tenants_leads_best_score_first(world):
     first = search_leads(reader(world), world["actor"], LeadFilters(), page=1, page_size=10)
     assert (first.total, first.pages, len(first.rows)) == (30, 3, 10)
-    assert list(first.rows["Name"][:2]) == ["Lead 29", "Lead 28"]
+    assert [r.name for r in first.rows][:2] == ["Lead 29", "Lead 28"]
     third = search_leads(reader(world), world["actor"], LeadFilters(), page=3, page_size=10)
-    assert list(third.rows["Name"])[-1] == "Lead 00"
+    assert [r.name for r in third.rows][-1] == "Lead 00"
     oldest = search_leads(reader(world), world["actor"], LeadFilters(sort=LeadSort.OLDEST), page_size=1)
-    assert oldest.rows["Name"].tolist() == ["Lead 00"]
+    assert [r.name for r in oldest.rows] == ["Lead 00"]
 
 
 def test_counting_stops_past_the_limit_and_says_so(world, monkeypatch):
-    monkeypatch.setattr("core.leads.COUNT_LIMIT", 12)
+    # The use case counts up to the limit; the page it returns reads the same limit.
+    monkeypatch.setattr("core.leads.search.COUNT_LIMIT", 12)
+    monkeypatch.setattr("core.domain.leads.COUNT_LIMIT", 12)
     capped = search_leads(reader(world), world["actor"], LeadFilters(), page=1, page_size=5)
     assert (capped.total, capped.total_is_exact, capped.total_label) == (13, False, "more than 12")
     assert capped.pages == 3  # pages within the counted matches
     exact = search_leads(reader(world), world["actor"], LeadFilters(categories=("hot",)))
     assert (exact.total, exact.total_is_exact, exact.total_label) == (3, True, "3")
     top = search_leads(reader(world), world["actor"], LeadFilters(), page_size=5, count=False)
-    assert top.total is None and top.rows["Name"].tolist()[0] == "Lead 29"
+    assert top.total is None and top.rows[0].name == "Lead 29"
 
 
 def test_filters_combine_in_sql(world):
     found = search_leads(reader(world), world["actor"], LeadFilters(
         sources=("referral",), categories=("hot",), score_min=80, score_max=90))
-    assert sorted(found.rows["Name"]) == ["Lead 27", "Lead 29"]
+    assert sorted(r.name for r in found.rows) == ["Lead 27", "Lead 29"]
     assert found.total == 2
 
 
 def test_free_text_matches_literally_even_with_like_wildcards(world):
     found = search_leads(reader(world), world["actor"], LeadFilters(text="100% widgets_"))
-    assert found.rows["Name"].tolist() == ["Lead 07"]
+    assert [r.name for r in found.rows] == ["Lead 07"]
     # unescaped, "%" would match all thirty
     assert search_leads(reader(world), world["actor"], LeadFilters(text="%")).total == 1
     by_email = search_leads(reader(world), world["actor"], LeadFilters(text="lead12@"))
-    assert by_email.rows["Name"].tolist() == ["Lead 12"]
+    assert [r.name for r in by_email.rows] == ["Lead 12"]
     by_id = search_leads(reader(world), world["actor"], LeadFilters(text=f"#{world['leads'][5]}"))
-    assert by_id.rows["Name"].tolist() == ["Lead 05"]
+    assert [r.name for r in by_id.rows] == ["Lead 05"]
 
 
 def test_bad_filters_are_refused(world):
@@ -89,13 +94,13 @@ def test_detail_holds_history_activities_and_audit_trail(world):
     bo = make_agent(e, world["acme"], "Bo Lin")
     assignment.assign_lead(SqlUnitOfWork(e), actor, lead_id=lead, agent_id=ana, note="<b>hi</b>")
     assignment.reassign_lead(SqlUnitOfWork(e), actor, lead_id=lead, agent_id=bo, reason="holiday")
-    assignment.log_activity(SqlUnitOfWork(e), actor, lead_id=lead, kind="call", note="=SUM(A1)")
+    lifecycle.log_activity(SqlUnitOfWork(e), actor, lead_id=lead, kind="call", note="=SUM(A1)")
     detail = lead_detail(reader(world), actor, lead)
     assert (detail.agent_name, detail.status.value, detail.version) == ("Bo Lin", "assigned", 3)
-    history = detail.assignments[["Agent", "Previous agent", "Note / reason"]].fillna("")
-    assert history.values.tolist() == [["Bo Lin", "Ana Ruiz", "holiday"], ["Ana Ruiz", "", "<b>hi</b>"]]
-    assert detail.activities["Note"].tolist() == ["=SUM(A1)"]
-    assert detail.audit["Action"].tolist() == ["lead.activity_logged", "lead.reassigned", "lead.assigned"]
+    history = [(a.agent_name, a.previous_agent_name, a.note) for a in detail.assignments]
+    assert history == [("Bo Lin", "Ana Ruiz", "holiday"), ("Ana Ruiz", None, "<b>hi</b>")]
+    assert [a.note for a in detail.activities] == ["=SUM(A1)"]
+    assert [a.action for a in detail.audit] == ["lead.activity_logged", "lead.reassigned", "lead.assigned"]
 
 
 def test_detail_lists_the_newest_rows_and_says_when_older_ones_exist(world):
@@ -114,8 +119,8 @@ def test_detail_lists_the_newest_rows_and_says_when_older_ones_exist(world):
     cut = lead_detail(reader(world), actor, lead)
     assert cut.cut_off == frozenset({DetailList.ACTIVITIES})
     assert len(cut.activities) == DETAIL_ROWS
-    assert cut.activities["Note"].iloc[0] == f"call {DETAIL_ROWS - 1}"  # newest first
-    assert "oldest" not in cut.activities["Note"].tolist()
+    assert cut.activities[0].note == f"call {DETAIL_ROWS - 1}"  # newest first
+    assert "oldest" not in [a.note for a in cut.activities]
 
 
 def test_score_history_shows_a_category_move_as_before_and_after(world):
@@ -127,14 +132,16 @@ def test_score_history_shows_a_category_move_as_before_and_after(world):
             {"tenant_id": world["acme"], "lead_id": lead, "previous_score": None, "new_score": 30 + i,
              "previous_category": before, "new_category": after,
              "calculated_at": start + timedelta(days=i)} for i, (before, after) in enumerate(rows)])
-    shown = lead_detail(reader(world), actor, lead).score_history
-    assert shown["Category"].tolist() == ["cold", "nurture → cold", "nurture"]
+    changes = lead_detail(reader(world), actor, lead).score_history  # newest first
+    assert [(c.previous_category, c.new_category) for c in changes] == [
+        ("cold", "cold"), ("nurture", "cold"), (None, "nurture")]
+    assert score_history(changes)["Category"].tolist() == ["cold", "nurture → cold", "nurture"]
     with e.begin() as c:  # a lead whose every "before" is NULL
         c.execute(insert(ScoreHistory).values(
             tenant_id=world["acme"], lead_id=world["leads"][6], new_score=10, new_category="nurture",
             calculated_at=start))
-    assert lead_detail(reader(world), actor, world["leads"][6]).score_history["Category"].tolist() == [
-        "nurture"]
+    only_after = lead_detail(reader(world), actor, world["leads"][6]).score_history
+    assert score_history(only_after)["Category"].tolist() == ["nurture"]
 
 
 def test_detail_of_another_tenants_lead_is_not_found(world):
@@ -158,6 +165,6 @@ def test_agents_ranked_eligible_first_with_reasons(world):
     assert {roomy, tight} == {o.agent_id for o in options if o.eligible}
     # A page may pass counts it keeps for a few minutes; loads are still read now.
     counted = rank_agents_for_lead(reader(world), actor, world["leads"][0],
-                                   conversion_counts={roomy: (3, 4)})
+                                   conversion_counts={roomy: ConversionCount(converted=3, closed=4)})
     assert counted[0].why == "5 of 12 free · conversion 75%"
     assert agent_conversion_counts(reader(world), actor) == {}

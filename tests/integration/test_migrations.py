@@ -3,7 +3,7 @@
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
-from core.audit import AuditEntry
+from core.domain.audit import AuditEntry
 from db.audit_verify import verify_audit_chains
 from db.migrate import downgrade, upgrade
 from db.repositories.audit_log import SqlAuditRepository

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from core.identity import Actor
-from core.permissions import Role
-from core.rescoring import rescore_lead, rescore_tenant, score_lead
+from core.domain.components import score_lead
+from core.domain.identity import Actor
+from core.domain.permissions import Role
+from core.scoring.rescoring import rescore_lead, rescore_tenant
 from db.demo import seed_demo
 from db.models import Lead, ScoreHistory, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
@@ -81,8 +82,7 @@ weight = st.decimals(min_value=0, max_value=3, places=4)
 def test_property_sql_overall_equals_python_overall(engine, components, weights, thresholds, before):
     """Any stored components and weights: SQL's overall and category equal core's, exactly;
     the lead keeps its previous score and category, and history has a row per changed score."""
-    from core.rescoring import ScoringSettings
-    from core.scoring import Components, Thresholds, Weights, category, overall_score
+    from core.domain.scoring import Components, ScoringSettings, Thresholds, Weights, category, overall_score
 
     hot, warm, cold = sorted(set(thresholds) | {0, 101, 102}, reverse=True)[:3]
     hot, warm, cold = (min(v, 100) for v in (hot, warm, cold))

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, PermissionDenied
-from core.identity import Actor
-from core.permissions import Role
-from core.scoring import Thresholds, Weights
-from core.weights import restore_version, save_weights, scored_leads, weight_versions
+from core.domain.errors import InvalidInput, PermissionDenied
+from core.domain.identity import Actor
+from core.domain.permissions import Role
+from core.domain.scoring import Thresholds, Weights
+from core.scoring.weights import restore_version, save_weights, scored_leads, weight_versions
 from db.demo import seed_demo
 from db.models import AuditRow, Lead, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
@@ -42,7 +42,7 @@ def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin)
         audit = s.scalars(select(AuditRow).where(AuditRow.action == "scoring.weights_saved")).one()
         assert audit.reason == "Conversion matters most" and audit.actor_name == "admin"
     stored = scored_leads(SqlUnitOfWork(engine), admin)
-    from core.weights import overall_cents
+    from core.scoring.preview import overall_cents
     assert (overall_cents(stored, CONVERSION_HEAVY) / 100 == stored["overall_score"]).all()
 
 
@@ -55,7 +55,7 @@ def test_restore_brings_back_an_earlier_versions_scores(engine, admin):
     after = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"].sort_index()
     assert (before == after).all()
     versions = weight_versions(SqlUnitOfWork(engine), admin)
-    assert versions["Reason"].tolist()[0] == "Restore version 1: back"
+    assert versions[0].reason == "Restore version 1: back"
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -91,7 +91,7 @@ def test_saving_a_new_source_table_refreshes_the_source_component(engine, admin)
 
 
 def test_recalculating_a_selection_uses_the_single_lead_path(engine, admin):
-    from core.rescoring import rescore_leads
+    from core.scoring.rescoring import rescore_leads
     supervisor = Actor(admin.user_id, "supervisor", "Sup", admin.tenant_id, Role.SUPERVISOR)
     assert rescore_leads(SqlUnitOfWork(engine), supervisor, [1, 2, 3], NOW) == 3
     with pytest.raises(InvalidInput, match="at most 500"):

@@ -3,9 +3,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.agents import set_agent_capacity
-from core.identity import Actor
-from core.permissions import Role
+from core.agents.capacity import set_agent_capacity
+from core.domain.identity import Actor
+from core.domain.permissions import Role
 from db.models import Agent, User
 from db.unit_of_work import SqlUnitOfWork
 from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with

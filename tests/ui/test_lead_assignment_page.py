@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from core.leads import DETAIL_ROWS
+from core.domain.leads import DETAIL_ROWS
 from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
 

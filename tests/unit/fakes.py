@@ -1,161 +1,223 @@
-"""An in-memory unit of work: the use cases run against it without a database."""
+"""An in-memory unit of work: the use cases run against it without a database.
 
-import copy
+It implements the whole port (core/ports.py; mypy checks it, see `_conforms` at the end) over
+one store of plain rows, behaving as the SQL repositories do: guarded capacity counters,
+audit rows chained per tenant, batches with their items, versions of scoring weights, and
+lead lists filtered, sorted and paged in memory. The larger repositories have a file each
+(fake_agents.py, fake_leads.py, fake_audit.py, fake_bulk.py, fake_scoring.py); the rows they
+share are in fake_store.py.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from types import TracebackType
+from typing import Self
 
-from core.audit import AuditEntry
-from core.capacity import AgentLoad
-from core.domain import CLOSED_STATUSES, Availability, LeadStatus
-from core.ports import UserRecord
-from core.rules import AgentState, LeadState
+from core.domain.clock import utcnow
+from core.domain.placement import Placement
+from core.domain.rules import AgentState, LeadState
+from core.domain.scoring import Thresholds, Weights
+from core.domain.users import UserRecord
+from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
+from core.ports import (
+    ActivityRepository,
+    AgentRepository,
+    AssignmentRepository,
+    AuditReader,
+    AuditRepository,
+    BulkRepository,
+    LeadRepository,
+    ScoringRepository,
+    TenantRepository,
+    UnitOfWork,
+    UserRepository,
+)
+from tests.unit.fake_agents import FakeAgents
+from tests.unit.fake_audit import FakeAudit, FakeAuditReader
+from tests.unit.fake_bulk import FakeBulk
+from tests.unit.fake_leads import FakeLeads
+from tests.unit.fake_scoring import FakeScoring, add_version
+from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
+
+__all__ = ["FakeUnitOfWork", "LeadFields"]
 
 
 class FakeUsers:
-    def __init__(self, users: list[UserRecord]) -> None:
-        self.rows = {u.username: u for u in users}
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @property
+    def rows(self) -> dict[str, UserRecord]:
+        return self._store.users
 
     def get_by_username(self, username: str, *, for_update: bool = False) -> UserRecord | None:
         user = self.rows.get(username)
         return replace(user) if user else None
 
     def list_active(self) -> list[UserRecord]:
-        return [replace(u) for u in self.rows.values() if u.is_active]
+        return [replace(u) for _, u in sorted(self.rows.items()) if u.is_active]
 
-    def add(self, *, tenant_id, username, name, email, role, password_hash) -> int:
-        user_id = len(self.rows) + 1
+    def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
+            password_hash: str) -> int:
+        user_id = max((u.id for u in self.rows.values()), default=0) + 1
         self.rows[username] = UserRecord(user_id, tenant_id, username, name, email, role,
                                          password_hash, 0, None, True)
         return user_id
 
-    def set_login_state(self, user_id: int, *, failed_logins: int,
-                        locked_until: datetime | None, last_login_at=None) -> None:
+    def set_login_state(self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
+                        last_login_at: datetime | None = None) -> None:
         user = next(u for u in self.rows.values() if u.id == user_id)
         user.failed_logins, user.locked_until = failed_logins, locked_until
+        if last_login_at is not None:
+            self._store.last_logins[user_id] = last_login_at
 
 
 class FakeTenants:
-    def __init__(self, slugs: dict[str, int]) -> None:
-        self.slugs = slugs
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self._store, self._clock = store, clock
+
+    @property
+    def slugs(self) -> dict[str, int]:
+        return self._store.tenants
 
     def id_for_slug(self, slug: str) -> int | None:
         return self.slugs.get(slug)
 
+    def all_slugs(self) -> list[str]:
+        return sorted(self.slugs)
+
     def add(self, *, slug: str, name: str) -> int:
-        self.slugs[slug] = len(self.slugs) + 1
-        return self.slugs[slug]
+        tenant_id = max(self.slugs.values(), default=0) + 1
+        self.slugs[slug] = tenant_id
+        self._store.tenant_names[tenant_id] = name
+        add_default_weights(self._store, tenant_id, self._clock())
+        return tenant_id
 
 
-class FakeAgents:
-    def __init__(self, agents: list[AgentState]) -> None:
-        self.rows = {a.id: a for a in agents}
-
-    def loads(self, tenant_id: int) -> list[AgentLoad]:
-        return [AgentLoad(a.id, a.name, "", a.skills, a.availability, a.max_capacity, a.open_leads)
-                for a in self.rows.values() if a.tenant_id == tenant_id]
-
-    def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
-        agent = self.rows.get(agent_id)
-        return agent if agent and agent.tenant_id == tenant_id else None
-
-    def states(self, tenant_id: int) -> list[AgentState]:
-        return [a for a in self.rows.values() if a.tenant_id == tenant_id]
-
-    def conversion_counts(self, tenant_id: int) -> dict[int, tuple[int, int]]:
-        return {}
-
-    def add_open_lead(self, agent_id: int) -> bool:
-        agent = self.rows[agent_id]
-        if agent.open_leads >= agent.max_capacity or agent.availability != Availability.AVAILABLE:
-            return False
-        self.rows[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
-        return True
-
-    def remove_open_lead(self, agent_id: int) -> None:
-        agent = self.rows[agent_id]
-        self.rows[agent_id] = replace(agent, open_leads=max(agent.open_leads - 1, 0))
-
-    def set_capacity(self, agent_id, *, max_capacity, availability, lowered, now) -> None:
-        agent = self.rows[agent_id]
-        self.rows[agent_id] = replace(agent, max_capacity=max_capacity,
-                                      availability=availability, version=agent.version + 1)
+def add_default_weights(store: Store, tenant_id: int, now: datetime) -> None:
+    add_version(store, tenant_id, weights=Weights(), thresholds=Thresholds(),
+                source_quality=dict(DEFAULT_SOURCE_QUALITY), by_user_id=None,
+                reason="Default weights (DESIGN.md §5)", now=now)
 
 
-class FakeLeads:
-    def __init__(self, leads: list[LeadState]) -> None:
-        self.rows = {lead.id: lead for lead in leads}
+class FakeAssignments:
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-    def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
-        lead = self.rows.get(lead_id)
-        return lead if lead and lead.tenant_id == tenant_id else None
+    @property
+    def assignments(self) -> list[AssignmentRow]:
+        return self._store.assignments
 
-    def set_agent(self, lead_id: int, *, agent_id, status: LeadStatus, now) -> None:
-        lead = self.rows[lead_id]
-        self.rows[lead_id] = replace(lead, agent_id=agent_id, status=status, version=lead.version + 1)
+    def start(self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
+              by_user_id: int | None, note: str | None, now: datetime,
+              batch_id: str | None = None) -> None:
+        self.assignments.append(AssignmentRow(
+            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id,
+            previous_agent_id=previous_agent_id, by_user_id=by_user_id, note=note,
+            assigned_at=now, ended_at=None, batch_id=batch_id))
 
-    def set_status(self, lead_id: int, *, status: LeadStatus, now) -> None:
-        lead = self.rows[lead_id]
-        self.rows[lead_id] = replace(lead, status=status, version=lead.version + 1)
-        assert status not in CLOSED_STATUSES or lead.agent_id is not None
+    def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
+                   now: datetime, batch_id: str | None) -> None:
+        for lead_id, agent_id in placements:
+            self.start(tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
+                       by_user_id=by_user_id, note=None, now=now, batch_id=batch_id)
 
+    def end_current(self, lead_id: int, *, now: datetime) -> None:
+        self.end_many([lead_id], now=now)
 
-class FakeHistory:
-    """Assignment stretches and activities, as plain dicts."""
-
-    def __init__(self) -> None:
-        self.assignments: list[dict] = []
-        self.activities: list[dict] = []
-
-    def start(self, **values) -> None:
-        self.assignments.append(dict(values, ended_at=None))
-
-    def end_current(self, lead_id: int, *, now) -> None:
+    def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:
         for row in self.assignments:
-            if row["lead_id"] == lead_id and row["ended_at"] is None:
+            if row["lead_id"] in lead_ids and row["ended_at"] is None:
                 row["ended_at"] = now
 
-    def add(self, **values) -> int:
-        self.activities.append(values)
-        return len(self.activities)
 
+class FakeActivities:
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-class FakeAudit:
-    def __init__(self) -> None:
-        self.entries: list[AuditEntry] = []
+    @property
+    def activities(self) -> list[ActivityRow]:
+        return self._store.activities
 
-    def append(self, entry: AuditEntry) -> None:
-        self.entries.append(entry)
+    def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
+            by_user_id: int, now: datetime) -> int:
+        activity_id = len(self.activities) + 1
+        self.activities.append(ActivityRow(id=activity_id, tenant_id=tenant_id, lead_id=lead_id,
+                                           agent_id=agent_id, kind=kind, note=note,
+                                           by_user_id=by_user_id, occurred_at=now))
+        return activity_id
 
 
 class FakeUnitOfWork:
-    """Changes made inside `with` are kept only if `commit()` was called."""
+    """Changes made inside `with` are kept only if `commit()` was called.
 
-    def __init__(self, *, users=(), tenants=None, agents=(), leads=()) -> None:
-        self.users = FakeUsers(list(users))
-        self.tenants = FakeTenants(tenants or {"acme": 1})
-        self.agents = FakeAgents(list(agents))
-        self.leads = FakeLeads(list(leads))
-        self.assignments = self.activities = FakeHistory()
-        self.audit = FakeAudit()
+    Outside `with`, repository calls write straight to the store: a test's way to set up rows.
+    Writing to a row that does not exist raises KeyError where the SQL would change nothing:
+    a use case never should.
+
+    A use case that takes a factory can be given `lambda: uow`: the state persists across its
+    transactions. When one `with` opens inside another (rescoring holds one open while its
+    chunks commit), they share the store: a commit keeps every change made so far, and leaving
+    a block goes back to the last commit.
+    """
+
+    # The port's types, as db's SqlUnitOfWork declares them: mypy checks each fake repository
+    # against its Protocol where it is assigned below. Tests reach the fakes' tables
+    # (`uow.agents.rows`, `uow.audit.entries`) at run time.
+    users: UserRepository
+    tenants: TenantRepository
+    agents: AgentRepository
+    leads: LeadRepository
+    assignments: AssignmentRepository
+    activities: ActivityRepository
+    audit: AuditRepository
+    audit_reader: AuditReader
+    bulk: BulkRepository
+    scoring: ScoringRepository
+
+    def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
+                 agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
+                 lead_fields: dict[int, LeadFields] | None = None, teams: dict[int, str] | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        states = {lead.id: lead for lead in leads}
+        self.store = Store(users={u.username: u for u in users}, tenants=dict(tenants or {"acme": 1}),
+                           agents={a.id: a for a in agents}, leads=states, teams=dict(teams or {}),
+                           lead_fields={i: (lead_fields or {}).get(i) or LeadFields() for i in states})
+        for tenant_id in self.store.tenants.values():
+            add_default_weights(self.store, tenant_id, clock())
+        self.users = FakeUsers(self.store)
+        self.tenants = FakeTenants(self.store, clock)
+        self.agents = FakeAgents(self.store)
+        self.leads = FakeLeads(self.store)
+        self.assignments = FakeAssignments(self.store)
+        self.activities = FakeActivities(self.store)
+        self.audit = FakeAudit(self.store, clock)
+        self.audit_reader = FakeAuditReader(self.store)
+        self.bulk = FakeBulk(self.store)
+        self.scoring = FakeScoring(self.store)
         self.committed = 0
-        self._snapshot = None
+        self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 
-    _STATE = ("users", "tenants", "agents", "leads", "assignments", "audit")
-
-    def __enter__(self):
-        self._snapshot = {name: copy.deepcopy(getattr(self, name)) for name in self._STATE}
+    def __enter__(self) -> Self:
+        self._last_commit.append(self.store.snapshot())
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         self.rollback()
+        self._last_commit.pop()
 
     def commit(self) -> None:
         self.committed += 1
-        self._snapshot = None
+        kept = self.store.snapshot()
+        self._last_commit = [kept for _ in self._last_commit]
 
     def rollback(self) -> None:
-        if self._snapshot is not None:
-            for name, value in self._snapshot.items():
-                setattr(self, name, value)
-            self.activities = self.assignments
-            self._snapshot = None
+        if self._last_commit:
+            self.store.restore(self._last_commit[-1])
+
+
+def _conforms(uow: FakeUnitOfWork) -> UnitOfWork:
+    """mypy holds the fake to the whole port through this line."""
+    return uow

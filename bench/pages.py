@@ -1,0 +1,92 @@
+"""One Streamlit run of each page at the bench's size, through app.py as a served app does."""
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+# Every page of app.py, as the admin (who may open all of them) first sees it.
+TITLES = {"agent_capacity": "Agent capacity", "lead_assignment": "Lead assignment",
+          "bulk_operations": "Bulk operations", "scoring_leaderboard": "Scoring leaderboard",
+          "scoring_weights": "Scoring weights", "audit_log": "Audit log"}
+PAGES = {name: f"pages/{name}.py" for name in TITLES}
+RUN_TIMEOUT_S = 600
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _navigation_as_in_a_running_server() -> Iterator[None]:
+    """AppTest re-detects `pages/` before every run and would then run a page file without
+    app.py; a served app stops doing that once app.py calls st.navigation (tests/ui/conftest.py
+    does the same with monkeypatch)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original_init, original_flag = PagesManager.__init__, PagesManager.uses_pages_directory
+
+    def init_then_use_navigation(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init_then_use_navigation  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original_init  # type: ignore[method-assign]
+        PagesManager.uses_pages_directory = original_flag
+
+
+def _timed_run(at: "AppTest", name: str, *, switch: bool = True) -> float:
+    """One run of the page `name`; without `switch`, the default page (app.py's first)."""
+    started = time.perf_counter()
+    (at.switch_page(PAGES[name]) if switch else at).run()
+    seconds = time.perf_counter() - started
+    problems = [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+    if not problems and TITLES[name] not in [t.value for t in at.title]:
+        problems = [f"the page did not render (titles: {[t.value for t in at.title]})"]
+    if problems:
+        raise RuntimeError(f"{PAGES[name]} failed in the bench: {problems[0][:500]}")
+    return seconds
+
+
+def page_runs(url: str, username: str, progress: Callable[[str], None]) -> dict[str, float]:
+    """Seconds of one warm run per page (the first, cold run of each is reported as progress).
+
+    The session is seeded as logged in, as the UI tests do: the cookie component of the login
+    does not render under AppTest.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    # AppTest's own calls outside a script run warn about a missing ScriptRunContext: harmless.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    with _environment(DATABASE_URL=url, LEADOPS_COOKIE_KEY=secrets.token_urlsafe(32)), \
+            _navigation_as_in_a_running_server():
+        at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+        at.session_state["roles"] = ["admin"]
+        cold = {"agent_capacity": _timed_run(at, "agent_capacity", switch=False)}
+        cold.update({name: _timed_run(at, name) for name in PAGES if name != "agent_capacity"})
+        progress("cold page runs (imports, engine, first queries): "
+                 + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cold.items()))
+        return {name: _timed_run(at, name) for name in PAGES}

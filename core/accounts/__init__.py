@@ -1,0 +1,1 @@
+"""Users and tenants: login bookkeeping, the acting user, creating users and tenants."""

@@ -1,0 +1,1 @@
+"""Use cases over agents: the capacity view and editing capacity and availability."""

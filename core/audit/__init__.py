@@ -1,0 +1,1 @@
+"""Reading the audit log (the chain itself is core.domain.audit)."""

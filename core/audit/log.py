@@ -1,0 +1,44 @@
+"""Reading the audit log: filtered, paginated in SQL, exportable; never changed."""
+
+from dataclasses import dataclass
+
+from core.domain.audit import AuditFilters, AuditRecord
+from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
+from core.domain.pager import Pager, offset_of
+from core.domain.permissions import Permission
+from core.ports import UnitOfWork
+
+MAX_EXPORT_ROWS = 50_000
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRecord]
+    total: int
+    pager: Pager
+
+
+def audit_page(uow: UnitOfWork, actor: Actor, filters: AuditFilters, *, page: int = 1,
+               page_size: int = 50) -> AuditPage:
+    actor.require(Permission.VIEW_AUDIT_LOG)
+    filters = filters.validated()
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"Page size must be 1-{MAX_PAGE_SIZE}.")
+    with uow:
+        rows, total = uow.audit_reader.page(actor.tenant_id, filters, offset=offset_of(page, page_size),
+                                            limit=page_size)
+    return AuditPage(rows, total, Pager(page, page_size, total))
+
+
+def audit_export(uow: UnitOfWork, actor: Actor, filters: AuditFilters) -> list[AuditRecord]:
+    actor.require(Permission.VIEW_AUDIT_LOG)
+    actor.require(Permission.EXPORT_LEADS)
+    filters = filters.validated()
+    with uow:
+        rows, total = uow.audit_reader.page(actor.tenant_id, filters, offset=0, limit=MAX_EXPORT_ROWS)
+    if total > MAX_EXPORT_ROWS:
+        raise InvalidInput(f"{total:,} rows match; narrow the filters to at most {MAX_EXPORT_ROWS:,} "
+                           "to export.")
+    return rows

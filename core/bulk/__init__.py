@@ -1,0 +1,1 @@
+"""Bulk runs: bulk assign (plan, commit), undo, bulk update, import, and their batches."""

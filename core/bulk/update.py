@@ -1,0 +1,188 @@
+"""Bulk update of lead fields: status (allowed transitions), source, required skill, due date.
+
+Two modes (DESIGN.md §4): best effort applies the valid rows and reports each invalid one;
+all or nothing changes nothing unless every row is valid, and then applies them in one
+transaction so no other change can slip between the check and the write.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from core.bulk.batches import open_batch
+from core.domain.audit import AuditEntry
+from core.domain.batches import BatchKind
+from core.domain.clock import utcnow
+from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
+from core.domain.leads import CLEAR, Clear, LeadFilters, LeadUpdate
+from core.domain.permissions import Permission
+from core.domain.placement import Refusal
+from core.domain.rules import LeadState, why_status_cannot_change
+from core.domain.vocabulary import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
+from core.ports import UnitOfWork, UnitOfWorkFactory
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LeadChange:
+    """What a person asked to change on one lead; None leaves a field, CLEAR ("") empties it."""
+
+    lead_id: int
+    status: str | None = None
+    source: str | None = None
+    required_skill: str | None = None
+    due_date: date | str | None = None
+
+
+@dataclass(frozen=True)
+class BulkUpdateResult:
+    batch_id: str | None
+    applied: int
+    refused: list[Refusal] = field(default_factory=list)
+    applied_ids: list[int] = field(default_factory=list)
+
+    def outcome(self) -> list[tuple[int, str, str]]:
+        """One row per lead, by lead id: (lead, "updated" or "refused", reason)."""
+        rows = [(lead_id, "updated", "") for lead_id in self.applied_ids]
+        return sorted(rows + [(r.lead_id, "refused", r.why) for r in self.refused])
+
+
+def _problem(change: LeadChange, lead: LeadState, agent_skills: frozenset[str] | None) -> str | None:
+    if change.source is not None and change.source not in SOURCES:
+        return f"Source {change.source!r} is unknown; use one of {', '.join(SOURCES)}."
+    if change.required_skill and change.required_skill not in SKILLS:
+        return f"Skill {change.required_skill!r} is unknown; use one of {', '.join(SKILLS)}."
+    if (change.required_skill and lead.status in OPEN_STATUSES and agent_skills is not None
+            and change.required_skill not in agent_skills):
+        return (f"Lead #{lead.id}'s agent lacks skill {change.required_skill}; reassign the lead "
+                "first.")
+    if change.status is not None:
+        try:
+            status = LeadStatus(change.status)
+        except ValueError:
+            return f"Status {change.status!r} is unknown."
+        if status != lead.status:
+            return why_status_cannot_change(lead, status)
+    if isinstance(change.due_date, str) and change.due_date != CLEAR:
+        return f"Due date {change.due_date!r} is not a date (use YYYY-MM-DD)."
+    return None
+
+
+def _update(change: LeadChange, lead: LeadState) -> LeadUpdate:
+    """The checked change, as storage applies it (a status it already has is left alone)."""
+    status = LeadStatus(change.status) if change.status is not None else None
+    skill: str | Clear | None = CLEAR if change.required_skill == CLEAR else change.required_skill
+    due: date | Clear | None = change.due_date if isinstance(change.due_date, date) else (
+        CLEAR if change.due_date == CLEAR else None)
+    return LeadUpdate(lead.id, status=None if status == lead.status else status,
+                      source=change.source, required_skill=skill, due_date=due)
+
+
+Checked = list[tuple[LeadChange, LeadState]]
+
+
+def _check(uow: UnitOfWork, actor: Actor, changes: list[LeadChange]) -> tuple[Checked, list[Refusal]]:
+    """Lock the leads, then sort the changes into those that may go ahead and those refused."""
+    leads = {lead.id: lead for lead in uow.leads.lock_states(actor.tenant_id,
+                                                             sorted({c.lead_id for c in changes}))}
+    agent_ids = sorted({lead.agent_id for lead in leads.values() if lead.agent_id})
+    skills = uow.agents.skills_of(actor.tenant_id, agent_ids)
+    valid: Checked = []
+    refused: list[Refusal] = []
+    for change in changes:
+        lead = leads.get(change.lead_id)
+        if lead is None:
+            refused.append(Refusal(change.lead_id, f"Lead #{change.lead_id} does not exist in your tenant."))
+        elif problem := _problem(change, lead, skills.get(lead.agent_id) if lead.agent_id else None):
+            refused.append(Refusal(change.lead_id, problem))
+        else:
+            valid.append((change, lead))
+    return valid, refused
+
+
+def _apply(uow: UnitOfWork, actor: Actor, rows: Checked, batch_id: str) -> None:
+    now = utcnow()
+    updates = [(_update(change, lead), lead) for change, lead in rows]
+    closing = Counter(lead.agent_id for update, lead in updates
+                      if update.status is not None and update.status not in OPEN_STATUSES
+                      and lead.status in OPEN_STATUSES and lead.agent_id is not None)
+    if closing:
+        uow.agents.lock_states(actor.tenant_id, sorted(closing))
+        uow.agents.remove_open_leads(dict(closing))
+    uow.leads.update_fields([update for update, _ in updates], now=now)
+    uow.audit.append_many([AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action="lead.updated", entity_type="lead", entity_id=str(lead.id),
+        before={"status": lead.status.value}, after=_changed_fields(change), batch_id=batch_id,
+        reason="bulk update") for change, lead in rows])
+
+
+def _changed_fields(change: LeadChange) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, date) else v) for k, v in
+            (("status", change.status), ("source", change.source),
+             ("required_skill", change.required_skill), ("due_date", change.due_date)) if v is not None}
+
+
+def _refuse_bad_request(changes: list[LeadChange]) -> None:
+    if not changes:
+        raise InvalidInput("No leads were chosen: nothing to update.")
+    if not any(_changed_fields(c) for c in changes):
+        raise InvalidInput("No field to change was given.")
+    duplicates = [i for i, n in Counter(c.lead_id for c in changes).items() if n > 1]
+    if duplicates:
+        raise InvalidInput(f"Lead(s) {', '.join(map(str, duplicates[:10]))} appear more than once; "
+                           "each lead may be listed once.")
+
+
+def bulk_update(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange], *,
+                all_or_nothing: bool,
+                progress: Callable[[float], object] = lambda done: None) -> BulkUpdateResult:
+    actor.require(Permission.BULK_OPERATIONS)
+    _refuse_bad_request(changes)
+    if all_or_nothing:
+        return _all_or_nothing(new_uow, actor, changes, progress)
+    batch_id = open_batch(new_uow, actor, kind=BatchKind.BULK_UPDATE, now=utcnow())
+    refused: list[Refusal] = []
+    applied_ids: list[int] = []
+    for start in range(0, len(changes), CHUNK):
+        with new_uow() as uow:
+            valid, chunk_refused = _check(uow, actor, changes[start:start + CHUNK])
+            if valid:
+                _apply(uow, actor, valid, batch_id)
+            uow.commit()
+        refused += chunk_refused
+        applied_ids += [lead.id for _, lead in valid]
+        progress(min((start + CHUNK) / len(changes), 1.0))
+    with new_uow() as uow:
+        uow.bulk.finish_batch(batch_id, changed=len(applied_ids), refused=len(refused))
+        uow.commit()
+    return BulkUpdateResult(batch_id, len(applied_ids), refused, applied_ids)
+
+
+def _all_or_nothing(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange],
+                    progress: Callable[[float], object]) -> BulkUpdateResult:
+    """Check and apply in one transaction; the batch row joins it, so a refusal leaves nothing."""
+    batch_id = str(uuid.uuid4())
+    with new_uow() as uow:
+        valid, refused = _check(uow, actor, changes)
+        if refused:
+            return BulkUpdateResult(None, 0, refused)
+        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=BatchKind.BULK_UPDATE,
+                           strategy=None, by_user_id=actor.user_id, now=utcnow())
+        _apply(uow, actor, valid, batch_id)
+        uow.bulk.finish_batch(batch_id, changed=len(valid), refused=0)
+        uow.commit()
+    progress(1.0)
+    return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
+
+
+def leads_matching(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, limit: int) -> list[int]:
+    """The ids a filter selects (best score first), for a bulk update from the filters."""
+    actor.require(Permission.BULK_OPERATIONS)
+    with uow:
+        return [c.lead.id for c in uow.leads.candidates(actor.tenant_id, filters.validated(), limit=limit)]

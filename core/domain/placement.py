@@ -1,0 +1,196 @@
+"""How a bulk assignment places leads (DESIGN.md §4). Pure functions over a snapshot.
+
+Every placement passes the capacity rule against the load the plan has built so far, so a
+plan never overfills anyone; leads that fit nowhere are returned with the rule that refused.
+"""
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import NamedTuple
+
+from core.domain.rules import AgentState, LeadState, why_agent_cannot_receive
+from core.domain.vocabulary import Availability
+
+
+class Strategy(StrEnum):
+    ROUND_ROBIN = "round_robin"
+    LEAST_LOADED = "least_loaded"
+    PERFORMANCE = "performance"
+    SKILLS = "skills"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A lead to place, with what the strategies rank by."""
+
+    lead: LeadState
+    score: float = 0.0
+    manual_agent_id: int | None = None  # per-row agent of a manual CSV
+
+
+class Placement(NamedTuple):
+    lead_id: int
+    agent_id: int
+
+
+class Refusal(NamedTuple):
+    """A lead left where it was, and the sentence that says why."""
+
+    lead_id: int
+    why: str
+
+
+@dataclass(frozen=True)
+class PlacementResult:
+    placed: list[Placement]              # in placement order
+    unplaced: list[Refusal]
+    round_robin_agent_id: int | None     # where the next round-robin run resumes
+
+
+Agents = dict[int, AgentState]
+
+
+def _why_nowhere(agents: Agents, lead: LeadState) -> str:
+    if not agents:
+        return "No agent takes part in this run."
+    reasons = {why_agent_cannot_receive(a, lead) for a in agents.values()}
+    if lead.required_skill and all(lead.required_skill not in a.skills for a in agents.values()):
+        return f"No agent in this run has skill {lead.required_skill}."
+    if len(reasons) == 1:
+        only = reasons.pop()
+        if only is not None:
+            return only
+    if lead.required_skill:
+        return f"Every agent with skill {lead.required_skill} is full or unavailable."
+    return "Every eligible agent is full or unavailable."
+
+
+class _WhyNowhere:
+    """`_why_nowhere`, remembered per (tenant, skill) until the next placement: the answer
+    depends on nothing else, and a large run asks it for thousands of leads once agents fill."""
+
+    def __init__(self, agents: Agents) -> None:
+        self.agents = agents
+        self.answers: dict[tuple[int, str | None], str] = {}
+
+    def __call__(self, lead: LeadState) -> str:
+        key = (lead.tenant_id, lead.required_skill)
+        if key not in self.answers:
+            self.answers[key] = _why_nowhere(self.agents, lead)
+        return self.answers[key]
+
+    def forget(self) -> None:
+        self.answers.clear()
+
+
+def _take(agents: Agents, agent_id: int, why_nowhere: _WhyNowhere) -> None:
+    agent = agents[agent_id]
+    agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+    why_nowhere.forget()
+
+
+def least_loaded_key(agent: AgentState) -> tuple[int, float, int]:
+    """Most free slots first; ties by lower utilization, then lower id."""
+    free = agent.max_capacity - agent.open_leads
+    utilization = agent.open_leads / agent.max_capacity if agent.max_capacity else 1.0
+    return (-free, utilization, agent.id)
+
+
+def _place_by(order: Callable[[Agents], Iterable[AgentState]], agents: Agents,
+              candidates: list[Candidate]) -> PlacementResult:
+    """Generic: each lead goes to the first agent in `order(agents)` that may receive it."""
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
+    for candidate in candidates:
+        chosen = next((a.id for a in order(agents) if not why_agent_cannot_receive(a, candidate.lead)), None)
+        if chosen is None:
+            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
+        else:
+            _take(agents, chosen, why_nowhere)
+            placed.append(Placement(candidate.lead.id, chosen))
+    return PlacementResult(placed, unplaced, None)
+
+
+def least_loaded(agents: Agents, candidates: list[Candidate]) -> PlacementResult:
+    """Most free capacity first; ties by lower utilization, then id. A heap keeps it fast."""
+    heap = [(least_loaded_key(a), a.id) for a in agents.values()
+            if a.availability == Availability.AVAILABLE]  # the others can never receive
+    heapq.heapify(heap)
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
+    for candidate in candidates:
+        skipped, chosen = [], None
+        while heap:
+            key, agent_id = heapq.heappop(heap)
+            if why_agent_cannot_receive(agents[agent_id], candidate.lead) is None:
+                chosen = agent_id
+                break
+            if agents[agent_id].open_leads < agents[agent_id].max_capacity:
+                skipped.append((key, agent_id))  # may still suit a later lead (skill, say)
+        for item in skipped:
+            heapq.heappush(heap, item)
+        if chosen is None:
+            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
+            continue
+        _take(agents, chosen, why_nowhere)
+        placed.append(Placement(candidate.lead.id, chosen))
+        heapq.heappush(heap, (least_loaded_key(agents[chosen]), chosen))
+    return PlacementResult(placed, unplaced, None)
+
+
+def round_robin(agents: Agents, candidates: list[Candidate],
+                resume_after: int | None) -> PlacementResult:
+    """Agents in id order, starting after the tenant's pointer, skipping those who may not."""
+    ring = sorted(agents)
+    start = next((i for i, agent_id in enumerate(ring) if agent_id > (resume_after or 0)), 0)
+    placed, unplaced, last, why_nowhere = [], [], resume_after, _WhyNowhere(agents)
+    for candidate in candidates:
+        chosen = None
+        for step in range(len(ring)):
+            agent_id = ring[(start + step) % len(ring)]
+            if why_agent_cannot_receive(agents[agent_id], candidate.lead) is None:
+                chosen, start = agent_id, (start + step + 1) % len(ring)
+                break
+        if chosen is None:
+            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
+            continue
+        _take(agents, chosen, why_nowhere)
+        placed.append(Placement(candidate.lead.id, chosen))
+        last = chosen
+    return PlacementResult(placed, unplaced, last)
+
+
+def performance(agents: Agents, candidates: list[Candidate],
+                performance_of: dict[int, float]) -> PlacementResult:
+    """Highest-scored leads first, each to the best-performing agent who may take it."""
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.lead.id))
+
+    def best_first(pool: Agents) -> list[AgentState]:
+        return sorted(pool.values(), key=lambda a: (-performance_of.get(a.id, 0.0), a.id))
+
+    return _place_by(best_first, agents, ordered)
+
+
+def skills(agents: Agents, candidates: list[Candidate]) -> PlacementResult:
+    """Leads that need a skill go first (specialists are scarce), each to the least loaded."""
+    ordered = sorted(candidates, key=lambda c: (c.lead.required_skill is None, c.lead.id))
+    return least_loaded(agents, ordered)
+
+
+def manual(agents: Agents, candidates: list[Candidate], agent_id: int | None) -> PlacementResult:
+    """One chosen agent for every lead, or each lead's own agent from the uploaded file."""
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
+    for candidate in candidates:
+        target = candidate.manual_agent_id or agent_id
+        if target is None or target not in agents:
+            unplaced.append(Refusal(candidate.lead.id, "No agent was chosen for this lead, or that "
+                                                       "agent does not take part in this run."))
+            continue
+        refusal = why_agent_cannot_receive(agents[target], candidate.lead)
+        if refusal:
+            unplaced.append(Refusal(candidate.lead.id, refusal))
+            continue
+        _take(agents, target, why_nowhere)
+        placed.append(Placement(candidate.lead.id, target))
+    return PlacementResult(placed, unplaced, None)

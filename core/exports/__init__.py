@@ -1,0 +1,1 @@
+"""Files people download, made safe to open in a spreadsheet."""

@@ -1,0 +1,1 @@
+"""Scoring use cases: rescoring, weights versions with their what-if preview, the leaderboard."""

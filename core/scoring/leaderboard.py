@@ -1,0 +1,59 @@
+"""The scoring leaderboard's figures: distribution, histogram, movers, and why a lead scored so."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.domain.identity import Actor
+from core.domain.leads import CategoryCount, HistogramBin, LeadFilters, Mover, ScoreParts
+from core.domain.permissions import Permission
+from core.domain.scoring import ScoreComponent, Weights
+from core.ports import UnitOfWork
+
+HISTOGRAM_BIN = 5
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    categories: list[CategoryCount]
+    histogram: list[HistogramBin]
+    risers: list[Mover]
+    fallers: list[Mover]
+
+    @property
+    def matching(self) -> int:
+        """Leads that match the filters: the categories' counts add up to them."""
+        return sum(c.leads for c in self.categories)
+
+
+def leaderboard(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, movers: int = 10) -> Leaderboard:
+    actor.require(Permission.VIEW_DASHBOARDS)
+    filters = filters.validated()
+    with uow:
+        return Leaderboard(
+            categories=uow.leads.category_counts(actor.tenant_id, filters),
+            histogram=uow.leads.score_histogram(actor.tenant_id, filters, HISTOGRAM_BIN),
+            risers=uow.leads.movers(actor.tenant_id, filters, rising=True, limit=movers),
+            fallers=uow.leads.movers(actor.tenant_id, filters, rising=False, limit=movers),
+        )
+
+
+@dataclass(frozen=True)
+class Contribution:
+    component: ScoreComponent
+    score: float
+    weight: float          # the component's share of the weights
+    contribution: float    # score × share: the points it adds to the overall score
+
+
+def contributions(scores: ScoreParts, weights: Weights) -> list[Contribution]:
+    """Each component's share of the overall score: wᵢ·cᵢ / Σw, adding up to the overall."""
+    total = weights.source_quality + weights.engagement + weights.conversion + weights.urgency
+    parts: dict[ScoreComponent, tuple[Decimal | None, Decimal]] = {
+        ScoreComponent.SOURCE_QUALITY: (scores.source_quality, weights.source_quality),
+        ScoreComponent.ENGAGEMENT: (scores.engagement, weights.engagement),
+        ScoreComponent.CONVERSION: (scores.conversion, weights.conversion),
+        ScoreComponent.URGENCY: (scores.urgency, weights.urgency),
+    }
+    return [Contribution(component, float(score or 0), float(weight / total),
+                         float((score or 0) * weight / total))
+            for component, (score, weight) in parts.items()]

@@ -1,0 +1,114 @@
+"""Scoring weights and thresholds: versions, the preview's input, saving and restoring.
+
+Saving writes a new version row (who, when, why) and its audit row in one transaction, then
+rescores every lead of the tenant in chunks. Restoring an old version saves its values again.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from core.domain.audit import AuditEntry
+from core.domain.errors import InvalidInput, NotFound
+from core.domain.identity import Actor
+from core.domain.permissions import Permission
+from core.domain.scoring import (
+    ScoringSettings,
+    Thresholds,
+    Weights,
+    WeightsVersion,
+    validated_source_table,
+)
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.scoring.rescoring import rescore_tenant
+
+MAX_REASON = 500
+
+
+def current_settings(uow: UnitOfWork, actor: Actor) -> ScoringSettings:
+    actor.require(Permission.VIEW_DASHBOARDS)
+    with uow:
+        return uow.scoring.current_settings(actor.tenant_id)
+
+
+def weight_versions(uow: UnitOfWork, actor: Actor) -> list[WeightsVersion]:
+    """Newest first."""
+    actor.require(Permission.EDIT_SCORING)
+    with uow:
+        return uow.scoring.versions(actor.tenant_id)
+
+
+def scored_leads(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
+    """Every lead's stored components, score and category: the preview's input. Source and
+    category come as pandas categoricals, so each preview maps them by code, not by string."""
+    actor.require(Permission.EDIT_SCORING)
+    with uow:
+        frame = uow.scoring.components_frame(actor.tenant_id)
+    return frame.astype({"source": "category", "score_category": "category"})
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    version: int
+    leads: int
+    seconds: float
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Saving weights needs a reason: say why the scoring changes.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
+    return reason
+
+
+def save_weights(
+    new_uow: UnitOfWorkFactory, actor: Actor, *, weights: Weights, thresholds: Thresholds,
+    reason: str, now: datetime, source_quality: dict[str, int] | None = None,
+    progress: Callable[[float], object] = lambda done: None,
+) -> SaveReport:
+    actor.require(Permission.EDIT_SCORING)
+    weights, thresholds, reason = weights.validated(), thresholds.validated(), _reason(reason)
+    started = time.perf_counter()
+    with new_uow() as uow:
+        previous = uow.scoring.current_settings(actor.tenant_id)
+        table = validated_source_table(dict(source_quality or previous.source_quality))
+        version = uow.scoring.add_version(actor.tenant_id, weights=weights, thresholds=thresholds,
+                                          source_quality=table, by_user_id=actor.user_id,
+                                          reason=reason, now=now)
+        uow.audit.append(AuditEntry(
+            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+            action="scoring.weights_saved", entity_type="scoring_weights", entity_id=str(version),
+            before=_describe(previous.weights, previous.thresholds, previous.source_quality),
+            after=_describe(weights, thresholds, table), reason=reason,
+        ))
+        uow.commit()
+    report = rescore_tenant(new_uow, actor.tenant_id, now, progress=progress,
+                            refresh_components=table != previous.source_quality)
+    return SaveReport(version, report.leads, time.perf_counter() - started)
+
+
+def restore_version(
+    new_uow: UnitOfWorkFactory, actor: Actor, *, version: int, reason: str, now: datetime,
+    progress: Callable[[float], object] = lambda done: None,
+) -> SaveReport:
+    actor.require(Permission.EDIT_SCORING)
+    with new_uow() as uow:
+        old = uow.scoring.settings_of_version(actor.tenant_id, version)
+    if old is None:
+        raise NotFound(f"Weights version {version} does not exist in your tenant.")
+    return save_weights(new_uow, actor, weights=old.weights, thresholds=old.thresholds,
+                        source_quality=old.source_quality, now=now, progress=progress,
+                        reason=f"Restore version {version}: {_reason(reason)}")
+
+
+def _describe(weights: Weights, thresholds: Thresholds,
+              source_quality: dict[str, int]) -> dict[str, object]:
+    return {"weights": [str(w) for w in (weights.source_quality, weights.engagement,
+                                         weights.conversion, weights.urgency)],
+            "thresholds": [str(t) for t in (thresholds.hot, thresholds.warm, thresholds.cold)],
+            "source_quality": source_quality}

@@ -1,0 +1,88 @@
+"""Values from core as the tables and charts people read: the pages choose every label here.
+
+Core and storage hand back plain values (dataclasses, named tuples) named by their fields;
+each table below maps the fields it shows to their column titles, in order.
+"""
+
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+
+from core.domain.leads import LeadDetail, ScoreChange
+from core.domain.scoring import ScoreComponent
+from core.scoring.leaderboard import Contribution
+
+LEAD_LIST = {"id": "Lead", "name": "Name", "company": "Company", "status": "Status",
+             "category": "Category", "score": "Score", "agent_name": "Agent", "source": "Source",
+             "required_skill": "Skill", "created_at": "Created"}
+ASSIGNMENTS = {"assigned_at": "Assigned", "agent_name": "Agent", "previous_agent_name": "Previous agent",
+               "by_username": "By", "ended_at": "Ended", "note": "Note / reason"}
+ACTIVITIES = {"occurred_at": "When", "kind": "Kind", "agent_name": "Agent", "note": "Note"}
+LEAD_AUDIT = {"at": "When", "actor_name": "By", "action": "Action", "before_json": "Before",
+              "after_json": "After", "reason": "Reason"}
+AUDIT_LOG = {"at": "When", "actor_name": "By", "action": "Action", "entity_type": "Entity",
+             "entity_id": "Id", "before_json": "Before", "after_json": "After", "reason": "Reason",
+             "batch_id": "Batch", "seq": "Seq"}
+CATEGORY_COUNTS = {"category": "Category", "leads": "Leads"}
+HISTOGRAM = {"score_from": "Score from", "leads": "Leads"}
+MOVERS = {"lead_id": "Lead", "name": "Name", "before": "Before", "now": "Now", "change": "Change",
+          "category": "Category"}
+BATCHES = {"id": "Batch", "created_at": "When", "by_username": "By", "kind": "Kind",
+           "strategy": "Strategy", "leads_changed": "Changed", "leads_refused": "Refused",
+           "undone_by": "Undone by"}
+REFUSALS = {"lead_id": "Lead", "why": "Why not placed"}
+WEIGHT_VERSIONS = {"version": "Version", "saved_at": "Saved", "by_username": "By",
+                   "weights.source_quality": "Source", "weights.engagement": "Engagement",
+                   "weights.conversion": "Conversion", "weights.urgency": "Urgency",
+                   "thresholds.hot": "Hot", "thresholds.warm": "Warm", "thresholds.cold": "Cold",
+                   "reason": "Reason"}
+BIGGEST_MOVES = {"lead_id": "Lead", "name": "Name", "before": "Before", "after": "After",
+                 "change": "Change", "category_before": "Category before",
+                 "category_after": "Category after"}
+CONTRIBUTIONS = {"component": "Component", "score": "Score", "weight": "Weight",
+                 "contribution": "Contribution"}
+COMPONENT_NAMES = {ScoreComponent.SOURCE_QUALITY: "Source quality", ScoreComponent.ENGAGEMENT: "Engagement",
+                   ScoreComponent.CONVERSION: "Conversion probability", ScoreComponent.URGENCY: "Urgency"}
+
+
+def _field(row: Any, path: str) -> Any:
+    for name in path.split("."):
+        row = getattr(row, name)
+    return row.value if isinstance(row, Enum) else row  # shown and exported as its plain value
+
+
+def table(rows: Iterable[Any], columns: Mapping[str, str]) -> pd.DataFrame:
+    """One row per value, one column per field named in `columns` (a dotted path reaches into a
+    nested value), titled as `columns` says."""
+    return pd.DataFrame([[_field(row, path) for path in columns] for row in rows],
+                        columns=list(columns.values()))
+
+
+def score_history(changes: list[ScoreChange]) -> pd.DataFrame:
+    """Short enough for the detail's half of the page: the category as "cold → warm"."""
+    return pd.DataFrame({
+        "When": [c.calculated_at for c in changes],
+        "Before": pd.Series([c.previous_score for c in changes], dtype=float),
+        "After": pd.Series([c.new_score for c in changes], dtype=float),
+        "Category": [c.new_category if c.previous_category in (None, c.new_category)
+                     else f"{c.previous_category} → {c.new_category}" for c in changes],
+        "Version": [c.weights_version for c in changes],
+    })
+
+
+def scores(lead: LeadDetail) -> pd.DataFrame:
+    parts = lead.scores
+    values = {COMPONENT_NAMES[ScoreComponent.SOURCE_QUALITY]: parts.source_quality,
+              COMPONENT_NAMES[ScoreComponent.ENGAGEMENT]: parts.engagement,
+              COMPONENT_NAMES[ScoreComponent.CONVERSION]: parts.conversion,
+              COMPONENT_NAMES[ScoreComponent.URGENCY]: parts.urgency, "Overall": parts.overall}
+    return pd.DataFrame({"Component": list(values),
+                         "Score": [float(v) if v is not None else None for v in values.values()]})
+
+
+def contributions(parts: list[Contribution]) -> pd.DataFrame:
+    frame = table(parts, CONTRIBUTIONS)
+    frame["Component"] = [COMPONENT_NAMES[part.component] for part in parts]
+    return frame

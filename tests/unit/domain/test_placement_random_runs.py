@@ -1,0 +1,58 @@
+"""Bulk strategies on random agents and leads: never overfill, and every refusal is the one
+the capacity rule gives at that moment (the remembered reasons are never stale)."""
+
+import random
+
+import pytest
+
+from core.domain import placement as bulk_strategies
+from core.domain.placement import Candidate, least_loaded, performance, round_robin, skills
+from core.domain.rules import AgentState, LeadState
+from core.domain.vocabulary import Availability, LeadStatus
+
+SKILL_CHOICES = (None, None, "spanish", "enterprise")
+
+
+def _agents(rnd: random.Random) -> dict[int, AgentState]:
+    agents = {}
+    for agent_id in range(1, rnd.randint(1, 8) + 1):
+        capacity = rnd.randint(0, 4)
+        agents[agent_id] = AgentState(
+            id=agent_id, tenant_id=1, name=f"Agent {agent_id}",
+            skills=frozenset(s for s in SKILL_CHOICES[2:] if rnd.random() < 0.4) | {"sales"},
+            availability=rnd.choice([Availability.AVAILABLE] * 3 + [Availability.AWAY]),
+            max_capacity=capacity, open_leads=rnd.randint(0, capacity))
+    return agents
+
+
+def _candidates(rnd: random.Random) -> list[Candidate]:
+    return [Candidate(LeadState(id=i, tenant_id=1, name=f"Lead {i}", status=LeadStatus.NEW,
+                                agent_id=None, required_skill=rnd.choice(SKILL_CHOICES)),
+                      score=rnd.random() * 100)
+            for i in range(1, rnd.randint(1, 40) + 1)]
+
+
+RUNS = {
+    "least_loaded": lambda agents, leads: least_loaded(agents, leads),
+    "round_robin": lambda agents, leads: round_robin(agents, leads, None),
+    "performance": lambda agents, leads: performance(agents, leads, {1: 0.9, 2: 0.1}),
+    "skills": lambda agents, leads: skills(agents, leads),
+}
+
+
+@pytest.mark.parametrize("strategy", sorted(RUNS))
+def test_remembered_refusals_equal_fresh_ones_and_nobody_is_overfilled(strategy, monkeypatch):
+    for seed in range(300):
+        rnd = random.Random(seed)
+        agents, leads = _agents(rnd), _candidates(rnd)
+        remembered = RUNS[strategy](dict(agents), leads)
+        with monkeypatch.context() as patch:  # the same run, every reason computed afresh
+            patch.setattr(bulk_strategies._WhyNowhere, "__call__",
+                          lambda self, lead: bulk_strategies._why_nowhere(self.agents, lead))
+            fresh = RUNS[strategy](dict(agents), leads)
+        assert remembered == fresh, f"seed {seed}"
+        load = {a: agents[a].open_leads for a in agents}
+        for _, agent_id in remembered.placed:
+            load[agent_id] += 1
+        assert all(load[a] <= max(agents[a].max_capacity, agents[a].open_leads) for a in agents)
+        assert len(remembered.placed) + len(remembered.unplaced) == len(leads)

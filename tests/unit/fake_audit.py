@@ -1,0 +1,62 @@
+"""The audit trail in memory: each tenant's rows chained and read back newest first, as
+db/repositories/audit_log.py writes them and db/queries/audit.py reads them."""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, time, timedelta
+
+from core.domain.audit import GENESIS_HASH, AuditEntry, AuditFilters, AuditRecord, chain_hash, to_json
+from tests.unit.fake_store import AuditRow, Store
+
+
+class FakeAudit:
+    """Each tenant's rows chained as db/repositories/audit_log.py chains them."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self._store, self._clock = store, clock
+
+    @property
+    def rows(self) -> list[AuditRow]:
+        return self._store.audit
+
+    @property
+    def entries(self) -> list[AuditEntry]:
+        return [row.entry for row in self.rows]
+
+    def append(self, entry: AuditEntry) -> None:
+        self.append_many([entry])
+
+    def append_many(self, entries: Sequence[AuditEntry]) -> None:
+        at = self._clock()
+        for entry in entries:
+            head = next((r for r in reversed(self.rows) if r.entry.tenant_id == entry.tenant_id), None)
+            seq, prev_hash = (head.seq, head.row_hash) if head else (0, GENESIS_HASH)
+            self.rows.append(AuditRow(entry, seq + 1, at, prev_hash,
+                                      chain_hash(prev_hash=prev_hash, seq=seq + 1, at=at, entry=entry)))
+
+
+class FakeAuditReader:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
+             limit: int) -> tuple[list[AuditRecord], int]:
+        found = sorted((r for r in self._store.audit if _audit_matches(r, tenant_id, filters)),
+                       key=lambda r: -r.seq)
+        return [_record(r) for r in found[offset:offset + limit]], len(found)
+
+
+def _audit_matches(row: AuditRow, tenant_id: int, f: AuditFilters) -> bool:
+    e = row.entry
+    return (e.tenant_id == tenant_id and e.action.startswith(f.action)
+            and (not f.actor_name or e.actor_name == f.actor_name)
+            and (not f.entity_type or e.entity_type == f.entity_type)
+            and (not f.entity_id or e.entity_id == f.entity_id)
+            and (not f.batch_id or e.batch_id == f.batch_id)
+            and (not f.since or row.at >= datetime.combine(f.since, time.min))
+            and (not f.until or row.at < datetime.combine(f.until + timedelta(days=1), time.min)))
+
+
+def _record(row: AuditRow) -> AuditRecord:
+    e = row.entry
+    return AuditRecord(row.at, e.actor_name, e.action, e.entity_type, e.entity_id, to_json(e.before),
+                       to_json(e.after), e.reason, e.batch_id, row.seq)

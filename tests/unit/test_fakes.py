@@ -1,0 +1,52 @@
+"""The fake unit of work keeps the promises of the real one that the use cases lean on."""
+
+import pytest
+
+from core.domain.audit import GENESIS_HASH, AuditEntry, chain_hash
+from core.domain.errors import RuleViolation
+from tests.unit.builders import agent
+from tests.unit.fakes import FakeUnitOfWork
+
+
+def entry(tenant_id: int, action: str) -> AuditEntry:
+    return AuditEntry(tenant_id=tenant_id, actor_user_id=1, actor_name="sup", action=action,
+                      entity_type="lead", entity_id="1")
+
+
+def test_changes_inside_with_are_kept_only_after_commit():
+    uow = FakeUnitOfWork(agents=[agent(10)])
+    with uow:
+        uow.agents.add_open_lead(10)
+    assert uow.agents.rows[10].open_leads == 0
+    with uow:
+        uow.agents.add_open_lead(10)
+        uow.commit()
+        uow.agents.add_open_lead(10)  # after the commit: rolled back on leaving
+    assert uow.agents.rows[10].open_leads == 1
+
+
+def test_a_commit_in_a_nested_block_outlives_the_outer_block():
+    uow = FakeUnitOfWork(agents=[agent(10)])
+    with uow:  # as rescoring holds one transaction open while its chunks commit
+        with uow:
+            uow.agents.add_open_lead(10)
+            uow.commit()
+    assert uow.agents.rows[10].open_leads == 1
+
+
+def test_adding_open_leads_refuses_to_overfill_anyone_and_changes_nobody():
+    uow = FakeUnitOfWork(agents=[agent(10, open_leads=1, max_capacity=3), agent(11, max_capacity=1)])
+    with pytest.raises(RuleViolation, match="1 agent"):
+        uow.agents.add_open_leads({10: 2, 11: 2})
+    assert [a.open_leads for a in uow.agents.rows.values()] == [1, 0]
+    uow.agents.add_open_leads({10: 2, 11: 1})
+    assert [a.open_leads for a in uow.agents.rows.values()] == [3, 1]
+
+
+def test_audit_rows_are_chained_per_tenant():
+    uow = FakeUnitOfWork()
+    uow.audit.append_many([entry(1, "a"), entry(2, "b"), entry(1, "c")])
+    first, other, second = uow.audit.rows
+    assert (first.seq, other.seq, second.seq) == (1, 1, 2)
+    assert first.prev_hash == other.prev_hash == GENESIS_HASH and second.prev_hash == first.row_hash
+    assert second.row_hash == chain_hash(prev_hash=first.row_hash, seq=2, at=second.at, entry=second.entry)
