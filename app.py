@@ -38,8 +38,8 @@ def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
 def main() -> None:
     state.init_session_state()
     try:
+        context.require_keys()
         context.engine()
-        context.require_cookie_key()
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/error:")
         st.stop()

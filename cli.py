@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TypeAlias
@@ -28,9 +29,10 @@ from core.domain.permissions import Role
 from core.domain.placement import Strategy
 from core.ports import UnitOfWorkFactory
 from core.scoring.rescoring import rescore_tenant
+from db.audit_key import with_audit_key
 from db.engine import check_connection, create_database_engine, explain_connection_error
 from db.unit_of_work import SqlUnitOfWork
-from settings import load_settings
+from settings import Settings, load_settings
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -39,9 +41,15 @@ Command = Callable[[argparse.Namespace], int]
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # add_subparsers()
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    return replace(settings, database_url=args.database_url) if args.database_url else settings
+
+
 def _engine(args: argparse.Namespace) -> Engine:
-    url = args.database_url or load_settings().database_url
-    engine = create_database_engine(url)
+    """The configured database, with the audit key every audited change needs."""
+    settings = _settings(args)
+    engine = with_audit_key(create_database_engine(settings.database_url), settings.audit_key)
     check_connection(engine)
     return engine
 
@@ -57,20 +65,25 @@ def _acting(engine: Engine, username: str) -> Actor:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    from db.migrate import current_revision, upgrade
+    from db.bootstrap import prepare_schema
+    from db.migrate import current_revision
 
     engine = _engine(args)
-    upgrade(engine)
+    report = prepare_schema(engine)
+    if report.sealed:
+        print(f"Sealed {report.sealed} audit chain head(s) with LEADOPS_AUDIT_KEY.")
+    for refusal in report.refused:
+        print(f"NOT SEALED {refusal}", file=sys.stderr)
     print(f"Database is at schema revision {current_revision(engine)}.")
-    return 0
+    return EXIT_REFUSED if report.refused else 0
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from db.bootstrap import prepare_schema
     from db.demo import DEMO_LOGINS, seed_demo
-    from db.migrate import upgrade
 
     engine = _engine(args)
-    upgrade(engine)
+    prepare_schema(engine)
     summary = seed_demo(engine, leads=args.leads, agents=args.agents, seed=args.seed)
     print(f"Seeded {summary.tenants} tenants, {summary.agents} agents, {summary.leads} leads, "
           f"{summary.activities} activities.")
@@ -170,9 +183,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from db.audit_verify import verify_audit_chains
 
     checked, breaks = verify_audit_chains(_engine(args))
-    for b in breaks:
-        where = f"row id {b.audit_id}" if b.audit_id else "a row"
-        print(f"BROKEN tenant {b.tenant_slug}: {where} at seq {b.seq}: {b.problem}", file=sys.stderr)
+    for broken in breaks:
+        print(f"BROKEN {broken.sentence}", file=sys.stderr)
     if breaks:
         return EXIT_REFUSED
     print(f"Audit chains intact: {checked} rows checked.")
@@ -363,8 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_REFUSED
     except DBAPIError as exc:
-        url = args.database_url or load_settings().database_url
-        print(f"error: {explain_connection_error(exc, url).message}", file=sys.stderr)
+        print(f"error: {explain_connection_error(exc, _settings(args).database_url).message}",
+              file=sys.stderr)
         return EXIT_REFUSED
 
 

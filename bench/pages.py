@@ -69,7 +69,8 @@ def _timed_run(at: "AppTest", name: str, *, switch: bool = True) -> float:
     return seconds
 
 
-def page_runs(url: str, username: str, progress: Callable[[str], None]) -> dict[str, float]:
+def page_runs(url: str, username: str, audit_secret: str,
+              progress: Callable[[str], None]) -> dict[str, float]:
     """Seconds of one warm run per page (the first, cold run of each is reported as progress).
 
     The session is seeded as logged in, as the UI tests do: the cookie component of the login
@@ -79,7 +80,8 @@ def page_runs(url: str, username: str, progress: Callable[[str], None]) -> dict[
 
     # AppTest's own calls outside a script run warn about a missing ScriptRunContext: harmless.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    with _environment(DATABASE_URL=url, LEADOPS_COOKIE_KEY=secrets.token_urlsafe(32)), \
+    with _environment(DATABASE_URL=url, LEADOPS_COOKIE_KEY=secrets.token_urlsafe(32),
+                      LEADOPS_AUDIT_KEY=audit_secret), \
             _navigation_as_in_a_running_server():
         at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
         at.session_state["authentication_status"] = True

@@ -1,5 +1,6 @@
 """One bench run: prepare the database, time each step, optionally the raw floor, one result."""
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from bench.floor import FLOOR_PER_THREAD, FLOOR_THREADS, run_floor
 from bench.pages import page_runs
 from bench.target import ADMIN_USERNAME, prepare
 from core.bulk.assign import MAX_LEADS
+from core.domain.audit_chain import AuditKey
 from core.domain.errors import InvalidInput
+from db.audit_key import with_audit_key
 from db.engine import check_connection, create_database_engine
 from db.invariants import find_violations
 
@@ -112,7 +115,9 @@ def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.Bulk
 def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
     """The result object `cli.py bench --json` prints (docs/benchmarks.md lists its keys)."""
     options = options.validated()
-    engine = create_database_engine(options.url)
+    # The scratch database is filled afresh on every run, so a key of the run's own will do.
+    audit_secret = secrets.token_urlsafe(32)
+    engine = with_audit_key(create_database_engine(options.url), AuditKey(audit_secret.encode()))
     try:
         check_connection(engine)
         bench = _timed(progress, f"preparing {options.leads:,} leads, {options.agents:,} agents",
@@ -130,7 +135,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
         bulk = _timed(progress, f"bulk_assign_s ({options.bulk:,} leads)",
                       lambda: steps.bulk_assign(engine, bench, leads=options.bulk))
         pages = _timed(progress, "page_run_s",
-                       lambda: page_runs(options.url, ADMIN_USERNAME, progress))
+                       lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
         violations = _timed(progress, "capacity_violations", lambda: find_violations(engine))
         result = {
             "leads": options.leads, "agents": options.agents, "backend": _backend(engine),

@@ -1,69 +1,46 @@
-"""Walk each tenant's audit chain and name the first row whose hash does not hold."""
+"""Walk every audit chain of every tenant and name the first row of each that does not hold."""
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
-from core.domain.audit import GENESIS_HASH, AuditEntry, chain_hash
+from core.domain.audit_chain import CHAINS, LEGACY_CHAIN, ChainBreak, ChainHead, ChainWalk
+from db.audit_key import audit_key_of
+from db.audit_rows import chained_rows
 from db.models import AuditHead, AuditRow, Tenant
 
 
 @dataclass(frozen=True)
-class ChainBreak:
+class TenantChainBreak:
     tenant_slug: str
-    seq: int
-    audit_id: int | None
-    problem: str
+    broken: ChainBreak
+
+    @property
+    def sentence(self) -> str:
+        where = f"row id {self.broken.row_id}" if self.broken.row_id else "a row"
+        return (f"tenant {self.tenant_slug}, chain {self.broken.chain}: {where} at seq "
+                f"{self.broken.seq}: {self.broken.problem}")
 
 
-def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        tenant_id=row.tenant_id, actor_user_id=row.actor_user_id, actor_name=row.actor_name,
-        action=row.action, entity_type=row.entity_type, entity_id=row.entity_id,
-        before=json.loads(row.before_json) if row.before_json else None,
-        after=json.loads(row.after_json) if row.after_json else None,
-        reason=row.reason, batch_id=row.batch_id,
-    )
-
-
-def _rehash(prev_hash: str, row: AuditRow) -> str:
-    return chain_hash(prev_hash=prev_hash, seq=row.seq, at=row.at, entry=_entry(row))
-
-
-def verify_audit_chains(engine: Engine, chunk: int = 5000) -> tuple[int, list[ChainBreak]]:
-    """Returns (rows checked, first break per tenant)."""
+def verify_audit_chains(engine: Engine) -> tuple[int, list[TenantChainBreak]]:
+    """Returns (rows checked, the first break of each broken chain)."""
+    key = audit_key_of(engine)
     checked, breaks = 0, []
-    with Session(engine) as session:
-        tenants = session.execute(
-            select(Tenant.id, Tenant.slug, AuditHead.seq, AuditHead.head_hash)
-            .join(AuditHead, AuditHead.tenant_id == Tenant.id)
-        ).all()
-        for tenant in tenants:
-            prev_hash, expected_seq, problem = GENESIS_HASH, 1, None
-            last_seq = 0
-            while problem is None:
-                rows = session.scalars(
-                    select(AuditRow).where(AuditRow.tenant_id == tenant.id, AuditRow.seq > last_seq)
-                    .order_by(AuditRow.seq).limit(chunk)
-                ).all()
-                if not rows:
-                    break
-                for row in rows:
+    with engine.connect() as connection:
+        tenants = connection.execute(select(Tenant.id, Tenant.slug).order_by(Tenant.slug)).all()
+        for tenant_id, slug in tenants:
+            heads = {row.chain: ChainHead(tenant_id, row.chain, row.seq, row.head_hash, row.head_mac)
+                     for row in connection.execute(select(AuditHead).where(AuditHead.tenant_id == tenant_id))}
+            with_rows = set(connection.scalars(
+                select(AuditRow.chain).where(AuditRow.tenant_id == tenant_id).distinct()))
+            # Every keyed chain must exist; the legacy chain only where the tenant had one.
+            expected = set(range(1, CHAINS + 1)) | ({LEGACY_CHAIN} & (set(heads) | with_rows))
+            for chain in sorted(expected | with_rows):
+                walk = ChainWalk(key, chain)
+                for row in chained_rows(connection, tenant_id, chain) if chain in with_rows else ():
                     checked += 1
-                    if row.seq != expected_seq:
-                        problem = ChainBreak(tenant.slug, expected_seq, None, "row is missing")
-                    elif row.prev_hash != prev_hash:
-                        problem = ChainBreak(tenant.slug, row.seq, row.id, "previous hash does not match")
-                    elif _rehash(prev_hash, row) != row.row_hash:
-                        problem = ChainBreak(tenant.slug, row.seq, row.id, "content was changed")
-                    if problem:
-                        break
-                    prev_hash, expected_seq, last_seq = row.row_hash, row.seq + 1, row.seq
-                session.expunge_all()
-            if problem is None and (tenant.seq != last_seq or tenant.head_hash != prev_hash):
-                problem = ChainBreak(tenant.slug, tenant.seq, None, "newest rows were removed")
-            if problem:
-                breaks.append(problem)
+                    walk.feed(row)
+                broken = walk.finish(heads.get(chain))
+                if broken is not None:
+                    breaks.append(TenantChainBreak(slug, broken))
     return checked, breaks

@@ -7,7 +7,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from core.domain.errors import ConfigurationError, DatabaseUnavailable
+from core.domain.errors import ConfigurationError, ConnectionLost, DatabaseUnavailable
+from db.failures import error_code, transient_failure
 
 SUPPORTED = "sqlite:///path/to/file.db or mysql+pymysql://user:password@host:3306/database"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -67,7 +68,7 @@ def _mysql_engine(parsed: URL) -> Engine:
             # No ping per checkout and no second ROLLBACK per checkin: a transaction is one to
             # three statements, so each saved round trip is felt. Every Session and Connection
             # ends its transaction itself, and a connection the server dropped is discarded by
-            # the pool on first use and retried as a TransientConflict (db/unit_of_work.py).
+            # the pool on first use and the use case retried (db/failures.py, core/retry.py).
             pool_pre_ping=False,
             pool_reset_on_return=None,
             pool_recycle=1800,
@@ -87,15 +88,22 @@ _MYSQL_HINTS = {
           "in DATABASE_URL are right.",
     2005: "The database host name cannot be resolved. Check the host in DATABASE_URL.",
 }
+_LOST = ("The connection to the database server was lost. Check that the server is running, "
+         "then run the command again.")
 
 
 def explain_connection_error(exc: DBAPIError, url: str) -> DatabaseUnavailable:
-    parsed = make_url(url)
-    where = parsed.render_as_string(hide_password=True)
-    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None
-    hint = _MYSQL_HINTS.get(code) if isinstance(code, int) else None
+    """One sentence naming what to check: the project's own words, never the driver's text
+    (which can be long, technical, or in another language)."""
+    where = make_url(url).render_as_string(hide_password=True)
+    code = error_code(exc)
+    hint = _MYSQL_HINTS.get(code) if code is not None else None
+    if hint is None and isinstance(transient_failure(exc), ConnectionLost):
+        hint = _LOST
     if hint is None:
-        hint = f"The database could not be opened ({str(exc.orig).strip()[:200]}). Check DATABASE_URL."
+        number = f" (error {code})" if code is not None else ""
+        hint = (f"The database refused the request{number}. Check DATABASE_URL and the server's "
+                "log.")
     return DatabaseUnavailable(f"{hint} (DATABASE_URL: {where})")
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -47,13 +48,16 @@ class Tenant(Base):
 
 
 class AuditHead(Base):
-    """Head of a tenant's audit hash chain; locking this row serializes appends. It is not on
-    the tenant row because every child insert share-locks that row (migration 0003 says why)."""
+    """Head of one of a tenant's audit chains (core.domain.audit_chain): its newest row and a
+    MAC over both. A writer locks one head, picked at random, for its transaction. Not on the
+    tenant row, because every child insert share-locks that row (migration 0003 says why)."""
 
     __tablename__ = "audit_heads"
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    chain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     head_hash: Mapped[str] = mapped_column(String(64))
+    head_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class User(Base):
@@ -244,14 +248,16 @@ class AuditRow(Base):
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "seq", name="uq_audit_log_tenant_seq"),
+        UniqueConstraint("tenant_id", "chain", "seq", name="uq_audit_log_chain_seq"),
         Index("ix_audit_log_entity", "tenant_id", "entity_type", "entity_id"),
         Index("ix_audit_log_tenant_time", "tenant_id", "at"),
         Index("ix_audit_log_batch", "batch_id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tenant_id: Mapped[tenant_fk]
+    chain: Mapped[int] = mapped_column(SmallInteger)
     seq: Mapped[int] = mapped_column(BigInteger)
+    algorithm: Mapped[str] = mapped_column(String(16))
     at: Mapped[timestamp]
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(64))

@@ -7,7 +7,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.domain.errors import TransientConflict
 from core.ports import (
     ActivityRepository,
     AgentRepository,
@@ -21,6 +20,7 @@ from core.ports import (
     UserRepository,
 )
 from db.engine import READ_ONLY
+from db.failures import transient_failure
 from db.queries.audit import SqlAuditReader
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
@@ -30,19 +30,6 @@ from db.repositories.leads import SqlLeadRepository
 from db.repositories.scoring import SqlScoringRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
-
-# MySQL: deadlock found, lock wait timeout. Both mean "run the transaction again", as does a
-# connection the server closed (the pool does not ping before use).
-TRANSIENT_MYSQL_ERRORS = {1213, 1205}
-
-
-def is_transient(exc: DBAPIError) -> bool:
-    if exc.connection_invalidated:  # the server dropped the connection; the pool made a new one
-        return True
-    code = exc.orig.args[0] if exc.orig is not None and exc.orig.args else None  # MySQL's number
-    if code in TRANSIENT_MYSQL_ERRORS:
-        return True
-    return "database is locked" in str(exc.orig)  # SQLite, after its busy timeout
 
 
 class SqlUnitOfWork:
@@ -79,10 +66,19 @@ class SqlUnitOfWork:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
-        self.rollback()
-        self.session.close()
-        if isinstance(exc, DBAPIError) and is_transient(exc):
-            raise TransientConflict(str(exc.orig)) from exc
+        try:
+            self.session.rollback()  # after a commit there is nothing left to undo
+        except DBAPIError:
+            # A Galera node that aborted the transaction refuses the ROLLBACK too (1213), and a
+            # lost connection cannot roll back at all: the connection's state is unknown, so
+            # it never goes back to the pool. The outcome to report is the original error.
+            self.session.invalidate()
+        finally:
+            self.session.close()
+        if isinstance(exc, DBAPIError):
+            failure = transient_failure(exc)
+            if failure is not None:
+                raise failure from exc
 
     def commit(self) -> None:
         self.session.commit()

@@ -35,11 +35,11 @@ result = attempt_or_stop(lambda: audit_page(context.reader(), actor, filters, pa
                                             page_size=PAGE_SIZE))
 pager = result.pager
 st.caption(f"{result.total:,} audited changes match · page {pager.shown_page} of {pager.pages} · "
-           "rows are never edited or deleted; `python cli.py audit-verify` checks their hash chain.")
+           "rows are never edited or deleted; `python cli.py audit-verify` checks their keyed hash chains.")
 # Who, what and why first; the before/after JSON is wide and goes last.
 st.dataframe(table(result.rows, AUDIT_LOG), hide_index=True, key="au_table",
              column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Before", "After",
-                           "Seq"],
+                           "Row"],
              column_config={"Id": st.column_config.TextColumn(width="small"),
                             "Reason": st.column_config.TextColumn(width="medium"),
                             "Batch": st.column_config.TextColumn(width="small"),

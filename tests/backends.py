@@ -7,10 +7,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from core.domain.audit_chain import AuditKey
+from db.audit_key import with_audit_key
 from db.engine import create_database_engine
 from db.migrate import upgrade
 from db.models import Base
 from tests.support.mariadb_server import ThrowawayMariaDB, find_server_binary
+
+# Every test database's audit trail is keyed with this; tests/conftest.py puts it in the
+# environment too, so the app and cli.py that tests start use the same key.
+TEST_AUDIT_SECRET = "test-audit-key-of-at-least-32-characters"
+TEST_AUDIT_KEY = AuditKey(TEST_AUDIT_SECRET.encode())
+
+
+def keyed_engine(url: str) -> Engine:
+    return with_audit_key(create_database_engine(url), TEST_AUDIT_KEY)
 
 
 def in_ci() -> bool:
@@ -45,7 +56,7 @@ class MySQLBackend:
         else:
             self._server = ThrowawayMariaDB()
             self._url = self._server.start()
-        self._engine = create_database_engine(self._url)
+        self._engine = keyed_engine(self._url)
         upgrade(self._engine)
 
     def fresh_engine(self) -> Engine:
@@ -55,7 +66,7 @@ class MySQLBackend:
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(text(f"TRUNCATE TABLE {table.name}"))
             connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
-        return create_database_engine(url)
+        return keyed_engine(url)
 
     def empty_engine(self, database: str) -> Engine:
         """A new, empty database on the same server (for migration tests)."""
@@ -63,7 +74,7 @@ class MySQLBackend:
         with self._engine.begin() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {database}"))
             connection.execute(text(f"CREATE DATABASE {database}"))
-        return create_database_engine(
+        return keyed_engine(
             create_database_engine(url).url.set(database=database).render_as_string(hide_password=False))
 
     def stop(self) -> None:
@@ -78,11 +89,11 @@ class SQLiteBackend:
 
     def __init__(self, workdir: Path) -> None:
         self._template = workdir / "template.db"
-        engine = create_database_engine(f"sqlite:///{self._template}")
+        engine = keyed_engine(f"sqlite:///{self._template}")
         upgrade(engine)
         engine.dispose()  # checkpoints the WAL into the file we copy
 
     def fresh_engine(self, directory: Path) -> Engine:
         target = directory / "leadops.db"
         shutil.copyfile(self._template, target)
-        return create_database_engine(f"sqlite:///{target}")
+        return keyed_engine(f"sqlite:///{target}")

@@ -2,8 +2,15 @@
 
 import pytest
 
-from db.engine import create_database_engine
-from tests.backends import MySQLBackend, SQLiteBackend
+from tests.backends import TEST_AUDIT_SECRET, MySQLBackend, SQLiteBackend, keyed_engine
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_in_the_environment():
+    """The app and cli.py that tests start key their audit rows as the test databases do."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEADOPS_AUDIT_KEY", TEST_AUDIT_SECRET)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +39,7 @@ def engine(request, tmp_path):
 def unmigrated_engine(request, tmp_path):
     """An empty database with no schema at all, on each backend."""
     if request.param == "sqlite":
-        engine = create_database_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        engine = keyed_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     else:
         engine = request.getfixturevalue("mysql_backend").empty_engine("leadops_unmigrated")
     yield engine

@@ -10,6 +10,7 @@ from core.domain.identity import Actor
 from core.domain.permissions import Role
 from core.domain.users import UserRecord
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -26,6 +27,7 @@ class LoginEntry:
     password_hash: str
 
 
+@retry_on_conflict
 def login_directory(uow: UnitOfWork) -> list[LoginEntry]:
     with uow:
         return [
@@ -53,6 +55,7 @@ def _login_audit(user: UserRecord, action: str, after: dict[str, Any] | None = N
     )
 
 
+@retry_on_conflict
 def record_failed_login(uow: UnitOfWork, username: str, now: datetime) -> str | None:
     """Count a wrong password; lock the account on the fifth. Returns a lock message if locked."""
     with uow:
@@ -76,6 +79,7 @@ def record_failed_login(uow: UnitOfWork, username: str, now: datetime) -> str | 
         return _locked_message(user) if locked_until else None
 
 
+@retry_on_conflict
 def record_successful_login(uow: UnitOfWork, username: str, now: datetime) -> Actor:
     """The password matched: refuse a locked account, else reset its failure count."""
     with uow:
@@ -92,6 +96,7 @@ def record_successful_login(uow: UnitOfWork, username: str, now: datetime) -> Ac
         return _actor(user)
 
 
+@retry_on_conflict
 def acting_user(uow: UnitOfWork, username: str) -> Actor:
     """The logged-in user as of now: a role change or deactivation applies on the next rerun."""
     with uow:

@@ -5,10 +5,12 @@ import re
 from core.domain.audit import AuditEntry
 from core.domain.errors import InvalidInput
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
 
+@retry_on_conflict
 def create_tenant(uow: UnitOfWork, *, slug: str, name: str) -> int:
     slug = slug.strip().lower()
     if not SLUG_PATTERN.match(slug):

@@ -8,10 +8,12 @@ from core.domain.errors import InvalidInput, NotFound, PermissionDenied
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, Role
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
+@retry_on_conflict
 def create_user(
     uow: UnitOfWork, *, tenant_slug: str, username: str, name: str, role: str,
     password: str, email: str | None = None, created_by: Actor | None = None,

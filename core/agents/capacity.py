@@ -13,6 +13,7 @@ from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
 
+@retry_on_conflict
 def agent_capacity(uow: UnitOfWork, actor: Actor) -> tuple[list[AgentLoad], TeamTotals]:
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:

@@ -8,6 +8,7 @@ from core.domain.identity import Actor
 from core.domain.pager import Pager, offset_of
 from core.domain.permissions import Permission
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 MAX_EXPORT_ROWS = 50_000
 MAX_PAGE_SIZE = 200
@@ -20,6 +21,7 @@ class AuditPage:
     pager: Pager
 
 
+@retry_on_conflict
 def audit_page(uow: UnitOfWork, actor: Actor, filters: AuditFilters, *, page: int = 1,
                page_size: int = 50) -> AuditPage:
     actor.require(Permission.VIEW_AUDIT_LOG)
@@ -32,6 +34,7 @@ def audit_page(uow: UnitOfWork, actor: Actor, filters: AuditFilters, *, page: in
     return AuditPage(rows, total, Pager(page, page_size, total))
 
 
+@retry_on_conflict
 def audit_export(uow: UnitOfWork, actor: Actor, filters: AuditFilters) -> list[AuditRecord]:
     actor.require(Permission.VIEW_AUDIT_LOG)
     actor.require(Permission.EXPORT_LEADS)

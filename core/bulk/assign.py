@@ -33,6 +33,7 @@ from core.domain.placement import (
 )
 from core.domain.rules import AgentState, why_agent_cannot_receive, why_lead_cannot_be_assigned
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict
 
 CHUNK = 500
 MAX_LEADS = 10_000
@@ -146,6 +147,7 @@ def _performance(uow: UnitOfWork, tenant_id: int) -> dict[int, float]:
             for agent_id, counts in uow.agents.conversion_counts(tenant_id).items()}
 
 
+@retry_on_conflict
 def plan_bulk_assign(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> BulkPlan:
     actor.require(Permission.BULK_OPERATIONS)
     _validate(request)

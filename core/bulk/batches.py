@@ -7,6 +7,7 @@ from core.domain.batches import Batch, BatchKind
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict
 
 RECENT = 20
 
@@ -23,6 +24,7 @@ def open_batch(new_uow: UnitOfWorkFactory, actor: Actor, *, kind: BatchKind, now
     return batch_id
 
 
+@retry_on_conflict
 def recent_batches(uow: UnitOfWork, actor: Actor, limit: int = RECENT) -> list[Batch]:
     """The tenant's newest batches; each says whether it can be undone (`Batch.undoable`)."""
     actor.require(Permission.VIEW_DASHBOARDS)

@@ -24,6 +24,7 @@ from core.domain.placement import Refusal
 from core.domain.rules import LeadState, why_status_cannot_change
 from core.domain.vocabulary import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict
 
 CHUNK = 500
 
@@ -181,6 +182,7 @@ def _all_or_nothing(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[Lead
     return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
 
 
+@retry_on_conflict
 def leads_matching(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, limit: int) -> list[int]:
     """The ids a filter selects (best score first), for a bulk update from the filters."""
     actor.require(Permission.BULK_OPERATIONS)

@@ -1,18 +1,12 @@
-"""Audit entries, their hash chain (DESIGN.md §7), and the audit log as it is read.
+"""Audit entries (DESIGN.md §7) and the audit log as it is read. How rows are chained and
+sealed against tampering is core.domain.audit_chain."""
 
-Each tenant's rows form a chain: a row's hash covers its own content and the previous
-row's hash, so editing or deleting any row breaks every link after it.
-"""
-
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from core.domain.errors import InvalidInput
-
-GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -34,30 +28,6 @@ def to_json(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
     return json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
-
-
-def chain_hash(
-    *, prev_hash: str, seq: int, at: datetime, entry: AuditEntry
-) -> str:
-    content = json.dumps(
-        [
-            prev_hash,
-            seq,
-            entry.tenant_id,
-            at.isoformat(timespec="microseconds"),
-            entry.actor_user_id,
-            entry.actor_name,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            to_json(entry.before),
-            to_json(entry.after),
-            entry.reason,
-            entry.batch_id,
-        ],
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 MAX_FILTER_LENGTH = 64
@@ -95,4 +65,4 @@ class AuditRecord:
     after_json: str | None
     reason: str | None
     batch_id: str | None
-    seq: int
+    id: int  # the row's id: what `cli.py audit-verify` names

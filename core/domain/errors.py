@@ -42,4 +42,14 @@ class StaleView(LeadOpsError):
 
 
 class TransientConflict(LeadOpsError):
-    """A deadlock or lock timeout; the use case is retried a bounded number of times."""
+    """A deadlock, a lock wait timeout or a cluster's certification conflict: the transaction
+    may simply be run again (core.retry does, a bounded number of times)."""
+
+
+class ConnectionLost(TransientConflict):
+    """The connection to the database broke, or none could be made: worth another try while
+    the server restarts or a cluster node fails over."""
+
+
+class BatchInterrupted(LeadOpsError):
+    """A long job stopped part-way; its batch is kept as interrupted, to resume or undo."""

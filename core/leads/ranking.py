@@ -9,6 +9,7 @@ from core.domain.permissions import Permission
 from core.domain.placement import least_loaded_key
 from core.domain.rules import AgentState, LeadState, why_agent_cannot_receive
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 NO_CLOSED_LEADS = ConversionCount(0, 0)
 
@@ -34,6 +35,7 @@ def _option(agent: AgentState, lead: LeadState, counts: dict[int, ConversionCoun
     return AgentOption(agent.id, agent.name, True, " · ".join(parts), free)
 
 
+@retry_on_conflict
 def agent_conversion_counts(uow: UnitOfWork, actor: Actor) -> dict[int, ConversionCount]:
     """Closed and converted leads per agent of the actor's tenant: a scan of every closed lead,
     so pages keep it a few minutes (it moves only as leads close)."""
@@ -42,6 +44,7 @@ def agent_conversion_counts(uow: UnitOfWork, actor: Actor) -> dict[int, Conversi
         return uow.agents.conversion_counts(actor.tenant_id)
 
 
+@retry_on_conflict
 def rank_agents_for_lead(uow: UnitOfWork, actor: Actor, lead_id: int, *,
                          conversion_counts: dict[int, ConversionCount] | None = None
                          ) -> list[AgentOption]:

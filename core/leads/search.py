@@ -6,10 +6,12 @@ from core.domain.leads import COUNT_LIMIT, LeadDetail, LeadFilters, LeadPage
 from core.domain.pager import offset_of
 from core.domain.permissions import Permission
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 MAX_PAGE_SIZE = 200
 
 
+@retry_on_conflict
 def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: int = 1,
                  page_size: int = 50, count: bool = True) -> LeadPage:
     """A page of the matching leads; `count=False` skips counting them (a top-N list that
@@ -25,6 +27,7 @@ def search_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, page: i
     return LeadPage(rows, total, page, page_size)
 
 
+@retry_on_conflict
 def lead_detail(uow: UnitOfWork, actor: Actor, lead_id: int) -> LeadDetail:
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:

@@ -8,6 +8,7 @@ from core.domain.leads import CategoryCount, HistogramBin, LeadFilters, Mover, S
 from core.domain.permissions import Permission
 from core.domain.scoring import ScoreComponent, Weights
 from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
 
 HISTOGRAM_BIN = 5
 
@@ -25,6 +26,7 @@ class Leaderboard:
         return sum(c.leads for c in self.categories)
 
 
+@retry_on_conflict
 def leaderboard(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, movers: int = 10) -> Leaderboard:
     actor.require(Permission.VIEW_DASHBOARDS)
     filters = filters.validated()

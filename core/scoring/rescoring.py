@@ -16,11 +16,13 @@ from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.scoring import IdRange
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict
 
 CHUNK_IDS = 20_000
 METHOD_WEIGHTED = "weighted"
 
 
+@retry_on_conflict
 def rescore_lead(uow: UnitOfWork, actor: Actor, lead_id: int, now: datetime) -> LeadScore:
     actor.require(Permission.ASSIGN_LEADS)
     with uow:
@@ -38,6 +40,7 @@ def rescore_lead(uow: UnitOfWork, actor: Actor, lead_id: int, now: datetime) -> 
 MAX_SELECTION = 500
 
 
+@retry_on_conflict
 def rescore_leads(uow: UnitOfWork, actor: Actor, lead_ids: list[int], now: datetime) -> int:
     """A selection of leads (the ones a page shows), each by the single-lead path, one transaction."""
     actor.require(Permission.ASSIGN_LEADS)

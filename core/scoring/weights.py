@@ -23,17 +23,20 @@ from core.domain.scoring import (
     validated_source_table,
 )
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict
 from core.scoring.rescoring import rescore_tenant
 
 MAX_REASON = 500
 
 
+@retry_on_conflict
 def current_settings(uow: UnitOfWork, actor: Actor) -> ScoringSettings:
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
         return uow.scoring.current_settings(actor.tenant_id)
 
 
+@retry_on_conflict
 def weight_versions(uow: UnitOfWork, actor: Actor) -> list[WeightsVersion]:
     """Newest first."""
     actor.require(Permission.EDIT_SCORING)
@@ -41,6 +44,7 @@ def weight_versions(uow: UnitOfWork, actor: Actor) -> list[WeightsVersion]:
         return uow.scoring.versions(actor.tenant_id)
 
 
+@retry_on_conflict
 def scored_leads(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
     """Every lead's stored components, score and category: the preview's input. Source and
     category come as pandas categoricals, so each preview maps them by code, not by string."""

@@ -41,6 +41,6 @@ class SqlAuditReader:
         total = self.session.scalar(_where(select(func.count()).select_from(AuditRow), tenant_id, filters))
         rows = self.session.execute(_where(select(
             AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.entity_type, AuditRow.entity_id,
-            AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.seq,
-        ), tenant_id, filters).order_by(AuditRow.seq.desc()).offset(offset).limit(limit))
+            AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.id,
+        ), tenant_id, filters).order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))
         return [AuditRecord(**row._asdict()) for row in rows], total or 0  # columns named as fields

@@ -143,7 +143,7 @@ def lead_detail(session: Session, tenant_id: int, lead_id: int) -> LeadDetail | 
         AuditRow.after_json, AuditRow.reason,
     ).where(and_(AuditRow.tenant_id == tenant_id, AuditRow.entity_type == "lead",
                  AuditRow.entity_id == str(lead_id)))
-        .order_by(AuditRow.seq.desc()))
+        .order_by(AuditRow.at.desc(), AuditRow.id.desc()))
     history, older_scores = _newest(session, select(
         ScoreHistory.calculated_at, ScoreHistory.previous_score, ScoreHistory.new_score,
         ScoreHistory.previous_category, ScoreHistory.new_category, ScoringWeights.version,

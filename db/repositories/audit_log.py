@@ -1,47 +1,77 @@
-"""Appending to a tenant's audit chain."""
+"""Appending to a tenant's audit trail: one chain per transaction, picked at random."""
 
+import logging
+import random
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from core.domain.audit import AuditEntry, chain_hash, to_json
+from core.domain.audit import AuditEntry, to_json
+from core.domain.audit_chain import CHAINS, KEYED, AuditKey, ChainHead, head_mac, row_mac
 from core.domain.clock import utcnow
+from core.domain.errors import ConfigurationError
+from db.audit_key import audit_key_of
 from db.models import AuditHead, AuditRow
+
+log = logging.getLogger("leadops")
+CHAIN_PICKS = 5  # chains tried when a head does not verify, before giving up
 
 
 class SqlAuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._chain: int | None = None  # the chain this transaction appends to, once picked
+
+    @property
+    def key(self) -> AuditKey:
+        return audit_key_of(self.session)
 
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
 
     def append_many(self, entries: Sequence[AuditEntry]) -> None:
-        """Chain the entries (all of one tenant) after the tenant's head, in one insert."""
+        """Chain the entries (all of one tenant) after the head of one of its chains."""
         if not entries:
             return
         tenant_id = entries[0].tenant_id
-        # Locking the head row orders concurrent appends of the tenant.
-        head = self.session.execute(
-            select(AuditHead.seq, AuditHead.head_hash)
-            .where(AuditHead.tenant_id == tenant_id)
-            .with_for_update()
-        ).one()
+        head = self._locked_head(tenant_id)
         seq, prev_hash, at, rows = head.seq, head.head_hash, utcnow(), []
         for entry in entries:
             seq += 1
-            row_hash = chain_hash(prev_hash=prev_hash, seq=seq, at=at, entry=entry)
+            mac = row_mac(self.key, chain=head.chain, prev_hash=prev_hash, seq=seq, at=at, entry=entry)
             rows.append(dict(
-                tenant_id=tenant_id, seq=seq, at=at, actor_user_id=entry.actor_user_id,
-                actor_name=entry.actor_name, action=entry.action, entity_type=entry.entity_type,
-                entity_id=entry.entity_id, before_json=to_json(entry.before),
-                after_json=to_json(entry.after), reason=entry.reason, batch_id=entry.batch_id,
-                prev_hash=prev_hash, row_hash=row_hash,
+                tenant_id=tenant_id, chain=head.chain, seq=seq, algorithm=KEYED, at=at,
+                actor_user_id=entry.actor_user_id, actor_name=entry.actor_name, action=entry.action,
+                entity_type=entry.entity_type, entity_id=entry.entity_id,
+                before_json=to_json(entry.before), after_json=to_json(entry.after),
+                reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
             ))
-            prev_hash = row_hash
+            prev_hash = mac
         self.session.execute(insert(AuditRow), rows)
         self.session.execute(
-            update(AuditHead).where(AuditHead.tenant_id == tenant_id)
-            .values(seq=seq, head_hash=prev_hash)
-        )
+            update(AuditHead).where(AuditHead.tenant_id == tenant_id, AuditHead.chain == head.chain)
+            .values(seq=seq, head_hash=prev_hash,
+                    head_mac=head_mac(self.key, tenant_id=tenant_id, chain=head.chain, seq=seq,
+                                      head_hash=prev_hash)))
+
+    def _locked_head(self, tenant_id: int) -> ChainHead:
+        """The head of this transaction's chain, locked. A head whose MAC does not hold was
+        changed outside LeadOps: appending after it would seal the change in, so another chain
+        is taken and the broken one is left for `cli.py audit-verify` to name."""
+        for _ in range(CHAIN_PICKS):
+            chain = self._chain or random.randint(1, CHAINS)
+            row = self.session.execute(
+                select(AuditHead.seq, AuditHead.head_hash, AuditHead.head_mac)
+                .where(AuditHead.tenant_id == tenant_id, AuditHead.chain == chain)
+                .with_for_update()).one_or_none()
+            head = ChainHead(tenant_id, chain, row.seq, row.head_hash, row.head_mac) if row else None
+            if head is not None and head.is_sealed_by(self.key):
+                self._chain = chain
+                return head
+            log.warning("Audit chain %s of tenant %s does not verify; writing to another chain. "
+                        "Run `python cli.py audit-verify`.", chain, tenant_id)
+            self._chain = None
+        raise ConfigurationError(
+            "The audit trail's chains do not verify with this audit key, so nothing was saved. "
+            "Check LEADOPS_AUDIT_KEY, then run `python cli.py init-db` and `python cli.py audit-verify`.")

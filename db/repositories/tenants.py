@@ -3,10 +3,11 @@ import json
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.domain.audit import GENESIS_HASH
+from core.domain.audit_chain import CHAINS, GENESIS_HASH, head_mac
 from core.domain.clock import utcnow
 from core.domain.scoring import Thresholds, Weights
 from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
+from db.audit_key import audit_key_of
 from db.models import AuditHead, ScoringWeights, Tenant
 from db.results import inserted_id
 
@@ -22,11 +23,15 @@ class SqlTenantRepository:
         return list(self.session.scalars(select(Tenant.slug).order_by(Tenant.slug)))
 
     def add(self, *, slug: str, name: str) -> int:
+        key = audit_key_of(self.session)
         now = utcnow()
         tenant_id = inserted_id(self.session.execute(
             insert(Tenant).values(slug=slug, name=name, created_at=now)))
-        self.session.execute(insert(AuditHead).values(tenant_id=tenant_id, seq=0,
-                                                      head_hash=GENESIS_HASH))
+        self.session.execute(insert(AuditHead), [
+            dict(tenant_id=tenant_id, chain=chain, seq=0, head_hash=GENESIS_HASH,
+                 head_mac=head_mac(key, tenant_id=tenant_id, chain=chain, seq=0,
+                                   head_hash=GENESIS_HASH))
+            for chain in range(1, CHAINS + 1)])
         weights, thresholds = Weights(), Thresholds()
         self.session.execute(insert(ScoringWeights).values(
             tenant_id=tenant_id, version=1,

@@ -23,17 +23,17 @@ from settings import Settings, load_settings
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _engine_for(database_url: str, _settings: Settings) -> Engine:
-    return open_database(_settings.database_url, demo_if_empty=_settings.is_default_demo)
+    return open_database(_settings.database_url, audit_key=_settings.audit_key,
+                         demo_if_empty=_settings.is_default_demo)
 
 
 def settings() -> Settings:
     return load_settings()
 
 
-def require_cookie_key() -> None:
-    """Refuse to serve logins without a signing key (raises ConfigurationError)."""
-    if not settings().cookie_key:
-        raise AssertionError("unreachable: cookie_key raises when it is missing")
+def require_keys() -> None:
+    """Refuse to serve without the login cookie's and the audit trail's keys."""
+    settings().require_keys()
 
 
 def engine() -> Engine:

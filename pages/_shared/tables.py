@@ -24,7 +24,7 @@ LEAD_AUDIT = {"at": "When", "actor_name": "By", "action": "Action", "before_json
               "after_json": "After", "reason": "Reason"}
 AUDIT_LOG = {"at": "When", "actor_name": "By", "action": "Action", "entity_type": "Entity",
              "entity_id": "Id", "before_json": "Before", "after_json": "After", "reason": "Reason",
-             "batch_id": "Batch", "seq": "Seq"}
+             "batch_id": "Batch", "id": "Row"}
 CATEGORY_COUNTS = {"category": "Category", "leads": "Leads"}
 HISTOGRAM = {"score_from": "Score from", "leads": "Leads"}
 MOVERS = {"lead_id": "Lead", "name": "Name", "before": "Before", "now": "Now", "change": "Change",

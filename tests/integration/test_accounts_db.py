@@ -29,7 +29,7 @@ def test_lockout_is_stored_and_audited(engine, tenant):
     with Session(engine) as s:
         locked_until = s.scalar(select(User.locked_until).where(User.username == "ana"))
         assert locked_until == NOW + timedelta(minutes=15)
-        actions = s.scalars(select(AuditRow.action).order_by(AuditRow.seq)).all()
+        actions = s.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
     assert actions == ["login.failed"] * 5 + ["login.locked"]
     with pytest.raises(AccountLocked):
         login.record_successful_login(SqlUnitOfWork(engine), "ana", NOW + timedelta(minutes=14))
@@ -42,18 +42,25 @@ def test_audit_chain_verifies_and_names_a_tampered_row(engine, tenant):
         login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     assert verify_audit_chains(engine) == (3, [])
     with engine.begin() as c:
-        c.execute(update(AuditRow).where(AuditRow.seq == 2).values(reason="edited later"))
+        second, chain, seq = c.execute(select(AuditRow.id, AuditRow.chain, AuditRow.seq)
+                                       .order_by(AuditRow.id).offset(1).limit(1)).one()
+        c.execute(update(AuditRow).where(AuditRow.id == second).values(reason="edited later"))
     checked, breaks = verify_audit_chains(engine)
-    assert [(b.tenant_slug, b.seq, b.problem) for b in breaks] == [("acme", 2, "content was changed")]
+    assert [(b.tenant_slug, b.broken.chain, b.broken.seq, b.broken.row_id) for b in breaks] == [
+        ("acme", chain, seq, second)]
+    assert breaks[0].broken.problem.startswith("its content was changed")
 
 
 def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
     for _ in range(2):
         login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
     with engine.begin() as c:
-        c.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+        newest, chain, seq = c.execute(select(AuditRow.id, AuditRow.chain, AuditRow.seq)
+                                       .order_by(AuditRow.id.desc()).limit(1)).one()
+        c.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": newest})
     _, breaks = verify_audit_chains(engine)
-    assert [b.problem for b in breaks] == ["newest rows were removed"]
+    assert [(b.broken.chain, b.broken.problem.split(" (")[0]) for b in breaks] == [
+        (chain, f"row {seq} and later were removed")]
 
 
 def test_create_user_persists_a_bcrypt_login(engine, tenant):

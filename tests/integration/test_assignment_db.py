@@ -54,7 +54,7 @@ def test_assign_then_full_then_reassign_then_close(world):
         stretches = s.execute(select(Assignment.agent_id, Assignment.previous_agent_id,
                                      Assignment.ended_at.is_(None), Assignment.note)
                               .order_by(Assignment.id)).all()
-        actions = s.scalars(select(AuditRow.action).order_by(AuditRow.seq)).all()
+        actions = s.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
     assert [tuple(r) for r in stretches] == [(world["ana"], None, False, "first"),
                                              (world["bo"], world["ana"], True, "Bo speaks Spanish")]
     assert actions == ["lead.assigned", "lead.reassigned", "lead.status_changed"]

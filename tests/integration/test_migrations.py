@@ -1,12 +1,37 @@
 """Migrations that move data keep it: upgrade from the previous revision and back."""
 
+from datetime import datetime
+
+import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from core.domain.audit import AuditEntry
+from core.domain.audit_chain import CHAINS, legacy_hash
+from db.audit_seal import SealReport, seal_heads
 from db.audit_verify import verify_audit_chains
 from db.migrate import downgrade, upgrade
 from db.repositories.audit_log import SqlAuditRepository
+
+
+def _legacy_rows(connection, *actions: str) -> str:
+    """Audit rows as LeadOps wrote them before keyed chains (migrations 0003-0006): one unkeyed
+    SHA-256 chain per tenant, its head in audit_heads. Returns the newest hash."""
+    seq, prev = connection.execute(text("SELECT seq, head_hash FROM audit_heads WHERE tenant_id = 1")).one()
+    for action in actions:
+        seq += 1
+        at = datetime(2026, 1, 1, 0, 0, seq)
+        entry = AuditEntry(tenant_id=1, actor_user_id=None, actor_name="test", action=action,
+                           entity_type="tenant", entity_id="1")
+        row_hash = legacy_hash(prev_hash=prev, seq=seq, at=at, entry=entry)
+        connection.execute(text(
+            "INSERT INTO audit_log (tenant_id, seq, at, actor_name, action, entity_type, entity_id, "
+            "prev_hash, row_hash) VALUES (1, :seq, :at, 'test', :action, 'tenant', '1', :prev, :hash)"),
+            {"seq": seq, "at": at, "action": action, "prev": prev, "hash": row_hash})
+        prev = row_hash
+    connection.execute(text("UPDATE audit_heads SET seq = :seq, head_hash = :hash WHERE tenant_id = 1"),
+                       {"seq": seq, "hash": prev})
+    return prev
 
 
 def test_audit_heads_move_off_the_tenant_row_and_back(unmigrated_engine):
@@ -17,25 +42,60 @@ def test_audit_heads_move_off_the_tenant_row_and_back(unmigrated_engine):
                        "VALUES (1, 'acme', 'Acme', '2026-01-01 00:00:00', 0, :genesis)"),
                   {"genesis": "0" * 64})
     upgrade(engine, "0003")
-    with Session(engine) as session, session.begin():
-        for action in ("one", "two"):
-            SqlAuditRepository(session).append(AuditEntry(
-                tenant_id=1, actor_user_id=None, actor_name="test", action=action,
-                entity_type="tenant", entity_id="1"))
-    assert verify_audit_chains(engine) == (2, [])
-    with engine.connect() as c:
-        seq, head = c.execute(text("SELECT seq, head_hash FROM audit_heads WHERE tenant_id = 1")).one()
-    assert seq == 2
-
+    with engine.begin() as c:
+        head = _legacy_rows(c, "one", "two")
     downgrade(engine, "0002")
     assert "audit_heads" not in inspect(engine).get_table_names()
     with engine.connect() as c:
         assert c.execute(text("SELECT audit_seq, audit_head_hash FROM tenants")).one() == (2, head)
-
-    upgrade(engine)
+    upgrade(engine, "0003")
     with engine.connect() as c:
         assert c.execute(text("SELECT seq, head_hash FROM audit_heads")).one() == (2, head)
-    assert verify_audit_chains(engine) == (2, [])
+
+
+def test_rows_from_before_keyed_chains_stay_verifiable_and_are_sealed(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0006")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO audit_heads (tenant_id, seq, head_hash) VALUES (1, 0, :g)"),
+                  {"g": "0" * 64})
+        _legacy_rows(c, "one", "two", "three")
+
+    upgrade(engine)
+    assert seal_heads(engine) == SealReport(sealed=CHAINS + 1, refused=[])  # the legacy chain too
+    assert verify_audit_chains(engine) == (3, [])
+    with Session(engine) as session, session.begin():
+        SqlAuditRepository(session).append(AuditEntry(
+            tenant_id=1, actor_user_id=None, actor_name="test", action="after the upgrade",
+            entity_type="tenant", entity_id="1"))
+    with engine.connect() as c:
+        placed = c.execute(text("SELECT chain, algorithm FROM audit_log ORDER BY id")).all()
+    assert [tuple(row) for row in placed][:3] == [(0, "sha256")] * 3
+    assert placed[3].chain != 0 and placed[3].algorithm == "hmac-sha256"
+    assert verify_audit_chains(engine) == (4, [])
+
+    with engine.begin() as c:  # the old rows stay guarded: an edit is still named
+        c.execute(text("UPDATE audit_log SET reason = 'edited' WHERE chain = 0 AND seq = 2"))
+    _, breaks = verify_audit_chains(engine)
+    assert [(b.broken.chain, b.broken.seq) for b in breaks] == [(0, 2)]
+    with pytest.raises(RuntimeError, match="keyed chains"):  # going back would orphan the new row
+        downgrade(engine, "0006")
+
+
+def test_a_legacy_chain_changed_before_the_upgrade_is_not_sealed(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0006")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO audit_heads (tenant_id, seq, head_hash) VALUES (1, 0, :g)"),
+                  {"g": "0" * 64})
+        _legacy_rows(c, "one", "two")
+        c.execute(text("UPDATE audit_log SET action = 'rewritten' WHERE seq = 1"))
+    upgrade(engine)
+    report = seal_heads(engine)
+    assert report.sealed == CHAINS and len(report.refused) == 1
+    assert report.refused[0].startswith("tenant 1, chain 0: not sealed")
 
 
 def test_lean_rescoring_keeps_history_and_scores_both_ways(unmigrated_engine):

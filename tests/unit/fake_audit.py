@@ -4,8 +4,12 @@ db/repositories/audit_log.py writes them and db/queries/audit.py reads them."""
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 
-from core.domain.audit import GENESIS_HASH, AuditEntry, AuditFilters, AuditRecord, chain_hash, to_json
+from core.domain.audit import AuditEntry, AuditFilters, AuditRecord, to_json
+from core.domain.audit_chain import GENESIS_HASH, AuditKey, row_mac
 from tests.unit.fake_store import AuditRow, Store
+
+FAKE_KEY = AuditKey(b"the fake audit trail's key")
+FAKE_CHAIN = 1  # the SQL repository picks a chain per transaction; one per tenant is enough here
 
 
 class FakeAudit:
@@ -30,8 +34,9 @@ class FakeAudit:
         for entry in entries:
             head = next((r for r in reversed(self.rows) if r.entry.tenant_id == entry.tenant_id), None)
             seq, prev_hash = (head.seq, head.row_hash) if head else (0, GENESIS_HASH)
-            self.rows.append(AuditRow(entry, seq + 1, at, prev_hash,
-                                      chain_hash(prev_hash=prev_hash, seq=seq + 1, at=at, entry=entry)))
+            self.rows.append(AuditRow(len(self.rows) + 1, entry, seq + 1, at, prev_hash,
+                                      row_mac(FAKE_KEY, chain=FAKE_CHAIN, prev_hash=prev_hash,
+                                              seq=seq + 1, at=at, entry=entry)))
 
 
 class FakeAuditReader:
@@ -41,7 +46,7 @@ class FakeAuditReader:
     def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
              limit: int) -> tuple[list[AuditRecord], int]:
         found = sorted((r for r in self._store.audit if _audit_matches(r, tenant_id, filters)),
-                       key=lambda r: -r.seq)
+                       key=lambda r: (r.at, r.id), reverse=True)
         return [_record(r) for r in found[offset:offset + limit]], len(found)
 
 
@@ -59,4 +64,4 @@ def _audit_matches(row: AuditRow, tenant_id: int, f: AuditFilters) -> bool:
 def _record(row: AuditRow) -> AuditRecord:
     e = row.entry
     return AuditRecord(row.at, e.actor_name, e.action, e.entity_type, e.entity_id, to_json(e.before),
-                       to_json(e.after), e.reason, e.batch_id, row.seq)
+                       to_json(e.after), e.reason, e.batch_id, row.id)

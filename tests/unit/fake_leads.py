@@ -164,7 +164,7 @@ class FakeLeads:
                             key=lambda a: a.occurred_at, reverse=True)
         audit = [LeadAuditEntry(r.at, r.entry.actor_name, r.entry.action, to_json(r.entry.before),
                                 to_json(r.entry.after), r.entry.reason)
-                 for r in sorted(store.audit, key=lambda r: -r.seq)
+                 for r in sorted(store.audit, key=lambda r: (r.at, r.id), reverse=True)
                  if r.entry.tenant_id == tenant_id and r.entry.entity_type == "lead"
                  and r.entry.entity_id == str(lead_id)]
         history = sorted((self._score_change(h) for h in reversed(store.score_history)

@@ -77,8 +77,9 @@ class ActivityRow(TypedDict):
 
 @dataclass(frozen=True)
 class AuditRow:
+    id: int  # from 1, in the order rows were written
     entry: AuditEntry
-    seq: int  # per tenant, from 1
+    seq: int  # per tenant, from 1 (the fake keeps one chain per tenant)
     at: datetime
     prev_hash: str
     row_hash: str

@@ -2,9 +2,11 @@
 
 import pytest
 
-from core.domain.audit import GENESIS_HASH, AuditEntry, chain_hash
+from core.domain.audit import AuditEntry
+from core.domain.audit_chain import GENESIS_HASH, row_mac
 from core.domain.errors import RuleViolation
 from tests.unit.builders import agent
+from tests.unit.fake_audit import FAKE_CHAIN, FAKE_KEY
 from tests.unit.fakes import FakeUnitOfWork
 
 
@@ -49,4 +51,5 @@ def test_audit_rows_are_chained_per_tenant():
     first, other, second = uow.audit.rows
     assert (first.seq, other.seq, second.seq) == (1, 1, 2)
     assert first.prev_hash == other.prev_hash == GENESIS_HASH and second.prev_hash == first.row_hash
-    assert second.row_hash == chain_hash(prev_hash=first.row_hash, seq=2, at=second.at, entry=second.entry)
+    assert second.row_hash == row_mac(FAKE_KEY, chain=FAKE_CHAIN, prev_hash=first.row_hash, seq=2,
+                                      at=second.at, entry=second.entry)

@@ -43,7 +43,7 @@ def test_the_log_is_the_tenants_rows_newest_first_in_pages():
     assert first.pager.pages == 3
     last = audit_page(logged(), MANAGER, AuditFilters(), page=3, page_size=2)
     record = last.rows[0]
-    assert (record.action, record.seq, record.at, record.before_json, record.after_json, record.reason) == (
+    assert (record.action, record.id, record.at, record.before_json, record.after_json, record.reason) == (
         "lead.assigned", 1, datetime(2026, 11, 20, 9, 0), '{"status":"new"}', '{"status":"assigned"}', "why")
 
 
