@@ -40,12 +40,12 @@ def main() -> None:
     try:
         context.require_keys()
         context.engine()
+        # One authenticator per run: its cookie component may only be rendered once. It reads
+        # the users table, so with the database away this is where the first run learns it.
+        authenticator = login.build_authenticator()
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/error:")
         st.stop()
-
-    # One authenticator per run: its cookie component may only be rendered once.
-    authenticator = login.build_authenticator()
     actor = _logged_in_actor(authenticator)
     if actor is None:
         login_page = st.Page(partial(login.render_login_page, authenticator), title="Log in",

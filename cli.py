@@ -18,8 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from core.accounts.login import acting_user
 from core.accounts.tenants import create_tenant
 from core.accounts.users import create_user
-from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import commit_bulk_assign
 from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.resume import resume_batch
 from core.bulk.undo import undo_batch
 from core.domain.clock import utcnow
 from core.domain.errors import LeadOpsError
@@ -130,6 +132,8 @@ def cmd_import_leads(args: argparse.Namespace) -> int:
     for line, outcome, detail in result.report:
         print(f"line {line}: {outcome}: {detail}")
     refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
+    if result.note:
+        print(result.note, file=sys.stderr)
     print(f"{result.imported} imported, {refused} refused"
           + (" (all or nothing: nothing imported)" if args.all_or_nothing and refused else "") + ".")
     return EXIT_REFUSED if refused else 0
@@ -165,6 +169,14 @@ def cmd_bulk_assign(args: argparse.Namespace) -> int:
         print(f"lead {lead_id}: not placed: {why}")
     print(f"{outcome.assigned} assigned in batch {outcome.batch_id}, {len(outcome.refused)} not placed.")
     return EXIT_REFUSED if outcome.refused else 0
+
+
+def cmd_resume_batch(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    result = resume_batch(_units_of_work(engine), _acting(engine, args.as_user), args.batch_id)
+    print(f"Batch {result.batch_id} resumed and complete: {result.applied} more lead(s) done now, "
+          f"{result.refused} refused; {result.changed_in_all} changed by the whole batch.")
+    return 0
 
 
 def cmd_undo_batch(args: argparse.Namespace) -> int:
@@ -318,6 +330,13 @@ def _add_undo_batch(commands: Commands) -> None:
     _as_user(undo)
 
 
+def _add_resume_batch(commands: Commands) -> None:
+    resume = _add(commands, "resume-batch", cmd_resume_batch,
+                  "finish a batch that stopped part-way (bulk assign, update, import or undo)")
+    resume.add_argument("batch_id")
+    _as_user(resume)
+
+
 def _add_audit_verify(commands: Commands) -> None:
     _add(commands, "audit-verify", cmd_audit_verify, "check every tenant's audit hash chain")
 
@@ -353,7 +372,8 @@ def _add_bench(commands: Commands) -> None:
 
 
 COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_import_leads,
-            _add_bulk_assign, _add_undo_batch, _add_audit_verify, _add_rescore, _add_check, _add_bench)
+            _add_bulk_assign, _add_resume_batch, _add_undo_batch, _add_audit_verify, _add_rescore,
+            _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from bench.rest import wait_until_at_rest
 from bench.target import BenchTenant
 from core.agents.capacity import agent_capacity
-from core.bulk.assign import BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.assign import BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import commit_bulk_assign
 from core.domain.clock import utcnow
 from core.domain.errors import LeadOpsError
 from core.domain.leads import LeadFilters

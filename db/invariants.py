@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from core.domain.batches import BatchState, silent_since
+from core.domain.clock import utcnow
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
-from db.models import Agent, Assignment, Lead, Tenant
+from db.models import Agent, Assignment, Batch, Lead, Tenant
 from db.results import AnyRow, AnySelect
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
@@ -159,11 +161,27 @@ def _lead_violations(connection: Connection) -> list[Violation]:
     return violations
 
 
+def _batch_violations(connection: Connection) -> list[Violation]:
+    """Batches that stopped part-way: interrupted, or running with a heartbeat older than LEASE."""
+    stopped_before = silent_since(utcnow())
+    rows = connection.execute(
+        select(Tenant.slug, Batch.id, Batch.kind, Batch.leads_changed, Batch.leads_refused, Batch.planned)
+        .join(Tenant, Tenant.id == Batch.tenant_id)
+        .where(or_(Batch.state == BatchState.INTERRUPTED.value,
+                   and_(Batch.state == BatchState.RUNNING.value, Batch.heartbeat_at < stopped_before)))
+        .order_by(Tenant.slug, Batch.created_at))
+    return [Violation("incomplete_batch", row.slug, f"batch {row.id}",
+                      f"batch {row.id} ({row.kind}) stopped after {row.leads_changed + row.leads_refused} "
+                      f"of {row.planned} leads: resume it with `python cli.py resume-batch {row.id} "
+                      "--as USER`" + (", or undo it" if row.kind == "bulk_assign" else ""))
+            for row in rows]
+
+
 def find_violations(engine: Engine) -> list[Violation]:
-    """Every broken invariant, one Violation per offending agent or lead."""
+    """Every broken invariant, one Violation per offending agent, lead or batch."""
     with _reading(engine) as connection:
         return (_capacity_violations(connection) + _counter_violations(connection)
-                + _lead_violations(connection))
+                + _lead_violations(connection) + _batch_violations(connection))
 
 
 def find_warnings(engine: Engine) -> list[Violation]:

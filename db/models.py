@@ -273,26 +273,34 @@ class AuditRow(Base):
 
 
 class Batch(Base):
-    """One bulk run (or its undo): what the supervisor did, with its counts."""
+    """One bulk run (or its undo): what the supervisor did, its plan while it runs, its counts
+    and its state (core.domain.batches)."""
 
     __tablename__ = "batches"
     __table_args__ = (Index("ix_batches_tenant_time", "tenant_id", "created_at"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tenant_id: Mapped[tenant_fk]
-    kind: Mapped[short_str]  # bulk_assign, undo
+    kind: Mapped[short_str]  # bulk_assign, bulk_update, import, undo
     strategy: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[timestamp]
     leads_changed: Mapped[int] = mapped_column(Integer, default=0)
     leads_refused: Mapped[int] = mapped_column(Integer, default=0)
     undone_by_batch: Mapped[str | None] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(16))  # running, interrupted, complete
+    planned: Mapped[int] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    plan: Mapped[str | None] = mapped_column(Text().with_variant(mysql.MEDIUMTEXT(), "mysql"))
 
 
 class BatchItem(Base):
-    """A lead a batch changed, and the lead's version right after: undo checks it is unchanged."""
+    """What became of one position of a batch's plan: the lead changed (with its version right
+    after, which undo checks) or refused (with why)."""
 
     __tablename__ = "batch_items"
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), primary_key=True)
-    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
-    lead_version: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    lead_id: Mapped[int] = mapped_column(Integer)  # no key: a refusal may name a lead that is not there
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    lead_version: Mapped[int | None] = mapped_column(Integer)
+    refused: Mapped[str | None] = mapped_column(Text)

@@ -9,6 +9,7 @@ from core.bulk.undo import undo_batch
 from core.domain.batches import short_id
 from core.domain.permissions import Permission
 from pages._shared import context
+from pages._shared.batch_resume import render_resume
 from pages._shared.bulk_assign_panel import render_bulk_assign
 from pages._shared.bulk_update_form import render_bulk_update
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
@@ -55,7 +56,8 @@ st.subheader("Recent batches")
 batches = attempt(lambda: recent_batches(context.reader(), actor))
 if batches:
     st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches")
-    undoable = [batch.id for batch in batches if batch.undoable]
+    render_resume(actor, [status.batch for status in batches if status.resumable])
+    undoable = [status.batch.id for status in batches if status.undoable]
     if undoable:
         chosen = st.selectbox("Batch to undo", undoable, format_func=short_id, key="bk_undo_batch")
         if st.button("Undo this batch", key="bk_undo"):

@@ -10,7 +10,13 @@ from core.domain.clock import utcnow
 from core.domain.permissions import Permission
 from core.domain.scoring import Thresholds, Weights
 from core.scoring.preview import preview
-from core.scoring.weights import current_settings, restore_version, save_weights, weight_versions
+from core.scoring.weights import (
+    SaveReport,
+    current_settings,
+    restore_version,
+    save_weights,
+    weight_versions,
+)
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
 from pages._shared.tables import BIGGEST_MOVES, WEIGHT_VERSIONS, table
@@ -51,6 +57,12 @@ def source_table() -> dict[str, int]:
         if "Quality" in change:
             table[sources[int(row)]] = change["Quality"]
     return table
+
+
+def report_saved(report: SaveReport, saved: str) -> None:
+    if report.unfinished:  # saved, but the rescore stopped part-way: say which leads wait
+        succeed_and_refresh(f"{saved}.", warnings=(report.unfinished,))
+    succeed_and_refresh(f"{saved}; rescored {report.leads:,} leads in {report.seconds:.1f} s.")
 
 
 @st.fragment
@@ -98,8 +110,7 @@ with st.form("save_weights"):
             source_quality=source_table(),
             progress=lambda done: bar.progress(done, text=f"Rescoring… {done:.0%}")))
         if report is not None:
-            succeed_and_refresh(f"Saved version {report.version}; rescored {report.leads:,} leads "
-                                f"in {report.seconds:.1f} s.")
+            report_saved(report, f"Saved version {report.version}")
 
 st.subheader("Versions")
 versions = attempt(lambda: weight_versions(context.reader(), actor))
@@ -112,5 +123,4 @@ if versions is not None:
             report = attempt(lambda: restore_version(context.writer, actor, version=int(version),
                                                      reason=why, now=utcnow()))
             if report is not None:
-                succeed_and_refresh(f"Restored version {version} as version {report.version}; "
-                                    f"rescored {report.leads:,} leads in {report.seconds:.1f} s.")
+                report_saved(report, f"Restored version {version} as version {report.version}")

@@ -1,21 +1,13 @@
-"""Bulk assignment: plan (a preview that writes nothing), then commit in chunks.
+"""Bulk assignment's plan: a preview that writes nothing (core.bulk.assign_commit applies it).
 
-The plan is computed on a snapshot; commit first checks the snapshot still holds and, if the
-data moved, re-plans and returns the new plan instead of writing. It then applies the plan
-in chunks of CHUNK leads, each a short transaction that locks its agents (by id) and leads,
-re-checks the capacity rule on the locked rows and refuses what no longer fits.
+The plan is computed on a snapshot of the chosen leads and the agents in scope, by the pure
+strategies of core.domain.placement; `moved_since` tells whether that snapshot still holds.
 """
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
-from core.bulk.batches import open_batch
-from core.domain.audit import AuditEntry
-from core.domain.batches import BatchItem, BatchKind
-from core.domain.clock import utcnow
-from core.domain.errors import InvalidInput, RuleViolation
+from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
 from core.domain.permissions import Permission
@@ -31,8 +23,8 @@ from core.domain.placement import (
     round_robin,
     skills,
 )
-from core.domain.rules import AgentState, why_agent_cannot_receive, why_lead_cannot_be_assigned
-from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.domain.rules import AgentState, why_lead_cannot_be_assigned
+from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
 CHUNK = 500
@@ -77,13 +69,6 @@ class BulkPlan:
     @property
     def receiving_agents(self) -> int:
         return len({p.agent_id for p in self.placed})
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    batch_id: str
-    assigned: int
-    refused: list[Refusal]
 
 
 def _in_scope(agent: AgentState, team: str, scope: AgentScope) -> bool:
@@ -172,7 +157,8 @@ def plan_bulk_assign(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> Bul
     )
 
 
-def _moved(uow: UnitOfWork, actor: Actor, plan: BulkPlan) -> str | None:
+def moved_since(uow: UnitOfWork, actor: Actor, plan: BulkPlan) -> str | None:
+    """None if the plan's snapshot still holds; else the sentence saying what moved."""
     agents = {a.id: a for a in uow.agents.states(actor.tenant_id) if a.id in plan.agents_before}
     changed_agents = [a for i, a in plan.agents_before.items() if agents.get(i) != a]
     versions = uow.leads.versions(actor.tenant_id, list(plan.lead_versions))
@@ -191,74 +177,3 @@ def _moved(uow: UnitOfWork, actor: Actor, plan: BulkPlan) -> str | None:
         parts.append("another round-robin run finished first")
     return ("The data moved since the preview: " + "; ".join(parts)
             + ". Here is the new plan: review it and commit again.")
-
-
-def commit_bulk_assign(new_uow: UnitOfWorkFactory, actor: Actor, plan: BulkPlan, *,
-                       progress: Callable[[float], object] = lambda done: None) -> BulkResult | BulkPlan:
-    """Apply the plan, or return a fresh plan (with `notice`) when the data has moved."""
-    actor.require(Permission.BULK_OPERATIONS)
-    with new_uow() as uow:
-        notice = _moved(uow, actor, plan)
-    if notice:
-        return replace(plan_bulk_assign(new_uow(), actor, plan.request), notice=notice)
-    if not plan.placed:
-        raise RuleViolation("This plan places no lead; nothing to commit.")
-    now, assigned = utcnow(), 0
-    refused: list[Refusal] = []
-    strategy = plan.request.strategy.value
-    batch_id = open_batch(new_uow, actor, kind=BatchKind.BULK_ASSIGN, now=now, strategy=strategy)
-    for start in range(0, len(plan.placed), CHUNK):
-        chunk = plan.placed[start:start + CHUNK]
-        with new_uow() as uow:
-            done, chunk_refused = _apply_chunk(uow, actor, plan, chunk, batch_id, now)
-            uow.commit()
-        assigned += done
-        refused += chunk_refused
-        progress(min((start + CHUNK) / len(plan.placed), 1.0))
-    with new_uow() as uow:
-        uow.bulk.finish_batch(batch_id, changed=assigned, refused=len(refused) + len(plan.unplaced))
-        if plan.request.strategy == Strategy.ROUND_ROBIN and plan.round_robin_after is not None:
-            uow.bulk.set_round_robin_pointer(actor.tenant_id, plan.round_robin_after)
-        uow.audit.append(AuditEntry(
-            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-            action="bulk.assigned", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
-            after={"strategy": strategy, "assigned": assigned,
-                   "refused": len(refused) + len(plan.unplaced)},
-        ))
-        uow.commit()
-    return BulkResult(batch_id, assigned, plan.unplaced + refused)
-
-
-def _apply_chunk(uow: UnitOfWork, actor: Actor, plan: BulkPlan, chunk: list[Placement],
-                 batch_id: str, now: datetime) -> tuple[int, list[Refusal]]:
-    agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id, sorted({p.agent_id for p in chunk}))}
-    leads = {lead.id: lead for lead in uow.leads.lock_states(actor.tenant_id,
-                                                             sorted(p.lead_id for p in chunk))}
-    accepted: list[BatchItem] = []
-    refused: list[Refusal] = []
-    for lead_id, agent_id in chunk:
-        lead, agent = leads.get(lead_id), agents.get(agent_id)
-        if lead is None or lead.version != plan.lead_versions.get(lead_id):
-            refused.append(Refusal(lead_id, f"Lead #{lead_id} changed during the commit."))
-        elif agent is None:
-            refused.append(Refusal(lead_id, f"Agent #{agent_id} no longer exists."))
-        elif why := why_agent_cannot_receive(agent, lead):
-            refused.append(Refusal(lead_id, why))
-        else:
-            agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
-            accepted.append(BatchItem(lead_id, agent_id, lead.version + 1))
-    if accepted:
-        placements = [Placement(item.lead_id, item.agent_id) for item in accepted]
-        uow.leads.assign_many(placements, now=now)
-        uow.agents.add_open_leads(Counter(item.agent_id for item in accepted))
-        uow.assignments.start_many(tenant_id=actor.tenant_id, placements=placements,
-                                   by_user_id=actor.user_id, now=now, batch_id=batch_id)
-        uow.bulk.add_items(batch_id, accepted)
-        uow.audit.append_many([AuditEntry(
-            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-            action="lead.assigned", entity_type="lead", entity_id=str(item.lead_id),
-            before={"status": "new", "agent_id": None},
-            after={"status": "assigned", "agent_id": item.agent_id, "agent": agents[item.agent_id].name},
-            reason=f"bulk {plan.request.strategy.value}", batch_id=batch_id,
-        ) for item in accepted])
-    return len(accepted), refused

@@ -1,32 +1,36 @@
-"""Batches: one row per bulk run (assign, undo, update, import) that its leads point back to."""
+"""The tenant's recent batches, each with what may be done with it now."""
 
-import uuid
-from datetime import datetime
+from dataclasses import dataclass
 
-from core.domain.batches import Batch, BatchKind
+from core.domain.batches import (
+    Batch,
+    BatchState,
+    why_batch_cannot_be_resumed,
+    why_batch_cannot_be_undone,
+)
+from core.domain.clock import utcnow
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
-from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
 RECENT = 20
 
 
-def open_batch(new_uow: UnitOfWorkFactory, actor: Actor, *, kind: BatchKind, now: datetime,
-               strategy: str | None = None) -> str:
-    """Record a batch in its own short transaction before the chunks that fill it, so every
-    chunk can reference it; its counts are written when the run finishes."""
-    batch_id = str(uuid.uuid4())
-    with new_uow() as uow:
-        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=kind, strategy=strategy,
-                           by_user_id=actor.user_id, now=now)
-        uow.commit()
-    return batch_id
+@dataclass(frozen=True)
+class BatchStatus:
+    batch: Batch
+    state: BatchState  # as of now: a running batch whose heartbeat stopped reads interrupted
+    undoable: bool
+    resumable: bool
 
 
 @retry_on_conflict
-def recent_batches(uow: UnitOfWork, actor: Actor, limit: int = RECENT) -> list[Batch]:
-    """The tenant's newest batches; each says whether it can be undone (`Batch.undoable`)."""
+def recent_batches(uow: UnitOfWork, actor: Actor, limit: int = RECENT) -> list[BatchStatus]:
+    """The tenant's newest batches, each saying whether it can be undone or resumed now."""
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
-        return uow.bulk.recent(actor.tenant_id, limit)
+        batches = uow.bulk.recent(actor.tenant_id, limit)
+    now = utcnow()
+    return [BatchStatus(batch, batch.state_at(now), why_batch_cannot_be_undone(batch, now) is None,
+                        why_batch_cannot_be_resumed(batch, now) is None) for batch in batches]

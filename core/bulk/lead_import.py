@@ -6,23 +6,27 @@ escaped and neutralized on export, never interpreted.
 """
 
 import csv
+import dataclasses
 import io
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from core.bulk.batches import open_batch
 from core.bulk.files import csv_text
+from core.bulk.runner import Progress, open_batch, run_plan
 from core.domain.audit import AuditEntry
-from core.domain.batches import BatchKind
+from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
 from core.domain.clock import utcnow
-from core.domain.errors import InvalidInput
+from core.domain.errors import DatabaseUnavailable, InvalidInput, RescoreIncomplete, TransientConflict
 from core.domain.identity import Actor
 from core.domain.leads import NewLead
 from core.domain.permissions import Permission
 from core.domain.scoring import IdRange
 from core.domain.vocabulary import SKILLS, SOURCES
-from core.ports import UnitOfWorkFactory
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import in_transaction
 from core.scoring.rescoring import rescore_tenant
 
 FIELDS = ("name", "email", "phone", "company", "source", "required_skill", "due_date")
@@ -47,6 +51,7 @@ class ImportResult:
     batch_id: str | None
     imported: int
     report: list[tuple[int, str, str]]  # (file line, result, reason)
+    note: str | None = None  # something a person should know that is not a row's outcome
 
 
 @dataclass(frozen=True)
@@ -174,15 +179,12 @@ def _validate_rows(file: ImportFile, mapping: Mapping) -> tuple[list[_Accepted],
     return accepted, report
 
 
-def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, mapping: Mapping, *,
-                 all_or_nothing: bool) -> ImportResult:
-    actor.require(Permission.BULK_OPERATIONS)
-    _validate_mapping(mapping, file.columns)
-    accepted, report = _validate_rows(file, mapping)
-    with new_uow() as uow:
-        known = uow.leads.known_contacts(
-            actor.tenant_id, [a.lead.email_normalized for a in accepted if a.lead.email_normalized],
-            [a.lead.phone_normalized for a in accepted if a.lead.phone_normalized])
+def _known_elsewhere(new_uow: UnitOfWorkFactory, actor: Actor, accepted: list[_Accepted],
+                     report: list[tuple[int, str, str]]) -> list[_Accepted]:
+    """The rows whose email and phone no lead of the tenant has yet; the others reported."""
+    known = in_transaction(new_uow, lambda uow: uow.leads.known_contacts(
+        actor.tenant_id, [a.lead.email_normalized for a in accepted if a.lead.email_normalized],
+        [a.lead.phone_normalized for a in accepted if a.lead.phone_normalized]))
     fresh: list[_Accepted] = []
     for row in accepted:
         lead_id = known.lead_with(row.lead.email_normalized, row.lead.phone_normalized)
@@ -190,28 +192,107 @@ def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, map
             report.append((row.line, "refused", f"duplicate of lead #{lead_id} already in LeadOps"))
         else:
             fresh.append(row)
+    return fresh
+
+
+def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, mapping: Mapping, *,
+                 all_or_nothing: bool, progress: Progress = lambda done: None) -> ImportResult:
+    actor.require(Permission.BULK_OPERATIONS)
+    _validate_mapping(mapping, file.columns)
+    accepted, report = _validate_rows(file, mapping)
+    fresh = _known_elsewhere(new_uow, actor, accepted, report)
     if (all_or_nothing and report) or not fresh:
         return ImportResult(None, 0, sorted(report))
-    now = utcnow()
-    ids: list[int] = []
-    batch_id = open_batch(new_uow, actor, kind=BatchKind.IMPORT, now=now)
-    # Every row was checked above; writing in chunks keeps each transaction (and the tenant's
-    # audit-head lock other supervisors wait on) short.
-    for start in range(0, len(fresh), CHUNK):
-        chunk = fresh[start:start + CHUNK]
-        with new_uow() as uow:
-            chunk_ids = uow.leads.insert_new([row.lead for row in chunk], tenant_id=actor.tenant_id,
-                                             now=now)
-            uow.audit.append_many([AuditEntry(
-                tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-                action="lead.imported", entity_type="lead", entity_id=str(lead_id), batch_id=batch_id,
-                after={"name": row.lead.name, "source": row.lead.source})
-                for lead_id, row in zip(chunk_ids, chunk, strict=True)])
-            uow.commit()
-        ids += chunk_ids
-    with new_uow() as uow:
-        uow.bulk.finish_batch(batch_id, changed=len(ids), refused=len(report))
-        uow.commit()
-    rescore_tenant(new_uow, actor.tenant_id, now, refresh_components=True, bounds=IdRange(min(ids), max(ids)))
-    report += [(row.line, "imported", f"lead #{lead_id}") for row, lead_id in zip(fresh, ids, strict=True)]
-    return ImportResult(batch_id, len(ids), sorted(report))
+    if all_or_nothing:
+        batch_id, items = _import_at_once(new_uow, actor, fresh)
+    else:
+        batch_id = open_batch(new_uow, actor, kind=BatchKind.IMPORT, now=utcnow(),
+                              plan=[_stored(row) for row in fresh], positions=len(fresh),
+                              refused=len(report))
+        items = _run(new_uow, actor, batch_id, fresh, progress=progress)
+    report += [(fresh[item.position].line, "imported", f"lead #{item.lead_id}") for item in items]
+    return ImportResult(batch_id, len(items), sorted(report), _score(new_uow, actor, items))
+
+
+def resume_import(new_uow: UnitOfWorkFactory, actor: Actor, batch: Batch, stored: list[Any],
+                  progress: Progress) -> list[BatchItem]:
+    rows = [_restored(row) for row in stored]
+    items = _run(new_uow, actor, batch.id, rows, progress=progress)
+    _score(new_uow, actor, in_transaction(new_uow, lambda uow: uow.bulk.items(batch.id)))
+    return items
+
+
+def _stored(row: _Accepted) -> dict[str, Any]:
+    lead = dataclasses.asdict(row.lead)
+    lead["due_date"] = row.lead.due_date.isoformat() if row.lead.due_date else None
+    return {"line": row.line, **lead}
+
+
+def _restored(stored: dict[str, Any]) -> _Accepted:
+    values = {key: value for key, value in stored.items() if key != "line"}
+    values["due_date"] = date.fromisoformat(values["due_date"]) if values.get("due_date") else None
+    return _Accepted(stored["line"], NewLead(**values))
+
+
+def _insert(uow: UnitOfWork, actor: Actor, batch_id: str,
+            todo: list[tuple[int, _Accepted]]) -> list[BatchItem]:
+    ids = uow.leads.insert_new([row.lead for _, row in todo], tenant_id=actor.tenant_id, now=utcnow())
+    uow.audit.append_many([AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action="lead.imported", entity_type="lead", entity_id=str(lead_id), batch_id=batch_id,
+        after={"name": row.lead.name, "source": row.lead.source})
+        for lead_id, (_, row) in zip(ids, todo, strict=True)])
+    return [BatchItem(position, lead_id, lead_version=1)
+            for lead_id, (position, _) in zip(ids, todo, strict=True)]
+
+
+def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, rows: list[_Accepted], *,
+         progress: Progress) -> list[BatchItem]:
+    """Every row was checked before; writing in chunks keeps each transaction short."""
+    items = run_plan(new_uow, actor, batch_id, BatchKind.IMPORT, rows,
+                     lambda uow, todo: _insert(uow, actor, batch_id, todo), chunk=CHUNK,
+                     progress=progress)
+    in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id))
+    return items
+
+
+def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
+                    rows: list[_Accepted]) -> tuple[str, list[BatchItem]]:
+    """All or nothing: one transaction, retried as a whole (a file holds at most MAX_ROWS)."""
+    batch_id = str(uuid.uuid4())
+
+    def attempt(uow: UnitOfWork) -> list[BatchItem]:
+        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=BatchKind.IMPORT, strategy=None,
+                           by_user_id=actor.user_id, now=utcnow(), plan="[]", planned=len(rows))
+        items = _insert(uow, actor, batch_id, list(enumerate(rows)))
+        uow.bulk.record_progress(batch_id, changed=len(items), refused=0, now=utcnow())
+        _close(uow, actor, batch_id)
+        return items
+
+    return batch_id, in_transaction(new_uow, attempt)
+
+
+def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
+    batch = uow.bulk.batch(actor.tenant_id, batch_id)
+    if batch is None or batch.state == BatchState.COMPLETE:
+        return
+    uow.bulk.finish_batch(batch_id, now=utcnow())
+    uow.audit.append(AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action="bulk.imported", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
+        after={"imported": batch.leads_changed, "refused": batch.leads_refused}))
+
+
+def _score(new_uow: UnitOfWorkFactory, actor: Actor, items: list[BatchItem]) -> str | None:
+    """Score the new leads now; if the database will not let that finish, the nightly rescore
+    will, and the person is told so (the import itself is done)."""
+    ids = [item.lead_id for item in items if item.applied]
+    if not ids:
+        return None
+    try:
+        rescore_tenant(new_uow, actor.tenant_id, utcnow(), refresh_components=True,
+                       bounds=IdRange(min(ids), max(ids)))
+    except (TransientConflict, DatabaseUnavailable, RescoreIncomplete):
+        return ("The leads are imported, but scoring them could not finish: they show a score of "
+                "0 until the next `python cli.py rescore` (nightly) or a recalculation.")
+    return None

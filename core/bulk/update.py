@@ -5,16 +5,16 @@ all or nothing changes nothing unless every row is valid, and then applies them 
 transaction so no other change can slip between the check and the write.
 """
 
+import json
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.bulk.batches import open_batch
+from core.bulk.runner import Progress, open_batch, run_plan
 from core.domain.audit import AuditEntry
-from core.domain.batches import BatchKind
+from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
@@ -24,7 +24,7 @@ from core.domain.placement import Refusal
 from core.domain.rules import LeadState, why_status_cannot_change
 from core.domain.vocabulary import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
 from core.ports import UnitOfWork, UnitOfWorkFactory
-from core.retry import retry_on_conflict
+from core.retry import in_transaction, retry_on_conflict
 
 CHUNK = 500
 
@@ -119,7 +119,7 @@ def _apply(uow: UnitOfWork, actor: Actor, rows: Checked, batch_id: str) -> None:
     uow.audit.append_many([AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="lead.updated", entity_type="lead", entity_id=str(lead.id),
-        before={"status": lead.status.value}, after=_changed_fields(change), batch_id=batch_id,
+        before=_fields_before(change, lead), after=_changed_fields(change), batch_id=batch_id,
         reason="bulk update") for change, lead in rows])
 
 
@@ -127,6 +127,16 @@ def _changed_fields(change: LeadChange) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, date) else v) for k, v in
             (("status", change.status), ("source", change.source),
              ("required_skill", change.required_skill), ("due_date", change.due_date)) if v is not None}
+
+
+def _fields_before(change: LeadChange, lead: LeadState) -> dict[str, Any]:
+    """The values the change replaces, field by field (the status always, as context)."""
+    before: dict[str, Any] = {"status": lead.status.value}
+    for name in _changed_fields(change):
+        value = getattr(lead, name)
+        before[name] = value.value if isinstance(value, LeadStatus) else (
+            str(value) if isinstance(value, date) else value)
+    return before
 
 
 def _refuse_bad_request(changes: list[LeadChange]) -> None:
@@ -140,46 +150,90 @@ def _refuse_bad_request(changes: list[LeadChange]) -> None:
                            "each lead may be listed once.")
 
 
+def _stored(change: LeadChange) -> dict[str, Any]:
+    return {"lead_id": change.lead_id, **_changed_fields(change)}
+
+
+def _restored(stored: dict[str, Any]) -> LeadChange:
+    due = stored.get("due_date")
+    return LeadChange(stored["lead_id"], status=stored.get("status"), source=stored.get("source"),
+                      required_skill=stored.get("required_skill"),
+                      due_date=date.fromisoformat(due) if due else due)
+
+
 def bulk_update(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange], *,
-                all_or_nothing: bool,
-                progress: Callable[[float], object] = lambda done: None) -> BulkUpdateResult:
+                all_or_nothing: bool, progress: Progress = lambda done: None) -> BulkUpdateResult:
     actor.require(Permission.BULK_OPERATIONS)
     _refuse_bad_request(changes)
     if all_or_nothing:
         return _all_or_nothing(new_uow, actor, changes, progress)
-    batch_id = open_batch(new_uow, actor, kind=BatchKind.BULK_UPDATE, now=utcnow())
-    refused: list[Refusal] = []
-    applied_ids: list[int] = []
-    for start in range(0, len(changes), CHUNK):
-        with new_uow() as uow:
-            valid, chunk_refused = _check(uow, actor, changes[start:start + CHUNK])
-            if valid:
-                _apply(uow, actor, valid, batch_id)
-            uow.commit()
-        refused += chunk_refused
-        applied_ids += [lead.id for _, lead in valid]
-        progress(min((start + CHUNK) / len(changes), 1.0))
-    with new_uow() as uow:
-        uow.bulk.finish_batch(batch_id, changed=len(applied_ids), refused=len(refused))
-        uow.commit()
-    return BulkUpdateResult(batch_id, len(applied_ids), refused, applied_ids)
+    batch_id = open_batch(new_uow, actor, kind=BatchKind.BULK_UPDATE, now=utcnow(),
+                          plan=[_stored(change) for change in changes], positions=len(changes))
+    items = _run(new_uow, actor, batch_id, changes, progress=progress)
+    applied = [item.lead_id for item in items if item.applied]
+    return BulkUpdateResult(batch_id, len(applied),
+                            [Refusal(item.lead_id, item.refused) for item in items if item.refused],
+                            applied)
+
+
+def resume_bulk_update(new_uow: UnitOfWorkFactory, actor: Actor, batch: Batch, stored: list[Any],
+                       progress: Progress) -> list[BatchItem]:
+    changes = [_restored(row) for row in stored]
+    return _run(new_uow, actor, batch.id, changes, progress=progress)
+
+
+def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, changes: list[LeadChange], *,
+         progress: Progress) -> list[BatchItem]:
+    def apply(uow: UnitOfWork, todo: list[tuple[int, LeadChange]]) -> list[BatchItem]:
+        positions = {change.lead_id: position for position, change in todo}
+        valid, refused = _check(uow, actor, [change for _, change in todo])
+        if valid:
+            _apply(uow, actor, valid, batch_id)
+        return sorted([BatchItem(positions[lead.id], lead.id, lead_version=lead.version + 1)
+                       for _, lead in valid]
+                      + [BatchItem(positions[r.lead_id], r.lead_id, refused=r.why) for r in refused],
+                      key=lambda item: item.position)
+
+    items = run_plan(new_uow, actor, batch_id, BatchKind.BULK_UPDATE, changes, apply, chunk=CHUNK,
+                     progress=progress)
+    in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id))
+    return items
+
+
+def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
+    """Complete, with the closing audit row and the batch's totals; once."""
+    batch = uow.bulk.batch(actor.tenant_id, batch_id)
+    if batch is None or batch.state == BatchState.COMPLETE:
+        return
+    uow.bulk.finish_batch(batch_id, now=utcnow())
+    uow.audit.append(AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action="bulk.updated", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
+        after={"updated": batch.leads_changed, "refused": batch.leads_refused}))
 
 
 def _all_or_nothing(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange],
-                    progress: Callable[[float], object]) -> BulkUpdateResult:
-    """Check and apply in one transaction; the batch row joins it, so a refusal leaves nothing."""
+                    progress: Progress) -> BulkUpdateResult:
+    """Check and apply in one transaction, retried as a whole; the batch joins it, so a
+    refusal (or a failure) leaves nothing."""
     batch_id = str(uuid.uuid4())
-    with new_uow() as uow:
+
+    def attempt(uow: UnitOfWork) -> BulkUpdateResult:
         valid, refused = _check(uow, actor, changes)
         if refused:
             return BulkUpdateResult(None, 0, refused)
         uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=BatchKind.BULK_UPDATE,
-                           strategy=None, by_user_id=actor.user_id, now=utcnow())
+                           strategy=None, by_user_id=actor.user_id, now=utcnow(),
+                           plan=json.dumps([_stored(change) for change, _ in valid]),
+                           planned=len(valid))
         _apply(uow, actor, valid, batch_id)
-        uow.bulk.finish_batch(batch_id, changed=len(valid), refused=0)
-        uow.commit()
+        uow.bulk.record_progress(batch_id, changed=len(valid), refused=0, now=utcnow())
+        _close(uow, actor, batch_id)
+        return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
+
+    result = in_transaction(new_uow, attempt)  # a refusal commits nothing: nothing was written
     progress(1.0)
-    return BulkUpdateResult(batch_id, len(valid), [], [lead.id for _, lead in valid])
+    return result
 
 
 @retry_on_conflict

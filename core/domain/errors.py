@@ -51,5 +51,10 @@ class ConnectionLost(TransientConflict):
     the server restarts or a cluster node fails over."""
 
 
+class RescoreIncomplete(LeadOpsError):
+    """Rescoring stopped part-way: some leads still carry an earlier version's scores until
+    the next rescore, which repairs them."""
+
+
 class BatchInterrupted(LeadOpsError):
     """A long job stopped part-way; its batch is kept as interrupted, to resume or undo."""

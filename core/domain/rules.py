@@ -5,6 +5,7 @@ check explains an agent's ineligibility on screen and refuses the write in a use
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus
 
@@ -30,6 +31,8 @@ class LeadState:
     agent_id: int | None
     required_skill: str | None
     version: int = 1
+    source: str | None = None      # the fields a bulk update may change, for its audit row
+    due_date: date | None = None
 
 
 # Forward steps a person may take with "change status"; `assigned` is reached by assigning.

@@ -10,13 +10,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.domain.components import LeadScore, score_components, score_lead
-from core.domain.errors import InvalidInput, NotFound
+from core.domain.components import ConversionStats, LeadScore, score_components, score_lead
+from core.domain.errors import (
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    RescoreIncomplete,
+    TransientConflict,
+)
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
-from core.domain.scoring import IdRange
+from core.domain.scoring import IdRange, ScoringSettings
 from core.ports import UnitOfWork, UnitOfWorkFactory
-from core.retry import retry_on_conflict
+from core.retry import in_transaction, retry_on_conflict
 
 CHUNK_IDS = 20_000
 METHOD_WEIGHTED = "weighted"
@@ -77,35 +83,43 @@ def rescore_tenant(
     Callers check permissions: the weights page (admin), imports and `cli.py rescore`.
     `bounds` limits the run to an id range (the leads an import just added).
     """
-    with new_uow() as uow:
-        span = bounds or uow.scoring.id_bounds(tenant_id)
-        settings = uow.scoring.current_settings(tenant_id)
-        stats = uow.scoring.conversion_stats(tenant_id) if refresh_components else None
-        at_once = uow.scoring.chunks_at_once()
+    def read(uow: UnitOfWork) -> tuple[IdRange | None, ScoringSettings, ConversionStats | None, int]:
+        return (bounds or uow.scoring.id_bounds(tenant_id), uow.scoring.current_settings(tenant_id),
+                uow.scoring.conversion_stats(tenant_id) if refresh_components else None,
+                uow.scoring.chunks_at_once())
+
+    span, settings, stats, at_once = in_transaction(new_uow, read)
     if span is None:
         return RescoreReport(0, 0)
     low, high = span
     ranges = [IdRange(start, min(start + chunk_ids - 1, high)) for start in range(low, high + 1, chunk_ids)]
 
-    def rescore_chunk(id_range: IdRange) -> int:
+    def rescore(uow: UnitOfWork, id_range: IdRange) -> int:
         start, end = id_range
-        with new_uow() as uow:
-            if stats is not None:  # refreshing the components too
-                facts = uow.scoring.lead_facts(tenant_id, low=start, high=end)
-                uow.scoring.write_components([score_components(f, settings, stats, now) for f in facts])
-            rescored = uow.scoring.apply_overall(tenant_id, settings, low=start, high=end, now=now,
-                                                 method=METHOD_WEIGHTED)
-            uow.commit()
-        return rescored
+        if stats is not None:  # refreshing the components too
+            facts = uow.scoring.lead_facts(tenant_id, low=start, high=end)
+            uow.scoring.write_components([score_components(f, settings, stats, now) for f in facts])
+        return uow.scoring.apply_overall(tenant_id, settings, low=start, high=end, now=now,
+                                         method=METHOD_WEIGHTED)
 
-    leads = 0
+    def rescore_chunk(id_range: IdRange) -> int:  # each chunk retried on its own
+        return in_transaction(new_uow, lambda uow: rescore(uow, id_range))
+
+    leads, finished = 0, low - 1
     # The old versions of the rows each chunk rewrites are cleaned up once the last chunk is
     # written, not while the others still run.
     with (new_uow() as quiet, quiet.scoring.cleanup_deferred(),
           ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="rescore") as pool):
         # map yields results in order and, once a chunk's failure reaches us, cancels the
         # chunks not yet started.
-        for (_, end), rescored in zip(ranges, pool.map(rescore_chunk, ranges), strict=True):
-            leads += rescored
-            progress((end - low + 1) / (high - low + 1))
+        try:
+            for (_, end), rescored in zip(ranges, pool.map(rescore_chunk, ranges), strict=True):
+                leads, finished = leads + rescored, end
+                progress((end - low + 1) / (high - low + 1))
+        except (TransientConflict, DatabaseUnavailable) as exc:
+            raise RescoreIncomplete(
+                f"Rescoring stopped: {exc.message} Leads with ids from {finished + 1:,} to {high:,} "
+                f"may still carry scores of an earlier weights version than {settings.version}; "
+                "the next `python cli.py rescore` (nightly, or run it now) brings every lead to "
+                "the current version.") from exc
     return RescoreReport(leads, len(ranges))

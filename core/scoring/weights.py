@@ -12,7 +12,13 @@ from datetime import datetime
 import pandas as pd
 
 from core.domain.audit import AuditEntry
-from core.domain.errors import InvalidInput, NotFound
+from core.domain.errors import (
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    RescoreIncomplete,
+    TransientConflict,
+)
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.scoring import (
@@ -23,7 +29,7 @@ from core.domain.scoring import (
     validated_source_table,
 )
 from core.ports import UnitOfWork, UnitOfWorkFactory
-from core.retry import retry_on_conflict
+from core.retry import in_transaction, retry_on_conflict
 from core.scoring.rescoring import rescore_tenant
 
 MAX_REASON = 500
@@ -59,6 +65,7 @@ class SaveReport:
     version: int
     leads: int
     seconds: float
+    unfinished: str | None = None  # the rescore stopped: which leads wait for the next one
 
 
 def _reason(reason: str) -> str:
@@ -78,7 +85,8 @@ def save_weights(
     actor.require(Permission.EDIT_SCORING)
     weights, thresholds, reason = weights.validated(), thresholds.validated(), _reason(reason)
     started = time.perf_counter()
-    with new_uow() as uow:
+
+    def save(uow: UnitOfWork) -> tuple[int, bool]:
         previous = uow.scoring.current_settings(actor.tenant_id)
         table = validated_source_table(dict(source_quality or previous.source_quality))
         version = uow.scoring.add_version(actor.tenant_id, weights=weights, thresholds=thresholds,
@@ -90,9 +98,18 @@ def save_weights(
             before=_describe(previous.weights, previous.thresholds, previous.source_quality),
             after=_describe(weights, thresholds, table), reason=reason,
         ))
-        uow.commit()
-    report = rescore_tenant(new_uow, actor.tenant_id, now, progress=progress,
-                            refresh_components=table != previous.source_quality)
+        return version, table != previous.source_quality
+
+    version, new_table = in_transaction(new_uow, save)
+    try:
+        report = rescore_tenant(new_uow, actor.tenant_id, now, progress=progress,
+                                refresh_components=new_table)
+    except RescoreIncomplete as stopped:  # the version is saved; the leads catch up later
+        return SaveReport(version, 0, time.perf_counter() - started, stopped.message)
+    except (TransientConflict, DatabaseUnavailable) as failed:
+        return SaveReport(version, 0, time.perf_counter() - started,
+                          f"Rescoring could not start: {failed.message} Every lead keeps its earlier "
+                          "score until the next `python cli.py rescore` (nightly, or run it now).")
     return SaveReport(version, report.leads, time.perf_counter() - started)
 
 
@@ -101,8 +118,7 @@ def restore_version(
     progress: Callable[[float], object] = lambda done: None,
 ) -> SaveReport:
     actor.require(Permission.EDIT_SCORING)
-    with new_uow() as uow:
-        old = uow.scoring.settings_of_version(actor.tenant_id, version)
+    old = in_transaction(new_uow, lambda uow: uow.scoring.settings_of_version(actor.tenant_id, version))
     if old is None:
         raise NotFound(f"Weights version {version} does not exist in your tenant.")
     return save_weights(new_uow, actor, weights=old.weights, thresholds=old.thresholds,

@@ -27,7 +27,7 @@ from db.queries import leads as lead_queries
 from db.results import AnyRow, inserted_id
 
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
-                 Lead.required_skill, Lead.version)
+                 Lead.required_skill, Lead.version, Lead.source, Lead.due_date)
 IN_CHUNK = 1000  # ids per IN (...) list
 # Built once: every single-lead use case starts with this read, and building the statement
 # costs about as much Python time as the round trip.
@@ -47,7 +47,8 @@ def chunked(values: Sequence[V]) -> Iterator[Sequence[V]]:
 def _state(row: AnyRow) -> LeadState:
     return LeadState(id=row.id, tenant_id=row.tenant_id, name=row.name,
                      status=LeadStatus(row.status), agent_id=row.agent_id,
-                     required_skill=row.required_skill, version=row.version)
+                     required_skill=row.required_skill, version=row.version, source=row.source,
+                     due_date=row.due_date)
 
 
 def _candidate(row: AnyRow) -> Candidate:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import commit_bulk_assign
 from core.domain.capacity import AgentLoad
 from core.domain.identity import Actor
 from core.domain.placement import Strategy

@@ -40,6 +40,8 @@ def render_import(actor: Actor) -> None:
     refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
     if result.imported:
         st.success(f"{result.imported} lead(s) imported.", icon=":material/check_circle:")
+    if result.note:
+        st.warning(result.note, icon=":material/warning:")
     if refused:
         nothing = " Nothing was imported." if not result.imported else ""
         st.error(f"{refused} row(s) refused.{nothing}", icon=":material/block:")

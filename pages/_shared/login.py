@@ -70,6 +70,10 @@ def render_login_page(authenticator: stauth.Authenticate) -> None:
         return
     if st.session_state.get(state.AUTH_STATUS) is False:
         failed = _failed_username(authenticator)
-        lock_message = record_failed_login(context.writer(), failed, utcnow()) if failed else None
+        try:
+            lock_message = record_failed_login(context.writer(), failed, utcnow()) if failed else None
+        except LeadOpsError as exc:  # the database went away between the form and the count
+            st.error(exc.message, icon=":material/error:")
+            return
         st.error(lock_message or "Username or password is incorrect.", icon=":material/lock:")
         st.session_state[state.AUTH_STATUS] = None  # count each submit once

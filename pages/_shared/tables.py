@@ -29,9 +29,10 @@ CATEGORY_COUNTS = {"category": "Category", "leads": "Leads"}
 HISTOGRAM = {"score_from": "Score from", "leads": "Leads"}
 MOVERS = {"lead_id": "Lead", "name": "Name", "before": "Before", "now": "Now", "change": "Change",
           "category": "Category"}
-BATCHES = {"id": "Batch", "created_at": "When", "by_username": "By", "kind": "Kind",
-           "strategy": "Strategy", "leads_changed": "Changed", "leads_refused": "Refused",
-           "undone_by": "Undone by"}
+BATCHES = {"batch.id": "Batch", "batch.created_at": "When", "batch.by_username": "By",
+           "batch.kind": "Kind", "batch.strategy": "Strategy", "state": "State",
+           "batch.leads_changed": "Changed", "batch.leads_refused": "Refused",
+           "batch.planned": "Planned", "batch.undone_by": "Undone by"}
 REFUSALS = {"lead_id": "Lead", "why": "Why not placed"}
 WEIGHT_VERSIONS = {"version": "Version", "saved_at": "Saved", "by_username": "By",
                    "weights.source_quality": "Source", "weights.engagement": "Engagement",

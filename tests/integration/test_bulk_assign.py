@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import commit_bulk_assign
 from core.bulk.undo import undo_batch
 from core.bulk.update import LeadChange, bulk_update
 from core.domain.errors import PermissionDenied, RuleViolation

@@ -117,4 +117,6 @@ def test_a_large_import_is_written_in_chunks_and_fully_scored(world, monkeypatch
     with Session(world["engine"]) as s:
         assert s.scalar(select(func.count()).select_from(Lead).where(Lead.last_calculated.is_(None))) == 0
         assert s.scalar(select(func.count()).select_from(AuditRow).where(
-            AuditRow.batch_id == result.batch_id)) == 30
+            AuditRow.batch_id == result.batch_id, AuditRow.action == "lead.imported")) == 30
+        assert s.scalar(select(func.count()).select_from(AuditRow).where(
+            AuditRow.batch_id == result.batch_id, AuditRow.action == "bulk.imported")) == 1

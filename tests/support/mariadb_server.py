@@ -107,6 +107,23 @@ class ThrowawayMariaDB:
             self._tmpdir = None
         atexit.unregister(self.stop)
 
+    def kill(self) -> None:
+        """The server dies at once (SIGKILL), as in a crash; its data stays for start_again()."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def start_again(self) -> None:
+        """Restart a killed server on its own data directory and port (InnoDB recovers)."""
+        binary = find_server_binary()
+        if binary is None or self._tmpdir is None or self.port is None:
+            raise RuntimeError("start() this server before starting it again")
+        self._proc = subprocess.Popen(self._command(binary), stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, start_new_session=True)
+        if not self._wait_until_ready():
+            raise RuntimeError(f"MariaDB did not come back:\n{self._log_tail()}")
+
     def create_database(self, name: str) -> str:
         quoted = name.replace("`", "``")
         with self._connect() as conn, conn.cursor() as cur:
@@ -144,14 +161,8 @@ class ThrowawayMariaDB:
     def _launch(self, binary: str) -> None:
         for _ in range(START_ATTEMPTS):
             self.port = _free_port()
-            cmd = [binary, "--no-defaults", f"--datadir={self._tmpdir / 'data'}",
-                   f"--socket={self._tmpdir / 'mysqld.sock'}",
-                   f"--pid-file={self._tmpdir / 'mysqld.pid'}",
-                   f"--log-error={self._error_log}", f"--port={self.port}",
-                   "--bind-address=127.0.0.1", "--skip-networking=0",
-                   *_root_flags(), *TEST_SERVER_OPTIONS, *self.extra_options]
             # Own session: a Ctrl-C aimed at pytest shouldn't kill the server mid-test.
-            self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+            self._proc = subprocess.Popen(self._command(binary), stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True)
             if self._wait_until_ready():
                 return
@@ -159,6 +170,14 @@ class ThrowawayMariaDB:
             if "Address already in use" not in self._log_tail():
                 break  # a real failure; a new port won't help
         raise RuntimeError(f"MariaDB exited during startup:\n{self._log_tail()}")
+
+    def _command(self, binary: str) -> list[str]:
+        assert self._tmpdir is not None
+        return [binary, "--no-defaults", f"--datadir={self._tmpdir / 'data'}",
+                f"--socket={self._tmpdir / 'mysqld.sock'}", f"--pid-file={self._tmpdir / 'mysqld.pid'}",
+                f"--log-error={self._error_log}", f"--port={self.port}",
+                "--bind-address=127.0.0.1", "--skip-networking=0",
+                *_root_flags(), *TEST_SERVER_OPTIONS, *self.extra_options]
 
     def _wait_until_ready(self) -> bool:
         """True once a TCP login works; False if the server process exited first."""

@@ -49,19 +49,24 @@ class FakeLeads:
 
     def _of_tenant(self, tenant_id: int, ids: Iterable[int]) -> list[LeadState]:
         found = (self.rows.get(i) for i in sorted(set(ids)))
-        return [lead for lead in found if lead and lead.tenant_id == tenant_id]
+        return [self._state(lead) for lead in found if lead and lead.tenant_id == tenant_id]
+
+    def _state(self, lead: LeadState) -> LeadState:
+        """The state as the SQL reads it: with the source and due date kept among the columns."""
+        extra = self._store.fields_of(lead.id)
+        return replace(lead, source=extra.source, due_date=extra.due_date)
 
     def _matching(self, tenant_id: int, filters: LeadFilters) -> list[LeadState]:
         return [lead for lead in self.rows.values() if matches(self._store, lead, tenant_id, filters)]
 
     def _candidate(self, lead: LeadState) -> Candidate:
-        return Candidate(lead, float(self._store.fields_of(lead.id).overall_score))
+        return Candidate(self._state(lead), float(self._store.fields_of(lead.id).overall_score))
 
     # -- state and writes ------------------------------------------------------------------
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
         lead = self.rows.get(lead_id)
-        return lead if lead and lead.tenant_id == tenant_id else None
+        return self._state(lead) if lead and lead.tenant_id == tenant_id else None
 
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
         return self._of_tenant(tenant_id, ids)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from core.domain.audit import AuditEntry
-from core.domain.batches import BatchItem, BatchKind
+from core.domain.batches import BatchItem, BatchKind, BatchState
 from core.domain.leads import LeadFilters, LeadSort
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
@@ -96,6 +96,10 @@ class BatchRow:
     leads_changed: int = 0
     leads_refused: int = 0
     undone_by: str | None = None
+    state: BatchState = BatchState.RUNNING
+    planned: int = 0
+    heartbeat_at: datetime | None = None
+    plan: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """The fake unit of work keeps the promises of the real one that the use cases lean on."""
 
+from datetime import date
+
 import pytest
 
 from core.domain.audit import AuditEntry
 from core.domain.audit_chain import GENESIS_HASH, row_mac
 from core.domain.errors import RuleViolation
-from tests.unit.builders import agent
+from tests.unit.builders import agent, lead
 from tests.unit.fake_audit import FAKE_CHAIN, FAKE_KEY
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeUnitOfWork, LeadFields
 
 
 def entry(tenant_id: int, action: str) -> AuditEntry:
@@ -53,3 +55,11 @@ def test_audit_rows_are_chained_per_tenant():
     assert first.prev_hash == other.prev_hash == GENESIS_HASH and second.prev_hash == first.row_hash
     assert second.row_hash == row_mac(FAKE_KEY, chain=FAKE_CHAIN, prev_hash=first.row_hash, seq=2,
                                       at=second.at, entry=second.entry)
+
+
+def test_a_leads_state_carries_its_source_and_due_date_as_the_sql_reads_them():
+    fields = LeadFields(source="event", due_date=date(2026, 12, 24))
+    uow = FakeUnitOfWork(leads=[lead(1)], lead_fields={1: fields})
+    [locked] = uow.leads.lock_states(1, [1])
+    assert (locked.source, locked.due_date) == ("event", date(2026, 12, 24))
+    assert uow.leads.get(1, 1) == locked and uow.leads.candidates_by_id(1, [1])[0].lead == locked

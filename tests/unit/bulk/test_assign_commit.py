@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 
 from core.agents.capacity import set_agent_capacity
-from core.bulk.assign import BulkPlan, BulkRequest, BulkResult, commit_bulk_assign, plan_bulk_assign
-from core.domain.batches import BatchItem, BatchKind
+from core.bulk.assign import BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import BulkResult, commit_bulk_assign
+from core.domain.batches import BatchItem, BatchKind, BatchState
 from core.domain.clock import utcnow
 from core.domain.errors import PermissionDenied, RuleViolation
 from core.domain.leads import LeadUpdate
@@ -15,6 +16,7 @@ from core.domain.placement import Refusal, Strategy
 from core.domain.vocabulary import LeadStatus
 from tests.unit.builders import MANAGER, SUPERVISOR
 from tests.unit.bulk.scenario import NEW_LEADS, team
+from tests.unit.faults import UnclearCommit
 
 LEAST_LOADED = BulkRequest(Strategy.LEAST_LOADED, NEW_LEADS)
 
@@ -31,13 +33,16 @@ def test_commit_writes_the_leads_the_loads_the_history_the_batch_and_the_audit()
                  for a in uow.assignments.assignments]
     batch_id = result.batch_id
     assert stretches == [(1, 11, batch_id, 1), (2, 10, batch_id, 1), (3, 11, batch_id, 1)]
-    assert uow.bulk.items(result.batch_id) == [BatchItem(1, 11, 2), BatchItem(2, 10, 2), BatchItem(3, 11, 2)]
+    assert uow.bulk.items(result.batch_id) == [  # position, lead, its agent and version after
+        BatchItem(0, 1, 11, 2), BatchItem(1, 2, 10, 2), BatchItem(2, 3, 11, 2)]
     batch = uow.bulk.batch(1, result.batch_id)
     assert (batch.kind, batch.strategy, batch.leads_changed, batch.leads_refused, batch.by_username) == (
         BatchKind.BULK_ASSIGN, "least_loaded", 3, 0, "sup")
+    assert (batch.state, batch.planned) == (BatchState.COMPLETE, 3)
     assert [(e.action, e.entity_id, e.batch_id) for e in uow.audit.entries] == [
         ("lead.assigned", "1", result.batch_id), ("lead.assigned", "2", result.batch_id),
         ("lead.assigned", "3", result.batch_id), ("bulk.assigned", result.batch_id, result.batch_id)]
+    assert uow.audit.entries[-1].after == {"strategy": "least_loaded", "assigned": 3, "refused": 0}
 
 
 def test_leads_the_plan_could_not_place_are_counted_as_refused_in_the_batch():
@@ -46,6 +51,7 @@ def test_leads_the_plan_could_not_place_are_counted_as_refused_in_the_batch():
     result = commit_bulk_assign(lambda: uow, SUPERVISOR, plan)
     assert result.refused == [Refusal(4, "Lead #4 is already assigned: use reassign to move it.")]
     assert uow.bulk.batch(1, result.batch_id).leads_refused == 1
+    assert uow.audit.entries[-1].after == {"strategy": "least_loaded", "assigned": 1, "refused": 1}
 
 
 def moved_lead(uow):
@@ -108,6 +114,7 @@ def test_a_lead_that_no_longer_fits_at_commit_is_refused_and_capacity_is_never_e
     assert result.assigned == 2 and result.refused == [Refusal(2, "Ana Ruiz is full: 3 of 3 open leads.")]
     assert uow.agents.rows[10].open_leads == 3 and uow.leads.rows[2].status == LeadStatus.NEW
     assert uow.bulk.batch(1, result.batch_id).leads_refused == 1
+    assert uow.bulk.items(result.batch_id)[1] == BatchItem(1, 2, refused=result.refused[0].why)
 
 
 def test_a_plan_that_places_no_lead_is_not_committed():
@@ -124,3 +131,12 @@ def test_managers_may_not_commit_a_plan():
     with pytest.raises(PermissionDenied):
         commit_bulk_assign(lambda: uow, MANAGER, plan)
     assert uow.bulk.batches == {}
+
+
+def test_a_commit_whose_chunk_was_kept_but_not_heard_still_reports_every_lead_it_assigned(pauses):
+    uow = team()
+    plan = plan_bulk_assign(uow, SUPERVISOR, LEAST_LOADED)
+    UnclearCommit(uow, at=3)  # 1: the preview still holds; 2: the batch opened; 3: its one chunk
+    result = commit_bulk_assign(lambda: uow, SUPERVISOR, plan)
+    assert uow.bulk.batch(1, result.batch_id).leads_changed == 3
+    assert result.assigned == 3

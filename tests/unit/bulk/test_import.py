@@ -1,18 +1,18 @@
 """Importing leads from CSV (DESIGN.md §4): each row checked, duplicates found within the file
 and against the tenant's leads, best effort or all or nothing, and the new leads scored."""
 
-import contextlib
 from datetime import date
 
 import pytest
 
-from core.bulk import lead_import
 from core.bulk.lead_import import default_mapping, import_leads, read_import_file
-from core.domain.batches import BatchKind
+from core.domain.batches import BatchItem, BatchKind
 from core.domain.errors import InvalidInput, PermissionDenied, TransientConflict
 from core.domain.vocabulary import LeadStatus
+from core.retry import STAYED_BUSY
 from tests.unit.builders import MANAGER, SUPERVISOR, lead
 from tests.unit.fakes import FakeUnitOfWork, LeadFields
+from tests.unit.faults import FOR_GOOD, fail
 
 GOOD = """name,email,phone,company,source,required_skill,due_date
 Pat Doe,pat@x.example,,Acme,referral,,2026-12-24
@@ -69,7 +69,12 @@ def test_best_effort_imports_the_good_rows_and_reports_every_other_row_with_why(
     batch = uow.bulk.batch(1, result.batch_id)
     assert (batch.kind, batch.leads_changed, batch.leads_refused) == (BatchKind.IMPORT, 2, 10)
     assert [(e.action, e.entity_id, e.batch_id) for e in uow.audit.entries] == [
-        ("lead.imported", "3", result.batch_id), ("lead.imported", "4", result.batch_id)]
+        ("lead.imported", "3", result.batch_id), ("lead.imported", "4", result.batch_id),
+        ("bulk.imported", result.batch_id, result.batch_id)]
+    assert uow.audit.entries[-1].after == {"imported": 2, "refused": 10}
+    assert uow.bulk.items(result.batch_id) == [BatchItem(0, 3, lead_version=1),
+                                               BatchItem(1, 4, lead_version=1)]
+    assert result.note is None
 
 
 def test_imported_leads_are_scored_and_the_leads_already_there_are_left_alone():
@@ -142,21 +147,20 @@ def test_an_empty_source_is_reported_in_words_a_person_reads():
     assert (line, result) == (2, "refused") and why.startswith("source") and "None" not in why
 
 
-@pytest.mark.xfail(strict=True, reason="import_leads writes its chunks in separate transactions with no "
-                   "retry and no undo: a deadlock on a later chunk leaves an all-or-nothing import half "
-                   "written (DESIGN.md §8: a conflict is never a half-written change)")
-def test_an_all_or_nothing_import_cut_short_by_a_conflict_keeps_all_or_none_of_its_leads(monkeypatch):
+def test_an_all_or_nothing_import_cut_short_by_a_conflict_is_run_again_whole(pauses):
     uow = tenant_with_one_lead()
-    monkeypatch.setattr(lead_import, "CHUNK", 1)
-    insert, calls = uow.leads.insert_new, []
+    insert = fail(uow, "leads", "insert_new", times=1)
+    result = run(uow, GOOD, all_or_nothing=True)
+    assert (insert.calls, result.imported) == (2, 2)
+    assert set(uow.leads.rows) == {1, 2, 3, 4} and list(uow.bulk.batches) == [result.batch_id]
+    assert [e.action for e in uow.audit.entries] == ["lead.imported", "lead.imported", "bulk.imported"]
 
-    def conflict_on_the_second_chunk(leads, *, tenant_id, now):
-        calls.append(1)
-        if len(calls) == 2:
-            raise TransientConflict("Deadlock found when trying to get lock")
-        return insert(leads, tenant_id=tenant_id, now=now)
 
-    monkeypatch.setattr(uow.leads, "insert_new", conflict_on_the_second_chunk)
-    with contextlib.suppress(TransientConflict):
+def test_an_all_or_nothing_import_that_keeps_conflicting_keeps_none_of_its_leads(pauses):
+    uow = tenant_with_one_lead()
+    fail(uow, "leads", "insert_new", times=FOR_GOOD)
+    before = uow.store.snapshot()
+    with pytest.raises(TransientConflict) as stopped:
         run(uow, GOOD, all_or_nothing=True)
-    assert set(uow.leads.rows) - {1, 2} in ({3, 4}, set())
+    assert stopped.value.message == STAYED_BUSY
+    assert uow.store == before  # no lead, no batch, no audit row

@@ -3,7 +3,8 @@ leads changed since; any other batch, or one undone already, is refused and noth
 
 import pytest
 
-from core.bulk.assign import BulkRequest, commit_bulk_assign, plan_bulk_assign
+from core.bulk.assign import BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import commit_bulk_assign
 from core.bulk.lead_import import default_mapping, import_leads, read_import_file
 from core.bulk.undo import UndoResult, undo_batch
 from core.bulk.update import LeadChange, bulk_update

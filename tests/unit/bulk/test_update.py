@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from core.bulk.update import LeadChange, bulk_update, leads_matching
-from core.domain.batches import BatchKind
+from core.domain.batches import BatchKind, BatchState
 from core.domain.errors import InvalidInput, PermissionDenied
 from core.domain.leads import CLEAR
 from core.domain.placement import Refusal
@@ -39,7 +39,10 @@ def test_best_effort_applies_the_valid_rows_and_reports_each_refused_row_with_it
     batch = uow.bulk.batch(1, result.batch_id)
     assert (batch.kind, batch.leads_changed, batch.leads_refused) == (BatchKind.BULK_UPDATE, 1, 4)
     assert [(e.action, e.entity_id, e.batch_id, e.after) for e in uow.audit.entries] == [
-        ("lead.updated", "1", result.batch_id, {"source": "event"})]
+        ("lead.updated", "1", result.batch_id, {"source": "event"}),
+        ("bulk.updated", result.batch_id, result.batch_id, {"updated": 1, "refused": 4})]
+    assert [(item.position, item.lead_id, item.refused) for item in uow.bulk.items(result.batch_id)] == [
+        (0, 1, None)] + [(position, r.lead_id, r.why) for position, r in enumerate(WHY, start=1)]
 
 
 def test_all_or_nothing_changes_nothing_when_one_row_is_refused():
@@ -56,8 +59,12 @@ def test_all_or_nothing_applies_every_row_in_one_batch_when_all_are_valid():
     result = bulk_update(lambda: uow, SUPERVISOR, changes, all_or_nothing=True)
     assert (result.applied, result.applied_ids) == (2, [1, 2])
     assert (uow.leads.fields[1].source, uow.leads.fields[2].source) == ("event", "partner")
-    assert uow.bulk.batch(1, result.batch_id).leads_changed == 2
-    assert [e.batch_id for e in uow.audit.entries] == [result.batch_id] * 2
+    batch = uow.bulk.batch(1, result.batch_id)
+    assert (batch.state, batch.leads_changed, batch.leads_refused) == (BatchState.COMPLETE, 2, 0)
+    assert [(e.action, e.batch_id) for e in uow.audit.entries] == [
+        ("lead.updated", result.batch_id), ("lead.updated", result.batch_id),
+        ("bulk.updated", result.batch_id)]
+    assert uow.audit.entries[-1].after == {"updated": 2, "refused": 0}
 
 
 @pytest.mark.parametrize("all_or_nothing", [False, True])
@@ -114,12 +121,19 @@ def test_the_leads_a_filter_selects_are_listed_best_score_first():
     assert leads_matching(team(), SUPERVISOR, NEW_LEADS, limit=2) == [1, 2]
 
 
-@pytest.mark.xfail(strict=True, reason="DESIGN.md §7: every audit row holds the before and after values; "
-                   "bulk update's audit row keeps only the status before, so a changed source, skill or "
-                   "due date loses its old value")
 def test_a_bulk_updates_audit_row_holds_each_changed_fields_value_before():
     uow = team()
     bulk_update(lambda: uow, SUPERVISOR, [LeadChange(3, source="event", required_skill=CLEAR)],
                 all_or_nothing=True)
-    entry = uow.audit.entries[-1]
-    assert (entry.before.get("source"), entry.before.get("required_skill")) == ("website", "spanish")
+    [entry] = [e for e in uow.audit.entries if e.action == "lead.updated"]
+    assert entry.before == {"status": "new", "source": "website", "required_skill": "spanish"}
+    assert entry.after == {"source": "event", "required_skill": CLEAR}
+
+
+def test_a_bulk_updates_audit_row_holds_a_due_dates_value_before_as_text():
+    uow = team()
+    uow.leads.fields[1].due_date = date(2026, 12, 1)
+    bulk_update(lambda: uow, SUPERVISOR, [LeadChange(1, due_date=date(2026, 12, 24))], all_or_nothing=False)
+    [entry] = [e for e in uow.audit.entries if e.action == "lead.updated"]
+    assert (entry.before, entry.after) == ({"status": "new", "due_date": "2026-12-01"},
+                                           {"due_date": "2026-12-24"})

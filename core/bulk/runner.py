@@ -1,0 +1,107 @@
+"""Running a batch's plan: chunk by chunk, each chunk one transaction, retried on its own, that
+records its items and progress together with its changes (core.domain.batches says why).
+
+Run again over the same plan (a resume), every chunk skips the positions already recorded, so
+a run can stop anywhere and pick up where it stopped without applying anything twice.
+"""
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from core.domain.batches import BatchItem, BatchKind, interrupted_sentence
+from core.domain.clock import utcnow
+from core.domain.errors import BatchInterrupted, DatabaseUnavailable, NotFound, TransientConflict
+from core.domain.identity import Actor
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import in_transaction
+
+T = TypeVar("T")
+Apply = Callable[[UnitOfWork, list[tuple[int, T]]], list[BatchItem]]
+Progress = Callable[[float], object]
+log = logging.getLogger("leadops")
+
+
+def open_batch(new_uow: UnitOfWorkFactory, actor: Actor, *, kind: BatchKind, now: datetime,
+               plan: Any, positions: int, strategy: str | None = None, refused: int = 0) -> str:
+    """Record a running batch and its plan in their own short transaction, before the chunks
+    that fill it, so that every chunk can reference it and a stopped run can be found.
+    `refused` leads were refused before the plan (a preview's unplaced leads, an import's bad
+    rows): they count among the batch's leads, done from the start."""
+    batch_id = str(uuid.uuid4())
+
+    def record(uow: UnitOfWork) -> None:
+        uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=kind, strategy=strategy,
+                           by_user_id=actor.user_id, now=now, plan=json.dumps(plan),
+                           planned=positions + refused, refused=refused)
+
+    in_transaction(new_uow, record)
+    return batch_id
+
+
+def _start(uow: UnitOfWork, actor: Actor, batch_id: str, positions: int) -> tuple[set[int], int, int]:
+    """Positions recorded before this run, and the batch's leads done and in all."""
+    batch = uow.bulk.batch(actor.tenant_id, batch_id)
+    if batch is None:
+        raise NotFound(f"Batch {batch_id} does not exist in your tenant.")
+    before = {item.position for item in uow.bulk.recorded_items(batch_id, range(positions))}
+    return before, batch.recorded, batch.planned
+
+
+def run_plan(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, kind: BatchKind,
+             plan: Sequence[T], apply: Apply[T], *, chunk: int,
+             progress: Progress = lambda done: None) -> list[BatchItem]:
+    """Apply the plan's positions not yet recorded, `chunk` at a time; returns the items this
+    run recorded. A chunk that still fails after its retries leaves the batch interrupted and
+    raises BatchInterrupted, saying what was done and what to do next."""
+    before, done_before, planned = in_transaction(
+        new_uow, lambda uow: _start(uow, actor, batch_id, len(plan)))
+    items: list[BatchItem] = []
+    for start in range(0, len(plan), chunk):
+        positions = list(range(start, min(start + chunk, len(plan))))
+
+        def step(uow: UnitOfWork, positions: list[int] = positions) -> list[BatchItem]:
+            recorded = uow.bulk.recorded_items(batch_id, positions)
+            done = {item.position for item in recorded}
+            todo = [(position, plan[position]) for position in positions if position not in done]
+            new = apply(uow, todo) if todo else []
+            if new:
+                uow.bulk.add_items(batch_id, new)
+                uow.bulk.record_progress(batch_id, changed=sum(item.applied for item in new),
+                                         refused=sum(not item.applied for item in new), now=utcnow())
+            # A retry after a commit that did happen finds this run's items already recorded.
+            return sorted(new + [item for item in recorded if item.position not in before],
+                          key=lambda item: item.position)
+
+        try:
+            items += in_transaction(new_uow, step)
+        except (TransientConflict, DatabaseUnavailable) as exc:
+            mark_interrupted(new_uow, batch_id)
+            raise BatchInterrupted(interrupted_sentence(
+                batch_id, kind, done=done_before + len(items), planned=planned,
+                cause=exc.message)) from exc
+        except Exception:
+            mark_interrupted(new_uow, batch_id)
+            raise
+        progress((start + len(positions)) / len(plan))
+    return items
+
+
+def mark_interrupted(new_uow: UnitOfWorkFactory, batch_id: str) -> None:
+    """Say so in the batch, if the database still listens; if not, its stopped heartbeat will
+    say it once LEASE has passed."""
+    try:
+        with new_uow() as uow:
+            uow.bulk.mark_interrupted(batch_id)
+            uow.commit()
+    except Exception:  # noqa: BLE001 - the interruption itself is what gets reported
+        log.warning("Batch %s could not be marked interrupted; its heartbeat will show it.", batch_id)
+
+
+def plan_of(uow: UnitOfWork, batch_id: str) -> Any:
+    """A stopped batch's plan, as open_batch stored it."""
+    stored = uow.bulk.plan(batch_id)
+    return json.loads(stored) if stored else None

@@ -1,0 +1,132 @@
+"""What each process of the cluster tests does, through the node it was given.
+
+Functions here run in spawned processes: their arguments and results are plain values.
+Every outcome is counted: done, refused by a rule (expected under contention), given up after
+the retries (allowed, rarely), or unexpected (a bug: the tests require none).
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from core.agents.capacity import set_agent_capacity
+from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
+from core.bulk.assign_commit import BulkResult, commit_bulk_assign
+from core.domain.clock import utcnow
+from core.domain.errors import BatchInterrupted, DatabaseUnavailable, LeadOpsError, TransientConflict
+from core.domain.identity import Actor
+from core.domain.leads import LeadFilters
+from core.domain.permissions import Role
+from core.domain.placement import Strategy
+from core.domain.vocabulary import Availability
+from core.leads import assignment, lifecycle
+from core.scoring.rescoring import rescore_tenant
+from db.unit_of_work import SqlUnitOfWork
+from tests.backends import keyed_engine
+
+ActorValues = tuple[int, str, str, int, str]  # user id, username, name, tenant id, role
+
+
+@dataclass
+class Outcomes:
+    done: int = 0
+    refused: int = 0
+    gave_up: int = 0
+    unexpected: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, other: "Outcomes") -> "Outcomes":
+        return Outcomes(self.done + other.done, self.refused + other.refused,
+                        self.gave_up + other.gave_up, self.unexpected + other.unexpected,
+                        max(self.seconds, other.seconds))
+
+    @property
+    def operations(self) -> int:
+        return self.done + self.refused + self.gave_up + len(self.unexpected)
+
+
+def _actor(values: ActorValues) -> Actor:
+    user_id, username, name, tenant_id, role = values
+    return Actor(user_id, username, name, tenant_id, Role(role))
+
+
+def random_operations(url: str, actor_values: ActorValues, leads: list[int], agents: list[int],
+                      seed: int, operations: int) -> Outcomes:
+    """A supervisor clicking: assign, reassign, unassign, close, availability, at random."""
+    import time
+
+    engine, actor, rnd, outcomes = keyed_engine(url), _actor(actor_values), random.Random(seed), Outcomes()
+    started = time.perf_counter()
+    for _ in range(operations):
+        lead, agent = rnd.choice(leads), rnd.choice(agents)
+        uow = SqlUnitOfWork(engine)
+        kind = rnd.choices(["assign", "reassign", "unassign", "close", "availability"],
+                           weights=[40, 20, 20, 10, 10])[0]
+        try:
+            if kind == "assign":
+                assignment.assign_lead(uow, actor, lead_id=lead, agent_id=agent)
+            elif kind == "reassign":
+                assignment.reassign_lead(uow, actor, lead_id=lead, agent_id=agent, reason="balance")
+            elif kind == "unassign":
+                assignment.unassign_lead(uow, actor, lead_id=lead)
+            elif kind == "close":
+                lifecycle.change_status(uow, actor, lead_id=lead,
+                                        new_status=rnd.choice(["contacted", "lost"]))
+            else:
+                availability = Availability.BUSY if rnd.random() < 0.2 else Availability.AVAILABLE
+                set_agent_capacity(uow, actor, agent_id=agent, max_capacity=rnd.randint(2, 6),
+                                   availability=availability)
+            outcomes.done += 1
+        except (TransientConflict, DatabaseUnavailable):
+            outcomes.gave_up += 1
+        except LeadOpsError:
+            outcomes.refused += 1
+        except Exception as exc:  # noqa: BLE001 - counted: the tests require none
+            outcomes.unexpected.append(f"{kind}: {exc!r}")
+    outcomes.seconds = time.perf_counter() - started
+    engine.dispose()
+    return outcomes
+
+
+COMMIT_TRIES = 5  # a preview the other run made stale is committed again, as a person would
+
+
+def bulk_run(url: str, actor_values: ActorValues, source: str, team: str, limit: int) -> Outcomes:
+    """A bulk assignment of the best new leads of a source onto a team, least loaded first,
+    previewed and committed (again, when the data moved since the preview)."""
+    engine, actor, outcomes = keyed_engine(url), _actor(actor_values), Outcomes()
+    request = BulkRequest(strategy=Strategy.LEAST_LOADED, limit=limit,
+                          filters=LeadFilters(statuses=("new",), sources=(source,)),
+                          scope=AgentScope(teams=(team,)))
+    try:
+        result: BulkPlan | BulkResult = plan_bulk_assign(SqlUnitOfWork(engine), actor, request)
+        for _ in range(COMMIT_TRIES):
+            if not isinstance(result, BulkPlan) or not result.placed:
+                break
+            result = commit_bulk_assign(lambda: SqlUnitOfWork(engine), actor, result)
+        if isinstance(result, BulkResult):
+            outcomes.done += 1
+            outcomes.refused += len(result.refused)
+        else:
+            outcomes.unexpected.append(f"bulk run never committed: {result.notice or 'nothing placed'}"
+                                       f" ({len(result.placed)} placed, {len(result.unplaced)} not)")
+    except BatchInterrupted as exc:
+        outcomes.unexpected.append(f"bulk run interrupted: {exc.message}")
+    except LeadOpsError:
+        outcomes.refused += 1
+    except Exception as exc:  # noqa: BLE001
+        outcomes.unexpected.append(f"bulk: {exc!r}")
+    engine.dispose()
+    return outcomes
+
+
+def rescore(url: str, tenant_id: int) -> Outcomes:
+    """The nightly rescore, refreshing every component, while the others work."""
+    engine, outcomes = keyed_engine(url), Outcomes()
+    try:
+        rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, utcnow(), refresh_components=True,
+                       chunk_ids=100)
+        outcomes.done += 1
+    except Exception as exc:  # noqa: BLE001
+        outcomes.unexpected.append(f"rescore: {exc!r}")
+    engine.dispose()
+    return outcomes
