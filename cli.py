@@ -250,7 +250,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from bench import BenchOptions, format_table, run_bench
 
     options = BenchOptions(url=args.url, leads=args.leads, agents=args.agents, bulk=args.bulk,
-                           threads=args.threads, per_thread=args.per_thread, floor=args.floor)
+                           threads=args.threads, per_thread=args.per_thread, floor=args.floor,
+                           mix_processes=args.mix_processes, mix_operations=args.mix_operations,
+                           cluster=tuple(args.cluster or ()))
     try:
         result = run_bench(options, progress=lambda line: print(f"bench: {line}", file=sys.stderr))
     except DBAPIError as exc:
@@ -368,6 +370,13 @@ def _add_bench(commands: Commands) -> None:
                        help="assignment attempts per thread (default 100)")
     bench.add_argument("--floor", action="store_true",
                        help="also run the raw-SQL floor of ../shared/bench and report ratios")
+    bench.add_argument("--mix-processes", type=int, default=32,
+                       help="processes making the random mix of changes (default 32)")
+    bench.add_argument("--mix-operations", type=int, default=200,
+                       help="changes per process in the mix (default 200)")
+    bench.add_argument("--cluster", action="append", metavar="URL",
+                       help="a cluster node's scratch database (repeat per node): the mix runs there "
+                            "too, writers spread over the nodes")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 

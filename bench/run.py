@@ -10,12 +10,14 @@ from sqlalchemy import Engine
 
 from bench import steps
 from bench.floor import FLOOR_PER_THREAD, FLOOR_THREADS, run_floor
+from bench.mix import MixResult, run_mix
 from bench.pages import page_runs
-from bench.target import ADMIN_USERNAME, prepare
+from bench.target import ADMIN_USERNAME, BenchTenant, prepare
 from core.bulk.assign import MAX_LEADS
 from core.domain.audit_chain import AuditKey
 from core.domain.errors import InvalidInput
 from db.audit_key import with_audit_key
+from db.audit_verify import verify_audit_chains
 from db.engine import check_connection, create_database_engine
 from db.invariants import find_violations
 
@@ -34,6 +36,9 @@ class BenchOptions:
     threads: int = FLOOR_THREADS
     per_thread: int = FLOOR_PER_THREAD
     floor: bool = False
+    mix_processes: int = 32
+    mix_operations: int = 200
+    cluster: tuple[str, ...] = ()  # one URL per node of a cluster to run the mix on too
 
     def validated(self) -> "BenchOptions":
         if self.leads < 1 or self.agents < 1:
@@ -42,6 +47,8 @@ class BenchOptions:
             raise InvalidInput(f"--bulk takes 1 to {MAX_LEADS:,} leads, as a bulk run does.")
         if self.threads < 1 or self.per_thread < 1:
             raise InvalidInput("--threads and --per-thread must be at least 1.")
+        if self.mix_processes < 1 or self.mix_operations < 1:
+            raise InvalidInput("--mix-processes and --mix-operations must be at least 1.")
         return self
 
 
@@ -112,6 +119,41 @@ def _notes(options: BenchOptions, rescore: steps.RescoreResult, bulk: steps.Bulk
     }
 
 
+def _mix(urls: list[str] | tuple[str, ...], audit_secret: str, bench: BenchTenant,
+         options: BenchOptions) -> MixResult:
+    return run_mix(urls, audit_secret, bench.admin, range(bench.lead_ids.low, bench.lead_ids.high + 1),
+                   range(bench.agent_ids.low, bench.agent_ids.high + 1),
+                   processes=options.mix_processes, operations=options.mix_operations)
+
+
+def _mix_figures(mix: MixResult) -> dict:
+    return {"done_per_s": round(mix.done_per_s, 1), "done": mix.done, "refused": mix.refused,
+            "gave_up_pct": round(mix.gave_up_pct, 2), "unexpected": len(mix.unexpected),
+            "first_unexpected": mix.unexpected[:3], "seconds": round(mix.seconds, 2),
+            "processes": mix.processes}
+
+
+def _cluster_mix(options: BenchOptions, audit_secret: str, one_server: MixResult,
+                 progress: Callable[[str], None]) -> dict:
+    """The same data and the same mix on the cluster, writers spread over its nodes; then
+    every node checked: the invariants hold and the nodes verify the audit trail."""
+    nodes = [with_audit_key(create_database_engine(url), AuditKey(audit_secret.encode()))
+             for url in options.cluster]
+    try:
+        bench = prepare(nodes[0], leads=options.leads, agents=options.agents, progress=progress)
+        mix = _mix(options.cluster, audit_secret, bench, options)
+        figures = _mix_figures(mix)
+        figures["nodes"] = len(nodes)
+        figures["ratio_to_one_server"] = (round(mix.done_per_s / one_server.done_per_s, 2)
+                                          if one_server.done_per_s else None)
+        figures["capacity_violations"] = [len(find_violations(node)) for node in nodes]
+        figures["audit_breaks"] = [len(verify_audit_chains(node)[1]) for node in nodes]
+        return figures
+    finally:
+        for node in nodes:
+            node.dispose()
+
+
 def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
     """The result object `cli.py bench --json` prints (docs/benchmarks.md lists its keys)."""
     options = options.validated()
@@ -130,6 +172,8 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
                                       f"{options.per_thread})",
                             lambda: steps.concurrent_assign(engine, bench, threads=options.threads,
                                                             per_thread=options.per_thread))
+        mix = _timed(progress, f"mix ({options.mix_processes} processes x {options.mix_operations})",
+                     lambda: _mix([options.url], audit_secret, bench, options))
         # After the single assignments: a bulk run of the demo's size fills every free slot,
         # and the concurrent step would then measure refusals only.
         bulk = _timed(progress, f"bulk_assign_s ({options.bulk:,} leads)",
@@ -144,8 +188,12 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
             "concurrent_assign_per_s": round(concurrent.attempts_per_s, 1),
             "capacity_violations": len(violations),
             "page_run_s": {name: round(seconds, 4) for name, seconds in pages.items()},
+            "mix": _mix_figures(mix),
             "notes": _notes(options, rescore, bulk, concurrent),
         }
+        if options.cluster:
+            result["cluster"] = _timed(progress, f"the mix on a {len(options.cluster)}-node cluster",
+                                       lambda: _cluster_mix(options, audit_secret, mix, progress))
         return _with_floor(result, engine, options, progress) if options.floor else result
     finally:
         engine.dispose()
@@ -170,5 +218,11 @@ def format_table(result: dict) -> str:
              f"{result['backend']}", f"{header[0]:<30}" + "".join(f"{h:>12}" for h in header[1:])]
     lines += [f"{row[0]:<30}" + "".join(f"{_cell(v):>12}" for v in row[1:columns + 1])
               for row in rows]
+    for name, mix in (("mix", result["mix"]), ("cluster mix", result.get("cluster"))):
+        if mix:
+            lines.append(f"{name}: {mix['done_per_s']:,} changes/s done, {mix['gave_up_pct']}% gave up, "
+                         f"{mix['unexpected']} unexpected ({mix['processes']} processes)")
+    if result.get("cluster"):
+        lines.append(f"cluster mix / one server: {result['cluster']['ratio_to_one_server']}")
     lines += [f"note: {key}: {why}" for key, why in result["notes"].items()]
     return "\n".join(lines)

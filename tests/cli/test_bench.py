@@ -8,9 +8,11 @@ from bench.floor import SHARED_BENCH
 from db.demo import seed_demo
 from tests.cli.test_cli import run_cli
 
-SMALL = ("--leads", "300", "--agents", "20", "--bulk", "50", "--threads", "4", "--per-thread", "10")
+SMALL = ("--leads", "300", "--agents", "20", "--bulk", "50", "--threads", "4", "--per-thread", "10",
+         "--mix-processes", "3", "--mix-operations", "10")
 KEYS = {"leads", "agents", "backend", "rescore_all_s", "bulk_assign_s", "capacity_view_s",
-        "leaderboard_s", "concurrent_assign_per_s", "capacity_violations", "page_run_s", "notes"}
+        "leaderboard_s", "concurrent_assign_per_s", "capacity_violations", "page_run_s", "mix",
+        "notes"}
 
 
 def bench(url: str, *extra: str):
@@ -41,6 +43,9 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
     # On MySQL each change waits, untimed, for InnoDB to purge the previous one; SQLite has none.
     assert ("for the server to purge" in rescored) == (engine.dialect.name == "mysql")
     assert "rescore_all_s" in result.stderr  # a progress line per step
+    mix = report["mix"]  # 3 processes x 10 random changes, each counted once
+    assert mix["done"] + mix["refused"] + round(mix["gave_up_pct"] * 30 / 100) == 30
+    assert mix["unexpected"] == 0 and mix["done"] > 0 and mix["done_per_s"] > 0
 
     assert format_table(report).startswith("LeadOps bench: 300 leads, 20 agents")
 
