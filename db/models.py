@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -34,7 +35,11 @@ name_str = Annotated[str, mapped_column(String(120))]
 
 
 class Base(DeclarativeBase):
-    pass
+    @classmethod
+    def table(cls) -> Table:
+        """The model's Core table, for statements that skip the ORM (`__table__` is typed as
+        any FromClause, which UPDATE and INSERT do not take)."""
+        return cls.metadata.tables[cls.__tablename__]
 
 
 class Tenant(Base):

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.capacity import AgentLoad
@@ -20,10 +20,20 @@ CLOSED = [s.value for s in CLOSED_STATUSES]
 
 _STATE_COLUMNS = (Agent.id, Agent.tenant_id, Agent.name, Agent.skills, Agent.availability,
                   Agent.max_capacity, Agent.open_leads, Agent.version)
-# Built once (see leads.py): single assignments read one agent each.
-_ONE_AGENT = select(*_STATE_COLUMNS).where(Agent.id == bindparam("agent_id"),
-                                           Agent.tenant_id == bindparam("tenant_id"))
+# Built once on the table, run on the session's connection (see leads.py): single
+# assignments read one agent each and move its counter.
+_AGENTS = Agent.table()
+_ONE_AGENT = select(*(_AGENTS.c[column.key] for column in _STATE_COLUMNS)).where(
+    _AGENTS.c.id == bindparam("agent_id"), _AGENTS.c.tenant_id == bindparam("tenant_id"))
 _ONE_AGENT_LOCKED = _ONE_AGENT.with_for_update()
+# The capacity rule as the UPDATE's own guard: no row changes unless there is a free slot.
+_ADD_OPEN_LEAD = update(_AGENTS).where(
+    _AGENTS.c.id == bindparam("agent_id"), _AGENTS.c.open_leads < _AGENTS.c.max_capacity,
+    _AGENTS.c.availability == Availability.AVAILABLE.value,
+).values(open_leads=_AGENTS.c.open_leads + 1)
+_REMOVE_OPEN_LEAD = update(_AGENTS).where(
+    _AGENTS.c.id == bindparam("agent_id"), _AGENTS.c.open_leads > 0,
+).values(open_leads=_AGENTS.c.open_leads - 1)
 
 
 def _state(agent: Agent | AnyRow) -> AgentState:
@@ -64,8 +74,8 @@ class SqlAgentRepository:
         ]
 
     def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
-        row = self.session.execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
-                                   {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
+        row = self.session.connection().execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
+                                                {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def states(self, tenant_id: int) -> list[AgentState]:
@@ -120,19 +130,11 @@ class SqlAgentRepository:
             .execution_options(synchronize_session=False))
 
     def add_open_lead(self, agent_id: int) -> bool:
-        result = written(self.session.execute(
-            update(Agent)
-            .where(and_(Agent.id == agent_id, Agent.open_leads < Agent.max_capacity,
-                        Agent.availability == Availability.AVAILABLE.value))
-            .values(open_leads=Agent.open_leads + 1)
-        ))
+        result = self.session.connection().execute(_ADD_OPEN_LEAD, {"agent_id": agent_id})
         return result.rowcount == 1
 
     def remove_open_lead(self, agent_id: int) -> None:
-        self.session.execute(
-            update(Agent).where(Agent.id == agent_id, Agent.open_leads > 0)
-            .values(open_leads=Agent.open_leads - 1)
-        )
+        self.session.connection().execute(_REMOVE_OPEN_LEAD, {"agent_id": agent_id})
 
     def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
                      lowered: bool, now: datetime) -> None:

@@ -4,7 +4,7 @@ import logging
 import random
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.domain.audit import AuditEntry, to_json
@@ -16,6 +16,17 @@ from db.models import AuditHead, AuditRow
 
 log = logging.getLogger("leadops")
 CHAIN_PICKS = 5  # chains tried when a head does not verify, before giving up
+
+# Built once on the tables, run on the session's connection: every audited click appends
+# (see db/repositories/leads.py).
+_ROWS, _HEADS = AuditRow.table(), AuditHead.table()
+_APPEND = insert(_ROWS)
+# (An UPDATE's bind parameters may not share a column's name.)
+_ONE_HEAD = _HEADS.c.tenant_id == bindparam("of_tenant"), _HEADS.c.chain == bindparam("of_chain")
+_LOCKED_HEAD = select(_HEADS.c.seq, _HEADS.c.head_hash, _HEADS.c.head_mac).where(
+    *_ONE_HEAD).with_for_update()
+_MOVE_HEAD = update(_HEADS).where(*_ONE_HEAD).values(
+    seq=bindparam("new_seq"), head_hash=bindparam("new_hash"), head_mac=bindparam("new_mac"))
 
 
 class SqlAuditRepository:
@@ -48,12 +59,12 @@ class SqlAuditRepository:
                 reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
             ))
             prev_hash = mac
-        self.session.execute(insert(AuditRow), rows)
-        self.session.execute(
-            update(AuditHead).where(AuditHead.tenant_id == tenant_id, AuditHead.chain == head.chain)
-            .values(seq=seq, head_hash=prev_hash,
-                    head_mac=head_mac(self.key, tenant_id=tenant_id, chain=head.chain, seq=seq,
-                                      head_hash=prev_hash)))
+        connection = self.session.connection()
+        connection.execute(_APPEND, rows)
+        connection.execute(_MOVE_HEAD, {
+            "of_tenant": tenant_id, "of_chain": head.chain, "new_seq": seq, "new_hash": prev_hash,
+            "new_mac": head_mac(self.key, tenant_id=tenant_id, chain=head.chain, seq=seq,
+                                head_hash=prev_hash)})
 
     def _locked_head(self, tenant_id: int) -> ChainHead:
         """The head of this transaction's chain, locked. A head whose MAC does not hold was
@@ -61,10 +72,8 @@ class SqlAuditRepository:
         is taken and the broken one is left for `cli.py audit-verify` to name."""
         for _ in range(CHAIN_PICKS):
             chain = self._chain or random.randint(1, CHAINS)
-            row = self.session.execute(
-                select(AuditHead.seq, AuditHead.head_hash, AuditHead.head_mac)
-                .where(AuditHead.tenant_id == tenant_id, AuditHead.chain == chain)
-                .with_for_update()).one_or_none()
+            row = self.session.connection().execute(
+                _LOCKED_HEAD, {"of_tenant": tenant_id, "of_chain": chain}).one_or_none()
             head = ChainHead(tenant_id, chain, row.seq, row.head_hash, row.head_mac) if row else None
             if head is not None and head.is_sealed_by(self.key):
                 self._chain = chain

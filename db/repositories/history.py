@@ -3,12 +3,19 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from core.domain.placement import Placement
 from db.models import Assignment, LeadActivity
 from db.results import inserted_id
+
+# Built once on the table (see leads.py): every single assignment starts or ends a stretch.
+_ASSIGNMENTS = Assignment.table()
+_START = insert(_ASSIGNMENTS)
+_END_CURRENT = update(_ASSIGNMENTS).where(
+    _ASSIGNMENTS.c.lead_id == bindparam("of_lead"), _ASSIGNMENTS.c.ended_at.is_(None),
+).values(ended_at=bindparam("now"))
 
 
 class SqlAssignmentRepository:
@@ -18,7 +25,7 @@ class SqlAssignmentRepository:
     def start(self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
               by_user_id: int | None, note: str | None, now: datetime,
               batch_id: str | None = None) -> None:
-        self.session.execute(insert(Assignment).values(
+        self.session.connection().execute(_START, dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id,
             previous_agent_id=previous_agent_id, assigned_by=by_user_id, assigned_at=now,
             ended_at=None, note=note, batch_id=batch_id,
@@ -38,11 +45,7 @@ class SqlAssignmentRepository:
                 .execution_options(synchronize_session=False))
 
     def end_current(self, lead_id: int, *, now: datetime) -> None:
-        self.session.execute(
-            update(Assignment)
-            .where(Assignment.lead_id == lead_id, Assignment.ended_at.is_(None))
-            .values(ended_at=now)
-        )
+        self.session.connection().execute(_END_CURRENT, {"of_lead": lead_id, "now": now})
 
 
 class SqlActivityRepository:

@@ -29,11 +29,18 @@ from db.results import AnyRow, inserted_id
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
                  Lead.required_skill, Lead.version, Lead.source, Lead.due_date)
 IN_CHUNK = 1000  # ids per IN (...) list
-# Built once: every single-lead use case starts with this read, and building the statement
-# costs about as much Python time as the round trip.
-_ONE_LEAD = select(*STATE_COLUMNS).where(Lead.id == bindparam("lead_id"),
-                                         Lead.tenant_id == bindparam("tenant_id"))
+# The single-lead path's statements are built once, on the table, and run on the session's
+# connection: building a statement costs about as much Python time as its round trip, and the
+# ORM's execution layer as much again (docs/benchmarks.md, "concurrent_assign_per_s"). They
+# return plain rows; nothing here loads ORM objects that an UPDATE would leave stale.
+_LEADS = Lead.table()
+_ONE_LEAD = select(*(_LEADS.c[column.key] for column in STATE_COLUMNS)).where(
+    _LEADS.c.id == bindparam("lead_id"), _LEADS.c.tenant_id == bindparam("tenant_id"))
 _ONE_LEAD_LOCKED = _ONE_LEAD.with_for_update()
+_SET_AGENT = update(_LEADS).where(_LEADS.c.id == bindparam("lead_id")).values(
+    agent_id=bindparam("new_agent_id"), status=bindparam("new_status"),
+    assigned_at=bindparam("new_assigned_at"), updated_at=bindparam("now"),
+    version=_LEADS.c.version + 1)
 
 V = TypeVar("V")
 
@@ -81,8 +88,8 @@ class SqlLeadRepository:
             yield from self.session.execute(query.with_for_update() if for_update else query)
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
-        row = self.session.execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
-                                   {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
+        row = self.session.connection().execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
+                                                {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
@@ -107,12 +114,9 @@ class SqlLeadRepository:
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None:
-        self.session.execute(
-            update(Lead).where(Lead.id == lead_id).values(
-                agent_id=agent_id, status=status.value, updated_at=now, version=Lead.version + 1,
-                assigned_at=now if agent_id is not None else None,
-            )
-        )
+        self.session.connection().execute(_SET_AGENT, {
+            "lead_id": lead_id, "new_agent_id": agent_id, "new_status": status.value, "now": now,
+            "new_assigned_at": now if agent_id is not None else None})
 
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None:
         self.session.execute(update(Lead).where(Lead.id == lead_id).values(

@@ -1,7 +1,8 @@
 """The flows people use, in a real headless Chromium against `streamlit run` (SQLite demo).
 
 Each test asserts what the person sees. Data is arranged or checked behind the UI through
-SQLAlchemy on the served database. Screenshots of each page go to docs/screenshots.
+SQLAlchemy on the served database. Screenshots of each page go to
+LEADOPS_SCREENSHOTS (docs/screenshots refreshes the README's pictures), else a temporary folder.
 """
 
 import re
