@@ -2,7 +2,6 @@
 every unit of work on that engine keys its audit rows with it. Storage never reads settings."""
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from core.domain.audit_chain import AuditKey
 from core.domain.errors import ConfigurationError
@@ -14,9 +13,7 @@ def with_audit_key(engine: Engine, key: AuditKey) -> Engine:
     return engine.execution_options(**{OPTION: key})
 
 
-def audit_key_of(bind: Engine | Connection | Session) -> AuditKey:
-    if isinstance(bind, Session):
-        bind = bind.get_bind()
+def audit_key_of(bind: Engine | Connection) -> AuditKey:
     key = bind.get_execution_options().get(OPTION)
     if not isinstance(key, AuditKey):
         raise ConfigurationError(

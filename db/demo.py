@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from core.accounts.passwords import hash_password
 from core.domain.audit import AuditEntry
@@ -93,13 +92,13 @@ def _pick(rnd: random.Random, mix: Sequence[tuple[T, float]]) -> T:
     return rnd.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
 
 
-def _next_id(session: Session, model: type[Agent] | type[Lead]) -> int:
-    return (session.scalar(select(func.max(model.id))) or 0) + 1
+def _next_id(connection: Connection, model: type[Agent] | type[Lead]) -> int:
+    return (connection.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _bulk_insert(session: Session, model: type[Base], rows: list[Values]) -> None:
+def _bulk_insert(connection: Connection, model: type[Base], rows: list[Values]) -> None:
     for start in range(0, len(rows), CHUNK):
-        session.execute(insert(model), rows[start:start + CHUNK])
+        connection.execute(insert(model), rows[start:start + CHUNK])
 
 
 def seed_demo(
@@ -114,8 +113,8 @@ def seed_demo(
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
     rnd = random.Random(seed)
-    with Session(engine) as session, session.begin():
-        if session.scalar(select(func.count()).select_from(Tenant)):
+    with engine.begin() as connection:
+        if connection.scalar(select(func.count()).select_from(Tenant)):
             raise InvalidInput(
                 "This database already has data; the demo only fills an empty database."
             )
@@ -124,12 +123,12 @@ def seed_demo(
             tenants.append(("globex", "Globex Outreach", 6, 120))
         totals, tenant_ids = [0, 0, 0], []
         for slug, name, n_agents, n_leads in tenants:
-            tenant_id = SqlTenantRepository(session).add(slug=slug, name=name)
+            tenant_id = SqlTenantRepository(connection).add(slug=slug, name=name)
             tenant_ids.append(tenant_id)
-            _seed_users(session, tenant_id, slug, now, password_rounds)
-            counts = _seed_call_center(session, rnd, tenant_id, n_agents, n_leads, now)
+            _seed_users(connection, tenant_id, slug, now, password_rounds)
+            counts = _seed_call_center(connection, rnd, tenant_id, n_agents, n_leads, now)
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
-            SqlAuditRepository(session).append(AuditEntry(
+            SqlAuditRepository(connection).append(AuditEntry(
                 tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",
                 entity_type="tenant", entity_id=str(tenant_id),
                 after={"agents": counts[0], "leads": counts[1], "seed": seed},
@@ -140,11 +139,11 @@ def seed_demo(
     return DemoSummary(len(tenants), *totals)
 
 
-def _seed_users(session: Session, tenant_id: int, slug: str, now: datetime, rounds: int) -> None:
+def _seed_users(connection: Connection, tenant_id: int, slug: str, now: datetime, rounds: int) -> None:
     for login in DEMO_LOGINS:
         if login.tenant != slug:
             continue
-        session.execute(insert(User).values(
+        connection.execute(insert(User).values(
             tenant_id=tenant_id, username=login.username,
             name=f"Demo {login.role.title()}" + ("" if slug == "acme" else f" ({slug})"),
             email=f"{login.username}@{slug}.example", role=login.role,
@@ -154,16 +153,16 @@ def _seed_users(session: Session, tenant_id: int, slug: str, now: datetime, roun
 
 
 def _seed_call_center(
-    session: Session, rnd: random.Random, tenant_id: int, n_agents: int, n_leads: int,
+    connection: Connection, rnd: random.Random, tenant_id: int, n_agents: int, n_leads: int,
     now: datetime,
 ) -> tuple[int, int, int]:
-    agent_rows = _agent_rows(session, rnd, tenant_id, n_agents, now)
-    lead_rows, assignment_rows = _lead_rows(session, rnd, tenant_id, n_leads, agent_rows, now)
-    activity_rows = _activity_rows(session, rnd, tenant_id, lead_rows, now)
-    _bulk_insert(session, Agent, [_without(row, "target_load") for row in agent_rows])
-    _bulk_insert(session, Lead, lead_rows)
-    _bulk_insert(session, Assignment, assignment_rows)
-    _bulk_insert(session, LeadActivity, activity_rows)
+    agent_rows = _agent_rows(connection, rnd, tenant_id, n_agents, now)
+    lead_rows, assignment_rows = _lead_rows(connection, rnd, tenant_id, n_leads, agent_rows, now)
+    activity_rows = _activity_rows(connection, rnd, tenant_id, lead_rows, now)
+    _bulk_insert(connection, Agent, [_without(row, "target_load") for row in agent_rows])
+    _bulk_insert(connection, Lead, lead_rows)
+    _bulk_insert(connection, Assignment, assignment_rows)
+    _bulk_insert(connection, LeadActivity, activity_rows)
     return len(agent_rows), len(lead_rows), len(activity_rows)
 
 
@@ -171,9 +170,9 @@ def _without(row: Values, key: str) -> Values:
     return {k: v for k, v in row.items() if k != key}
 
 
-def _agent_rows(session: Session, rnd: random.Random, tenant_id: int, n_agents: int,
+def _agent_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_agents: int,
                 now: datetime) -> list[Values]:
-    first_id = _next_id(session, Agent)
+    first_id = _next_id(connection, Agent)
     rows: list[Values] = []
     for offset in range(n_agents):
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
@@ -232,9 +231,9 @@ class _AgentPool:
         return agent
 
 
-def _lead_rows(session: Session, rnd: random.Random, tenant_id: int, n_leads: int,
+def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_leads: int,
                agents: list[Values], now: datetime) -> tuple[list[Values], list[Values]]:
-    first_id = _next_id(session, Lead)
+    first_id = _next_id(connection, Lead)
     sources = list(DEFAULT_SOURCE_QUALITY)
     leads: list[Values] = []
     assignments: list[Values] = []
@@ -285,7 +284,7 @@ def _lead_rows(session: Session, rnd: random.Random, tenant_id: int, n_leads: in
     return leads, assignments
 
 
-def _activity_rows(session: Session, rnd: random.Random, tenant_id: int, leads: list[Values],
+def _activity_rows(connection: Connection, rnd: random.Random, tenant_id: int, leads: list[Values],
                    now: datetime) -> list[Values]:
     kinds = list(ActivityKind)
     rows = []

@@ -66,7 +66,7 @@ def _mysql_engine(parsed: URL) -> Engine:
             parsed.set(drivername="mysql+pymysql", query=query),
             isolation_level="READ COMMITTED",
             # No ping per checkout and no second ROLLBACK per checkin: a transaction is one to
-            # three statements, so each saved round trip is felt. Every Session and Connection
+            # three statements, so each saved round trip is felt. Every unit of work and connection
             # ends its transaction itself, and a connection the server dropped is discarded by
             # the pool on first use and the use case retried (db/failures.py, core/retry.py).
             pool_pre_ping=False,

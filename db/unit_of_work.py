@@ -1,11 +1,10 @@
-"""The SQLAlchemy unit of work: one Session, one transaction, rolled back unless committed."""
+"""The SQLAlchemy unit of work: one connection, one transaction, rolled back unless committed."""
 
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from core.ports import (
     ActivityRepository,
@@ -33,7 +32,7 @@ from db.repositories.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
-    """core.ports.UnitOfWork over one SQLAlchemy Session (mypy checks each repository
+    """core.ports.UnitOfWork over one SQLAlchemy Connection (mypy checks each repository
     against its port here)."""
 
     users: UserRepository
@@ -51,37 +50,47 @@ class SqlUnitOfWork:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
     def __enter__(self) -> Self:
-        self.session = Session(self._bind, expire_on_commit=False)
-        self.users = SqlUserRepository(self.session)
-        self.tenants = SqlTenantRepository(self.session)
-        self.agents = SqlAgentRepository(self.session)
-        self.leads = SqlLeadRepository(self.session)
-        self.assignments = SqlAssignmentRepository(self.session)
-        self.activities = SqlActivityRepository(self.session)
-        self.audit = SqlAuditRepository(self.session)
-        self.scoring = SqlScoringRepository(self.session)
-        self.bulk = SqlBulkRepository(self.session)
-        self.audit_reader = SqlAuditReader(self.session)
+        # A plain Connection, not an ORM Session: the repositories run statements and return
+        # values, and never load objects for the Session to track. Its bookkeeping cost a
+        # single assignment a fifth of its Python time (docs/benchmarks.md).
+        try:
+            self.connection = self._bind.connect()
+        except DBAPIError as exc:
+            failure = transient_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+        self.users = SqlUserRepository(self.connection)
+        self.tenants = SqlTenantRepository(self.connection)
+        self.agents = SqlAgentRepository(self.connection)
+        self.leads = SqlLeadRepository(self.connection)
+        self.assignments = SqlAssignmentRepository(self.connection)
+        self.activities = SqlActivityRepository(self.connection)
+        self.audit = SqlAuditRepository(self.connection)
+        self.scoring = SqlScoringRepository(self.connection)
+        self.bulk = SqlBulkRepository(self.connection)
+        self.audit_reader = SqlAuditReader(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
         try:
-            self.session.rollback()  # after a commit there is nothing left to undo
+            self.connection.rollback()  # after a commit there is nothing left to undo
         except DBAPIError:
             # A Galera node that aborted the transaction refuses the ROLLBACK too (1213), and a
             # lost connection cannot roll back at all: the connection's state is unknown, so
             # it never goes back to the pool. The outcome to report is the original error.
-            self.session.invalidate()
+            self.connection.invalidate()
         finally:
-            self.session.close()
+            self.connection.close()
         if isinstance(exc, DBAPIError):
             failure = transient_failure(exc)
             if failure is not None:
                 raise failure from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        self.connection.commit()
 
     def rollback(self) -> None:
-        self.session.rollback()
+        self.connection.rollback()
+

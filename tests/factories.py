@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, update
-from sqlalchemy.orm import Session
 
 from core.accounts.passwords import hash_password
 from core.domain.clock import utcnow
@@ -16,8 +15,8 @@ FAST_BCRYPT_ROUNDS = 4
 
 def make_tenant(engine: Engine, slug: str = "acme", name: str | None = None) -> int:
     """A tenant as create-tenant makes it: with the default scoring weights as version 1."""
-    with Session(engine) as session, session.begin():
-        return SqlTenantRepository(session).add(slug=slug, name=name or slug.title())
+    with engine.begin() as connection:
+        return SqlTenantRepository(connection).add(slug=slug, name=name or slug.title())
 
 
 def make_user(

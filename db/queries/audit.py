@@ -3,8 +3,7 @@
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from core.domain.audit import AuditFilters, AuditRecord
 from db.models import AuditRow
@@ -33,13 +32,13 @@ def _where(query: Q, tenant_id: int, f: AuditFilters) -> Q:
 
 
 class SqlAuditReader:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
              limit: int) -> tuple[list[AuditRecord], int]:
-        total = self.session.scalar(_where(select(func.count()).select_from(AuditRow), tenant_id, filters))
-        rows = self.session.execute(_where(select(
+        total = self.connection.scalar(_where(select(func.count()).select_from(AuditRow), tenant_id, filters))
+        rows = self.connection.execute(_where(select(
             AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.entity_type, AuditRow.entity_id,
             AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.id,
         ), tenant_id, filters).order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit))

@@ -3,8 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, case, func, select, update
 
 from core.domain.capacity import AgentLoad
 from core.domain.errors import RuleViolation
@@ -12,7 +11,7 @@ from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
 from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
 from db.models import Agent, Lead
-from db.results import AnyRow, written
+from db.results import AnyRow
 
 OPEN = [s.value for s in OPEN_STATUSES]
 CLOSED = [s.value for s in CLOSED_STATUSES]
@@ -36,7 +35,7 @@ _REMOVE_OPEN_LEAD = update(_AGENTS).where(
 ).values(open_leads=_AGENTS.c.open_leads - 1)
 
 
-def _state(agent: Agent | AnyRow) -> AgentState:
+def _state(agent: AnyRow) -> AgentState:
     return AgentState(
         id=agent.id, tenant_id=agent.tenant_id, name=agent.name, skills=parse_skills(agent.skills),
         availability=Availability(agent.availability), max_capacity=agent.max_capacity,
@@ -45,20 +44,20 @@ def _state(agent: Agent | AnyRow) -> AgentState:
 
 
 class SqlAgentRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def loads(self, tenant_id: int) -> list[AgentLoad]:
         # Two plain queries rather than one join: joined to a grouped subquery, MariaDB picks
         # a per-agent ("lateral") plan that reads every open lead row (33 s at 1M leads); alone,
         # the hot count reads only ix_leads_tenant_status_category.
-        hot = dict(self.session.execute(
+        hot = dict(self.connection.execute(
             select(Lead.agent_id, func.count())
             .where(Lead.tenant_id == tenant_id, Lead.status.in_(OPEN), Lead.score_category == "hot",
                    Lead.agent_id.is_not(None))
             .group_by(Lead.agent_id)
         ).all())
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(Agent.id, Agent.name, Agent.team, Agent.skills, Agent.availability,
                    Agent.max_capacity, Agent.open_leads, Agent.version)
             .where(Agent.tenant_id == tenant_id)
@@ -74,17 +73,17 @@ class SqlAgentRepository:
         ]
 
     def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
-        row = self.session.connection().execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
+        row = self.connection.execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
                                                 {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def states(self, tenant_id: int) -> list[AgentState]:
-        agents = self.session.scalars(select(Agent).where(Agent.tenant_id == tenant_id))
+        agents = self.connection.execute(select(_AGENTS).where(Agent.tenant_id == tenant_id))
         return [_state(agent) for agent in agents]
 
     def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(Lead.agent_id, converted, func.count())
             .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED))
             .group_by(Lead.agent_id)
@@ -92,17 +91,17 @@ class SqlAgentRepository:
         return {agent_id: ConversionCount(int(won), int(closed)) for agent_id, won, closed in rows}
 
     def teams(self, tenant_id: int) -> dict[int, str]:
-        rows = self.session.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))
+        rows = self.connection.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))
         return dict(rows.all())
 
     def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]:
-        rows = self.session.execute(select(Agent.id, Agent.skills).where(
+        rows = self.connection.execute(select(Agent.id, Agent.skills).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)))
         return {agent_id: parse_skills(skills) for agent_id, skills in rows}
 
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[AgentState]:
         """Lock these agents in id order (the order every use case locks agents in)."""
-        agents = self.session.scalars(select(Agent).where(
+        agents = self.connection.execute(select(_AGENTS).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)).order_by(Agent.id).with_for_update())
         return [_state(agent) for agent in agents]
 
@@ -112,10 +111,10 @@ class SqlAgentRepository:
         if not counts:
             return
         added = case(counts, value=Agent.id)
-        result = written(self.session.execute(
+        result = self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts)), Agent.open_leads + added <= Agent.max_capacity)
             .values(open_leads=Agent.open_leads + added)
-            .execution_options(synchronize_session=False)))
+            .execution_options(synchronize_session=False))
         if result.rowcount != len(counts):
             raise RuleViolation(f"{len(counts) - result.rowcount} agent(s) have no room for the "
                                 "leads planned for them; nothing was saved. Preview again.")
@@ -124,17 +123,17 @@ class SqlAgentRepository:
         if not counts:
             return
         removed = case(counts, value=Agent.id)
-        self.session.execute(
+        self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts))).values(
                 open_leads=case((Agent.open_leads >= removed, Agent.open_leads - removed), else_=0))
             .execution_options(synchronize_session=False))
 
     def add_open_lead(self, agent_id: int) -> bool:
-        result = self.session.connection().execute(_ADD_OPEN_LEAD, {"agent_id": agent_id})
+        result = self.connection.execute(_ADD_OPEN_LEAD, {"agent_id": agent_id})
         return result.rowcount == 1
 
     def remove_open_lead(self, agent_id: int) -> None:
-        self.session.connection().execute(_REMOVE_OPEN_LEAD, {"agent_id": agent_id})
+        self.connection.execute(_REMOVE_OPEN_LEAD, {"agent_id": agent_id})
 
     def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
                      lowered: bool, now: datetime) -> None:
@@ -142,4 +141,4 @@ class SqlAgentRepository:
                   "version": Agent.version + 1, "updated_at": now}
         if lowered:
             values["capacity_changed_at"] = now
-        self.session.execute(update(Agent).where(Agent.id == agent_id).values(**values))
+        self.connection.execute(update(Agent).where(Agent.id == agent_id).values(**values))

@@ -4,8 +4,7 @@ import logging
 import random
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from core.domain.audit import AuditEntry, to_json
 from core.domain.audit_chain import CHAINS, KEYED, AuditKey, ChainHead, head_mac, row_mac
@@ -30,13 +29,13 @@ _MOVE_HEAD = update(_HEADS).where(*_ONE_HEAD).values(
 
 
 class SqlAuditRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         self._chain: int | None = None  # the chain this transaction appends to, once picked
 
     @property
     def key(self) -> AuditKey:
-        return audit_key_of(self.session)
+        return audit_key_of(self.connection)
 
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
@@ -59,7 +58,7 @@ class SqlAuditRepository:
                 reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
             ))
             prev_hash = mac
-        connection = self.session.connection()
+        connection = self.connection
         connection.execute(_APPEND, rows)
         connection.execute(_MOVE_HEAD, {
             "of_tenant": tenant_id, "of_chain": head.chain, "new_seq": seq, "new_hash": prev_hash,
@@ -72,7 +71,7 @@ class SqlAuditRepository:
         is taken and the broken one is left for `cli.py audit-verify` to name."""
         for _ in range(CHAIN_PICKS):
             chain = self._chain or random.randint(1, CHAINS)
-            row = self.session.connection().execute(
+            row = self.connection.execute(
                 _LOCKED_HEAD, {"of_tenant": tenant_id, "of_chain": chain}).one_or_none()
             head = ChainHead(tenant_id, chain, row.seq, row.head_hash, row.head_mac) if row else None
             if head is not None and head.is_sealed_by(self.key):

@@ -4,14 +4,13 @@ round-robin pointer."""
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
 from db.models import Batch as BatchRow
 from db.models import BatchItem as BatchItemRow
 from db.models import Tenant, User
-from db.results import AnyRow, written
+from db.results import AnyRow
 
 _BATCH_COLUMNS = (BatchRow.id, BatchRow.kind, BatchRow.created_at, User.username, BatchRow.strategy,
                   BatchRow.leads_changed, BatchRow.leads_refused, BatchRow.undone_by_batch,
@@ -28,45 +27,45 @@ def _batch(row: AnyRow) -> Batch:
 
 
 class SqlBulkRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def round_robin_pointer(self, tenant_id: int) -> int | None:
-        return self.session.scalar(select(Tenant.round_robin_agent_id).where(Tenant.id == tenant_id))
+        return self.connection.scalar(select(Tenant.round_robin_agent_id).where(Tenant.id == tenant_id))
 
     def set_round_robin_pointer(self, tenant_id: int, agent_id: int) -> None:
-        self.session.execute(update(Tenant).where(Tenant.id == tenant_id)
+        self.connection.execute(update(Tenant).where(Tenant.id == tenant_id)
                              .values(round_robin_agent_id=agent_id))
 
     def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
                   by_user_id: int, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
-        self.session.execute(insert(BatchRow).values(
+        self.connection.execute(insert(BatchRow).values(
             id=batch_id, tenant_id=tenant_id, kind=kind.value, strategy=strategy, created_by=by_user_id,
             created_at=now, leads_changed=0, leads_refused=refused, state=BatchState.RUNNING.value,
             planned=planned, heartbeat_at=now, plan=plan))
 
     def plan(self, batch_id: str) -> str | None:
-        return self.session.scalar(select(BatchRow.plan).where(BatchRow.id == batch_id))
+        return self.connection.scalar(select(BatchRow.plan).where(BatchRow.id == batch_id))
 
     def recorded_items(self, batch_id: str, positions: Sequence[int]) -> list[BatchItem]:
         """Positions come as a run of consecutive numbers (a chunk, a whole plan): one range read."""
         if not positions:
             return []
         wanted = set(positions)
-        rows = self.session.execute(select(*_ITEM_COLUMNS).where(
+        rows = self.connection.execute(select(*_ITEM_COLUMNS).where(
             BatchItemRow.batch_id == batch_id,
             BatchItemRow.position.between(min(positions), max(positions))))
         return [BatchItem(*row) for row in rows if row.position in wanted]
 
     def add_items(self, batch_id: str, items: Sequence[BatchItem]) -> None:
         if items:
-            self.session.execute(insert(BatchItemRow), [
+            self.connection.execute(insert(BatchItemRow), [
                 {"batch_id": batch_id, "position": item.position, "lead_id": item.lead_id,
                  "agent_id": item.agent_id, "lead_version": item.lead_version, "refused": item.refused}
                 for item in items])
 
     def record_progress(self, batch_id: str, *, changed: int, refused: int, now: datetime) -> None:
-        self.session.execute(update(BatchRow).where(BatchRow.id == batch_id).values(
+        self.connection.execute(update(BatchRow).where(BatchRow.id == batch_id).values(
             leads_changed=BatchRow.leads_changed + changed,
             leads_refused=BatchRow.leads_refused + refused, heartbeat_at=now))
 
@@ -74,37 +73,37 @@ class SqlBulkRepository:
         stopped = or_(BatchRow.state == BatchState.INTERRUPTED.value,
                       and_(BatchRow.state == BatchState.RUNNING.value,
                            or_(BatchRow.heartbeat_at.is_(None), BatchRow.heartbeat_at < stopped_before)))
-        result = written(self.session.execute(
+        result = self.connection.execute(
             update(BatchRow).where(BatchRow.id == batch_id, stopped)
-            .values(state=BatchState.RUNNING.value, heartbeat_at=now)))
+            .values(state=BatchState.RUNNING.value, heartbeat_at=now))
         return result.rowcount == 1
 
     def mark_interrupted(self, batch_id: str) -> None:
-        self.session.execute(update(BatchRow).where(
+        self.connection.execute(update(BatchRow).where(
             BatchRow.id == batch_id, BatchRow.state == BatchState.RUNNING.value)
             .values(state=BatchState.INTERRUPTED.value))
 
     def finish_batch(self, batch_id: str, *, now: datetime) -> None:
-        self.session.execute(update(BatchRow).where(BatchRow.id == batch_id).values(
+        self.connection.execute(update(BatchRow).where(BatchRow.id == batch_id).values(
             state=BatchState.COMPLETE.value, heartbeat_at=now, plan=None))
 
     def items(self, batch_id: str) -> list[BatchItem]:
-        rows = self.session.execute(select(*_ITEM_COLUMNS).where(BatchItemRow.batch_id == batch_id)
+        rows = self.connection.execute(select(*_ITEM_COLUMNS).where(BatchItemRow.batch_id == batch_id)
                                     .order_by(BatchItemRow.position))
         return [BatchItem(*row) for row in rows]
 
     def batch(self, tenant_id: int, batch_id: str) -> Batch | None:
-        row = self.session.execute(
+        row = self.connection.execute(
             select(*_BATCH_COLUMNS).outerjoin(User, User.id == BatchRow.created_by)
             .where(BatchRow.id == batch_id, BatchRow.tenant_id == tenant_id)).one_or_none()
         return _batch(row) if row else None
 
     def mark_undone(self, batch_id: str, *, by_batch: str) -> None:
-        self.session.execute(update(BatchRow).where(BatchRow.id == batch_id)
+        self.connection.execute(update(BatchRow).where(BatchRow.id == batch_id)
                              .values(undone_by_batch=by_batch))
 
     def recent(self, tenant_id: int, limit: int) -> list[Batch]:
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(*_BATCH_COLUMNS).outerjoin(User, User.id == BatchRow.created_by)
             .where(BatchRow.tenant_id == tenant_id).order_by(BatchRow.created_at.desc()).limit(limit))
         return [_batch(row) for row in rows]

@@ -3,8 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, update
 
 from core.domain.placement import Placement
 from db.models import Assignment, LeadActivity
@@ -19,13 +18,13 @@ _END_CURRENT = update(_ASSIGNMENTS).where(
 
 
 class SqlAssignmentRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def start(self, *, tenant_id: int, lead_id: int, agent_id: int, previous_agent_id: int | None,
               by_user_id: int | None, note: str | None, now: datetime,
               batch_id: str | None = None) -> None:
-        self.session.connection().execute(_START, dict(
+        self.connection.execute(_START, dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id,
             previous_agent_id=previous_agent_id, assigned_by=by_user_id, assigned_at=now,
             ended_at=None, note=note, batch_id=batch_id,
@@ -33,28 +32,28 @@ class SqlAssignmentRepository:
 
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
                    now: datetime, batch_id: str | None) -> None:
-        self.session.execute(insert(Assignment), [dict(
+        self.connection.execute(insert(Assignment), [dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
             assigned_by=by_user_id, assigned_at=now, ended_at=None, note=None, batch_id=batch_id,
         ) for lead_id, agent_id in placements])
 
     def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:
         if lead_ids:
-            self.session.execute(update(Assignment).where(
+            self.connection.execute(update(Assignment).where(
                 Assignment.lead_id.in_(lead_ids), Assignment.ended_at.is_(None)).values(ended_at=now)
                 .execution_options(synchronize_session=False))
 
     def end_current(self, lead_id: int, *, now: datetime) -> None:
-        self.session.connection().execute(_END_CURRENT, {"of_lead": lead_id, "now": now})
+        self.connection.execute(_END_CURRENT, {"of_lead": lead_id, "now": now})
 
 
 class SqlActivityRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str,
             note: str | None, by_user_id: int, now: datetime) -> int:
-        return inserted_id(self.session.execute(insert(LeadActivity).values(
+        return inserted_id(self.connection.execute(insert(LeadActivity).values(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, kind=kind, occurred_at=now,
             note=note, created_by=by_user_id,
         )))

@@ -5,8 +5,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, func, insert, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Connection, bindparam, case, func, insert, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.leads import (
     CategoryCount,
@@ -78,17 +78,17 @@ def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
 
 
 class SqlLeadRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def _rows(self, tenant_id: int, ids: Sequence[int], *, for_update: bool) -> Iterator[AnyRow]:
         for chunk in chunked(sorted(set(ids))):
             query = select(*STATE_COLUMNS, Lead.overall_score).where(
                 Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id)
-            yield from self.session.execute(query.with_for_update() if for_update else query)
+            yield from self.connection.execute(query.with_for_update() if for_update else query)
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
-        row = self.session.connection().execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
+        row = self.connection.execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
                                                 {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
@@ -99,14 +99,14 @@ class SqlLeadRepository:
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
         found: dict[int, int] = {}
         for chunk in chunked(ids):
-            found.update(self.session.execute(select(Lead.id, Lead.version).where(
+            found.update(self.connection.execute(select(Lead.id, Lead.version).where(
                 Lead.tenant_id == tenant_id, Lead.id.in_(chunk))).all())
         return found
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
         """The leads a filter selects, best score first (the order bulk runs place them)."""
         query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters)
-        rows = self.session.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
+        rows = self.connection.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
         return [_candidate(row) for row in rows]
 
     def candidates_by_id(self, tenant_id: int, ids: Sequence[int]) -> list[Candidate]:
@@ -114,12 +114,12 @@ class SqlLeadRepository:
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None:
-        self.session.connection().execute(_SET_AGENT, {
+        self.connection.execute(_SET_AGENT, {
             "lead_id": lead_id, "new_agent_id": agent_id, "new_status": status.value, "now": now,
             "new_assigned_at": now if agent_id is not None else None})
 
     def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None:
-        self.session.execute(update(Lead).where(Lead.id == lead_id).values(
+        self.connection.execute(update(Lead).where(Lead.id == lead_id).values(
             **_update_values(LeadUpdate(lead_id, status=status), now)))
 
     def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None:
@@ -127,7 +127,7 @@ class SqlLeadRepository:
         lead cost a round trip each, most of a bulk commit's time."""
         for chunk in chunked(placements):
             agents = dict(chunk)
-            self.session.execute(
+            self.connection.execute(
                 update(Lead).where(Lead.id.in_(list(agents))).values(
                     agent_id=case(agents, value=Lead.id), status=LeadStatus.ASSIGNED.value,
                     assigned_at=now, updated_at=now, version=Lead.version + 1)
@@ -135,14 +135,14 @@ class SqlLeadRepository:
 
     def unassign_many(self, ids: Sequence[int], *, now: datetime) -> None:
         if ids:
-            self.session.execute(update(Lead).where(Lead.id.in_(ids)).values(
+            self.connection.execute(update(Lead).where(Lead.id.in_(ids)).values(
                 agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
                 version=Lead.version + 1).execution_options(synchronize_session=False))
 
     def update_fields(self, updates: Sequence[LeadUpdate], *, now: datetime) -> None:
         """Apply bulk-update changes (checked in core), one statement per lead."""
         for update_ in updates:
-            self.session.execute(update(Lead).where(Lead.id == update_.lead_id)
+            self.connection.execute(update(Lead).where(Lead.id == update_.lead_id)
                                  .values(**_update_values(update_, now))
                                  .execution_options(synchronize_session=False))
 
@@ -152,7 +152,7 @@ class SqlLeadRepository:
         def lowest_ids(column: InstrumentedAttribute[str | None], values: Iterable[str]) -> dict[str, int]:
             found: dict[str, int] = {}
             for chunk in chunked(sorted(set(values))):
-                for value, lead_id in self.session.execute(select(column, func.min(Lead.id)).where(
+                for value, lead_id in self.connection.execute(select(column, func.min(Lead.id)).where(
                         Lead.tenant_id == tenant_id, column.in_(chunk)).group_by(column)):
                     found[value or ""] = lead_id
             return found
@@ -161,23 +161,23 @@ class SqlLeadRepository:
 
     def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
         """Insert new leads; returns their ids in the same order."""
-        return [inserted_id(self.session.execute(insert(Lead).values(
+        return [inserted_id(self.connection.execute(insert(Lead).values(
             tenant_id=tenant_id, status=LeadStatus.NEW.value, created_at=now, updated_at=now,
             version=1, **dataclasses.asdict(lead)))) for lead in leads]
 
     def search(self, tenant_id: int, filters: LeadFilters, *, offset: int, limit: int,
                count_limit: int | None) -> tuple[list[LeadRow], int | None]:
-        return lead_queries.search_leads(self.session, tenant_id, filters, offset=offset,
+        return lead_queries.search_leads(self.connection, tenant_id, filters, offset=offset,
                                          limit=limit, count_limit=count_limit)
 
     def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None:
-        return lead_queries.lead_detail(self.session, tenant_id, lead_id)
+        return lead_queries.lead_detail(self.connection, tenant_id, lead_id)
 
     def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-        return lead_queries.category_counts(self.session, tenant_id, filters)
+        return lead_queries.category_counts(self.connection, tenant_id, filters)
 
     def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]:
-        return lead_queries.score_histogram(self.session, tenant_id, filters, width)
+        return lead_queries.score_histogram(self.connection, tenant_id, filters, width)
 
     def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
-        return lead_queries.movers(self.session, tenant_id, filters, rising=rising, limit=limit)
+        return lead_queries.movers(self.connection, tenant_id, filters, rising=rising, limit=limit)

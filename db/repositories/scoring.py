@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Float,
     Table,
     and_,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.components import (
     ActivityFact,
@@ -44,7 +45,7 @@ from core.domain.scoring import (
 )
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights, User
-from db.results import written
+from db.results import AnyRow
 from db.scoring_sql import overall_cents_sql
 
 # Chunks a MySQL server rescores at once. A weights change over a million leads on two cores
@@ -57,18 +58,18 @@ COMPONENT_COLUMNS = (Lead.source_quality_score, Lead.engagement_score, Lead.conv
 
 
 class SqlScoringRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def current_settings(self, tenant_id: int) -> ScoringSettings:
-        row = self.session.scalars(
-            select(ScoringWeights).where(ScoringWeights.tenant_id == tenant_id)
+        row = self.connection.execute(
+            select(ScoringWeights.table()).where(ScoringWeights.tenant_id == tenant_id)
             .order_by(ScoringWeights.version.desc()).limit(1)
         ).one()
         return _settings(row)
 
     def settings_of_version(self, tenant_id: int, version: int) -> ScoringSettings | None:
-        row = self.session.scalars(select(ScoringWeights).where(
+        row = self.connection.execute(select(ScoringWeights.table()).where(
             ScoringWeights.tenant_id == tenant_id, ScoringWeights.version == version)).one_or_none()
         return _settings(row) if row else None
 
@@ -76,9 +77,9 @@ class SqlScoringRepository:
                     source_quality: dict[str, int], by_user_id: int, reason: str,
                     now: datetime) -> int:
         # The unique (tenant_id, version) key refuses a concurrent save of the same number.
-        latest = self.session.scalar(select(func.max(ScoringWeights.version))
+        latest = self.connection.scalar(select(func.max(ScoringWeights.version))
                                      .where(ScoringWeights.tenant_id == tenant_id)) or 0
-        self.session.execute(insert(ScoringWeights).values(
+        self.connection.execute(insert(ScoringWeights).values(
             tenant_id=tenant_id, version=latest + 1,
             source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
             conversion_weight=weights.conversion, urgency_weight=weights.urgency,
@@ -88,19 +89,19 @@ class SqlScoringRepository:
         return latest + 1
 
     def versions(self, tenant_id: int) -> list[WeightsVersion]:
-        rows = self.session.execute(
-            select(ScoringWeights, User.username)
+        rows = self.connection.execute(
+            select(ScoringWeights.table(), User.username.label("by_username"))
             .outerjoin(User, User.id == ScoringWeights.created_by)
             .where(ScoringWeights.tenant_id == tenant_id).order_by(ScoringWeights.version.desc())
         ).all()
-        return [_version(row, username) for row, username in rows]
+        return [_version(row, row.by_username) for row in rows]
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
         """Every lead's components, score and category, as floats: read as DECIMAL, a million
         leads would become five million Python Decimal objects before pandas sees them."""
         as_float = [type_coerce(column * literal_column("1e0"), Float).label(column.key)
                     for column in (*COMPONENT_COLUMNS, Lead.overall_score)]
-        result = self.session.execute(
+        result = self.connection.execute(
             select(Lead.id, Lead.name, Lead.source, *as_float, Lead.score_category)
             .where(Lead.tenant_id == tenant_id)
         )
@@ -120,17 +121,17 @@ class SqlScoringRepository:
             "has_company": case((Lead.company.is_not(None), "yes"), else_="no"),
         }
         for name, expression in attributes.items():
-            rows = self.session.execute(
+            rows = self.connection.execute(
                 select(expression, converted, func.count()).where(closed).group_by(expression))
             for value, won, total in rows:
                 by_attribute[(name, value)] = (int(won or 0), int(total))
-        won, total = self.session.execute(select(converted, func.count()).where(closed)).one()
+        won, total = self.connection.execute(select(converted, func.count()).where(closed)).one()
         return ConversionStats(int(won or 0), int(total), by_attribute)
 
     def chunks_at_once(self) -> int:
         """How many rescoring chunks may be written at the same time. SQLite has one writer;
         a MySQL server spreads chunks over its cores (RESCORE_WRITERS)."""
-        return 1 if self.session.get_bind().dialect.name == "sqlite" else RESCORE_WRITERS
+        return 1 if self.connection.dialect.name == "sqlite" else RESCORE_WRITERS
 
     @contextmanager
     def cleanup_deferred(self) -> Iterator[None]:
@@ -139,32 +140,32 @@ class SqlScoringRepository:
         are purged after the last chunk instead of beside the writers, competing for the same
         cores (a weights change at 1M on MariaDB: 10.0-10.7 s against 11.4-14.0 s,
         docs/benchmarks.md). The snapshot reads and locks nothing. SQLite has no purge."""
-        if self.session.get_bind().dialect.name != "mysql":
+        if self.connection.dialect.name != "mysql":
             yield
             return
         # Only REPEATABLE READ keeps one read view for a whole transaction; the engine's
         # sessions read committed. SET TRANSACTION sets the next transaction's level alone.
-        self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-        self.session.execute(text("START TRANSACTION WITH CONSISTENT SNAPSHOT"))
+        self.connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        self.connection.execute(text("START TRANSACTION WITH CONSISTENT SNAPSHOT"))
         try:
             yield
         finally:
-            self.session.rollback()
+            self.connection.rollback()
 
     def id_bounds(self, tenant_id: int) -> IdRange | None:
-        low, high = self.session.execute(
+        low, high = self.connection.execute(
             select(func.min(Lead.id), func.max(Lead.id)).where(Lead.tenant_id == tenant_id)).one()
         return None if low is None else IdRange(low, high)
 
     def lead_facts(self, tenant_id: int, *, low: int, high: int) -> list[LeadFacts]:
         """Leads with ids in [low, high] and their activities, for computing components."""
-        leads = self.session.execute(
+        leads = self.connection.execute(
             select(Lead.id, Lead.source, Lead.status, Lead.required_skill, Lead.company,
                    Lead.due_date, Lead.created_at)
             .where(Lead.tenant_id == tenant_id, Lead.id.between(low, high)).order_by(Lead.id)
         ).all()
         activities: defaultdict[int, list[ActivityFact]] = defaultdict(list)
-        for lead_id, kind, at in self.session.execute(
+        for lead_id, kind, at in self.connection.execute(
             select(LeadActivity.lead_id, LeadActivity.kind, LeadActivity.occurred_at)
             .where(LeadActivity.tenant_id == tenant_id, LeadActivity.lead_id.between(low, high))
         ):
@@ -177,7 +178,7 @@ class SqlScoringRepository:
             return
         leads = Lead.__table__  # Core executemany: one statement, many parameter sets
         assert isinstance(leads, Table)
-        self.session.connection().execute(
+        self.connection.execute(
             update(leads).where(leads.c.id == bindparam("lead_id")).values(
                 source_quality_score=bindparam("sq"), engagement_score=bindparam("eng"),
                 conversion_probability=bindparam("conv"), urgency_score=bindparam("urg")),
@@ -189,16 +190,16 @@ class SqlScoringRepository:
                     now: datetime, method: str) -> None:
         """Store one lead's score computed in Python (the single-lead path)."""
         self.write_components([score.components])
-        old_score, old_category = self.session.execute(
+        old_score, old_category = self.connection.execute(
             select(Lead.overall_score, Lead.score_category).where(Lead.id == score.lead_id)).one()
         if old_score is None or to_cents(old_score) != to_cents(score.overall):
-            self.session.execute(insert(ScoreHistory).values(
+            self.connection.execute(insert(ScoreHistory).values(
                 tenant_id=tenant_id, lead_id=score.lead_id, previous_score=old_score,
                 new_score=score.overall, previous_category=old_category,
                 new_category=score.category, weights_version_id=settings.version_id,
                 calculated_at=now))
         change = (score.overall - old_score) if old_score is not None else score.overall
-        self.session.execute(update(Lead).where(Lead.id == score.lead_id).values(
+        self.connection.execute(update(Lead).where(Lead.id == score.lead_id).values(
             previous_score=old_score, previous_category=old_category,
             overall_score=score.overall, score_change=change,
             score_category=score.category, last_calculated=now, calculation_method=method,
@@ -209,15 +210,15 @@ class SqlScoringRepository:
         """Recompute overall score and category from stored components, set-based: one UPDATE,
         then the history rows copied from the leads whose score it changed."""
         scope = and_(Lead.tenant_id == tenant_id, Lead.id.between(low, high))
-        result = written(self.session.execute(
+        result = self.connection.execute(
             update(Lead).where(scope).ordered_values(
                 *self._new_score_assignments(settings),
                 (Lead.last_calculated, now),
                 (Lead.calculation_method, method),
                 (Lead.weights_version_id, settings.version_id),
             ).execution_options(synchronize_session=False)
-        ))
-        self.session.execute(insert(ScoreHistory).from_select(
+        )
+        self.connection.execute(insert(ScoreHistory).from_select(
             ["tenant_id", "lead_id", "previous_score", "new_score", "previous_category",
              "new_category", "weights_version_id", "calculated_at"],
             select(Lead.tenant_id, Lead.id, Lead.previous_score, Lead.overall_score,
@@ -232,7 +233,7 @@ class SqlScoringRepository:
         hot, warm, cold = settings.thresholds.hot, settings.thresholds.warm, settings.thresholds.cold
         keep_previous = [(Lead.previous_score, Lead.overall_score),
                          (Lead.previous_category, Lead.score_category)]
-        if self.session.get_bind().dialect.name == "mysql":
+        if self.connection.dialect.name == "mysql":
             # MySQL assigns left to right, and a later clause reads the values earlier ones
             # set: the weighted sum, most of the statement's CPU, is computed once per row.
             # (MariaDB's opt-in SIMULTANEOUS_ASSIGNMENT sql_mode would break this.)
@@ -254,13 +255,13 @@ def _category_of(score: ColumnElement[Any] | InstrumentedAttribute[Decimal], hot
                 (score >= cold, ScoreCategory.COLD.value), else_=ScoreCategory.NURTURE.value)
 
 
-def _version(row: ScoringWeights, username: str | None) -> WeightsVersion:
+def _version(row: AnyRow, username: str | None) -> WeightsVersion:
     settings = _settings(row)
     return WeightsVersion(version=row.version, saved_at=row.created_at, by_username=username,
                           weights=settings.weights, thresholds=settings.thresholds, reason=row.reason)
 
 
-def _settings(row: ScoringWeights) -> ScoringSettings:
+def _settings(row: AnyRow) -> ScoringSettings:
     return ScoringSettings(
         version_id=row.id, version=row.version,
         weights=Weights(row.source_quality_weight, row.engagement_weight,

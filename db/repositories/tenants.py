@@ -1,7 +1,6 @@
 import json
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, select
 
 from core.domain.audit_chain import CHAINS, GENESIS_HASH, head_mac
 from core.domain.clock import utcnow
@@ -13,27 +12,27 @@ from db.results import inserted_id
 
 
 class SqlTenantRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def id_for_slug(self, slug: str) -> int | None:
-        return self.session.scalar(select(Tenant.id).where(Tenant.slug == slug))
+        return self.connection.scalar(select(Tenant.id).where(Tenant.slug == slug))
 
     def all_slugs(self) -> list[str]:
-        return list(self.session.scalars(select(Tenant.slug).order_by(Tenant.slug)))
+        return list(self.connection.scalars(select(Tenant.slug).order_by(Tenant.slug)))
 
     def add(self, *, slug: str, name: str) -> int:
-        key = audit_key_of(self.session)
+        key = audit_key_of(self.connection)
         now = utcnow()
-        tenant_id = inserted_id(self.session.execute(
+        tenant_id = inserted_id(self.connection.execute(
             insert(Tenant).values(slug=slug, name=name, created_at=now)))
-        self.session.execute(insert(AuditHead), [
+        self.connection.execute(insert(AuditHead), [
             dict(tenant_id=tenant_id, chain=chain, seq=0, head_hash=GENESIS_HASH,
                  head_mac=head_mac(key, tenant_id=tenant_id, chain=chain, seq=0,
                                    head_hash=GENESIS_HASH))
             for chain in range(1, CHAINS + 1)])
         weights, thresholds = Weights(), Thresholds()
-        self.session.execute(insert(ScoringWeights).values(
+        self.connection.execute(insert(ScoringWeights).values(
             tenant_id=tenant_id, version=1,
             source_quality_weight=weights.source_quality, engagement_weight=weights.engagement,
             conversion_weight=weights.conversion, urgency_weight=weights.urgency,

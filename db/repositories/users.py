@@ -1,15 +1,14 @@
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, select, update
 
 from core.domain.clock import utcnow
 from core.domain.users import UserRecord
 from db.models import User
-from db.results import inserted_id
+from db.results import AnyRow, inserted_id
 
 
-def _record(user: User) -> UserRecord:
+def _record(user: AnyRow) -> UserRecord:
     return UserRecord(
         id=user.id, tenant_id=user.tenant_id, username=user.username, name=user.name,
         email=user.email, role=user.role, password_hash=user.password_hash,
@@ -18,25 +17,26 @@ def _record(user: User) -> UserRecord:
 
 
 class SqlUserRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
     def get_by_username(self, username: str, *, for_update: bool = False) -> UserRecord | None:
-        query = select(User).where(User.username == username)
+        query = select(User.table()).where(User.username == username)
         if for_update:
             query = query.with_for_update()
-        user = self.session.scalars(query).one_or_none()
+        user = self.connection.execute(query).one_or_none()
         return _record(user) if user else None
 
     def list_active(self) -> list[UserRecord]:
-        users = self.session.scalars(select(User).where(User.is_active).order_by(User.username))
+        users = self.connection.execute(
+            select(User.table()).where(User.is_active).order_by(User.username))
         return [_record(u) for u in users]
 
     def add(
         self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
         password_hash: str,
     ) -> int:
-        result = self.session.execute(
+        result = self.connection.execute(
             insert(User).values(
                 tenant_id=tenant_id, username=username, name=name, email=email, role=role,
                 password_hash=password_hash, is_active=True, failed_logins=0, created_at=utcnow(),
@@ -51,4 +51,4 @@ class SqlUserRepository:
         values: dict = {"failed_logins": failed_logins, "locked_until": locked_until}
         if last_login_at is not None:
             values["last_login_at"] = last_login_at
-        self.session.execute(update(User).where(User.id == user_id).values(**values))
+        self.connection.execute(update(User).where(User.id == user_id).values(**values))

@@ -4,7 +4,6 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.orm import Session
 
 from core.domain.audit import AuditEntry
 from core.domain.audit_chain import CHAINS, legacy_hash
@@ -65,8 +64,8 @@ def test_rows_from_before_keyed_chains_stay_verifiable_and_are_sealed(unmigrated
     upgrade(engine)
     assert seal_heads(engine) == SealReport(sealed=CHAINS + 1, refused=[])  # the legacy chain too
     assert verify_audit_chains(engine) == (3, [])
-    with Session(engine) as session, session.begin():
-        SqlAuditRepository(session).append(AuditEntry(
+    with engine.begin() as connection:
+        SqlAuditRepository(connection).append(AuditEntry(
             tenant_id=1, actor_user_id=None, actor_name="test", action="after the upgrade",
             entity_type="tenant", entity_id="1"))
     with engine.connect() as c:

@@ -132,8 +132,8 @@ def _tenant(engine):
     if existing:
         return existing
     from db.repositories.tenants import SqlTenantRepository
-    with Session(engine) as s, s.begin():
-        tenant_id = SqlTenantRepository(s).add(slug="prop", name="Property")
+    with engine.begin() as connection:
+        tenant_id = SqlTenantRepository(connection).add(slug="prop", name="Property")
     make_user(engine, tenant_id, "prop.user", "admin")
     return tenant_id
 
@@ -149,7 +149,7 @@ def test_cleanup_is_deferred_by_a_snapshot_taken_when_it_opens(engine):
             connection.execute(update(Lead).where(Lead.id == lead).values(name=name))
 
     def name_seen(uow):
-        return uow.session.scalar(select(Lead.name).where(Lead.id == lead))
+        return uow.connection.scalar(select(Lead.name).where(Lead.id == lead))
 
     holder = SqlUnitOfWork(engine)
     with holder:
