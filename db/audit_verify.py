@@ -29,8 +29,9 @@ def verify_audit_chains(engine: Engine) -> tuple[int, list[TenantChainBreak]]:
     with engine.connect() as connection:
         tenants = connection.execute(select(Tenant.id, Tenant.slug).order_by(Tenant.slug)).all()
         for tenant_id, slug in tenants:
+            rows = connection.execute(select(AuditHead.table()).where(AuditHead.tenant_id == tenant_id))
             heads = {row.chain: ChainHead(tenant_id, row.chain, row.seq, row.head_hash, row.head_mac)
-                     for row in connection.execute(select(AuditHead.table()).where(AuditHead.tenant_id == tenant_id))}
+                     for row in rows}
             with_rows = set(connection.scalars(
                 select(AuditRow.chain).where(AuditRow.tenant_id == tenant_id).distinct()))
             # Every keyed chain must exist; the legacy chain only where the tenant had one.
