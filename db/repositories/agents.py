@@ -19,8 +19,7 @@ CLOSED = [s.value for s in CLOSED_STATUSES]
 
 _STATE_COLUMNS = (Agent.id, Agent.tenant_id, Agent.name, Agent.skills, Agent.availability,
                   Agent.max_capacity, Agent.open_leads, Agent.version)
-# Built once on the table, run on the session's connection (see leads.py): single
-# assignments read one agent each and move its counter.
+# Built once (see leads.py): single assignments read one agent each and move its counter.
 _AGENTS = Agent.table()
 _ONE_AGENT = select(*(_AGENTS.c[column.key] for column in _STATE_COLUMNS)).where(
     _AGENTS.c.id == bindparam("agent_id"), _AGENTS.c.tenant_id == bindparam("tenant_id"))
@@ -74,7 +73,7 @@ class SqlAgentRepository:
 
     def get(self, tenant_id: int, agent_id: int, *, for_update: bool = False) -> AgentState | None:
         row = self.connection.execute(_ONE_AGENT_LOCKED if for_update else _ONE_AGENT,
-                                                {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
+                                      {"agent_id": agent_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def states(self, tenant_id: int) -> list[AgentState]:
@@ -113,8 +112,7 @@ class SqlAgentRepository:
         added = case(counts, value=Agent.id)
         result = self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts)), Agent.open_leads + added <= Agent.max_capacity)
-            .values(open_leads=Agent.open_leads + added)
-            .execution_options(synchronize_session=False))
+            .values(open_leads=Agent.open_leads + added))
         if result.rowcount != len(counts):
             raise RuleViolation(f"{len(counts) - result.rowcount} agent(s) have no room for the "
                                 "leads planned for them; nothing was saved. Preview again.")
@@ -125,8 +123,7 @@ class SqlAgentRepository:
         removed = case(counts, value=Agent.id)
         self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts))).values(
-                open_leads=case((Agent.open_leads >= removed, Agent.open_leads - removed), else_=0))
-            .execution_options(synchronize_session=False))
+                open_leads=case((Agent.open_leads >= removed, Agent.open_leads - removed), else_=0)))
 
     def add_open_lead(self, agent_id: int) -> bool:
         result = self.connection.execute(_ADD_OPEN_LEAD, {"agent_id": agent_id})

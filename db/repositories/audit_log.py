@@ -16,8 +16,7 @@ from db.models import AuditHead, AuditRow
 log = logging.getLogger("leadops")
 CHAIN_PICKS = 5  # chains tried when a head does not verify, before giving up
 
-# Built once on the tables, run on the session's connection: every audited click appends
-# (see db/repositories/leads.py).
+# Built once (see db/repositories/leads.py): every audited click appends.
 _ROWS, _HEADS = AuditRow.table(), AuditHead.table()
 _APPEND = insert(_ROWS)
 # (An UPDATE's bind parameters may not share a column's name.)
@@ -58,9 +57,8 @@ class SqlAuditRepository:
                 reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
             ))
             prev_hash = mac
-        connection = self.connection
-        connection.execute(_APPEND, rows)
-        connection.execute(_MOVE_HEAD, {
+        self.connection.execute(_APPEND, rows)
+        self.connection.execute(_MOVE_HEAD, {
             "of_tenant": tenant_id, "of_chain": head.chain, "new_seq": seq, "new_hash": prev_hash,
             "new_mac": head_mac(self.key, tenant_id=tenant_id, chain=head.chain, seq=seq,
                                 head_hash=prev_hash)})

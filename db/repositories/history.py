@@ -9,7 +9,7 @@ from core.domain.placement import Placement
 from db.models import Assignment, LeadActivity
 from db.results import inserted_id
 
-# Built once on the table (see leads.py): every single assignment starts or ends a stretch.
+# Built once (see leads.py): every single assignment starts or ends a stretch.
 _ASSIGNMENTS = Assignment.table()
 _START = insert(_ASSIGNMENTS)
 _END_CURRENT = update(_ASSIGNMENTS).where(
@@ -40,8 +40,7 @@ class SqlAssignmentRepository:
     def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:
         if lead_ids:
             self.connection.execute(update(Assignment).where(
-                Assignment.lead_id.in_(lead_ids), Assignment.ended_at.is_(None)).values(ended_at=now)
-                .execution_options(synchronize_session=False))
+                Assignment.lead_id.in_(lead_ids), Assignment.ended_at.is_(None)).values(ended_at=now))
 
     def end_current(self, lead_id: int, *, now: datetime) -> None:
         self.connection.execute(_END_CURRENT, {"of_lead": lead_id, "now": now})

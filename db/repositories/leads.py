@@ -29,10 +29,9 @@ from db.results import AnyRow, inserted_id
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
                  Lead.required_skill, Lead.version, Lead.source, Lead.due_date)
 IN_CHUNK = 1000  # ids per IN (...) list
-# The single-lead path's statements are built once, on the table, and run on the session's
-# connection: building a statement costs about as much Python time as its round trip, and the
-# ORM's execution layer as much again (docs/benchmarks.md, "concurrent_assign_per_s"). They
-# return plain rows; nothing here loads ORM objects that an UPDATE would leave stale.
+# The single-lead path's statements are built once, on the table, with bind parameters:
+# building a statement costs about as much Python time as its round trip
+# (docs/benchmarks.md, "Where the time goes").
 _LEADS = Lead.table()
 _ONE_LEAD = select(*(_LEADS.c[column.key] for column in STATE_COLUMNS)).where(
     _LEADS.c.id == bindparam("lead_id"), _LEADS.c.tenant_id == bindparam("tenant_id"))
@@ -89,7 +88,7 @@ class SqlLeadRepository:
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
         row = self.connection.execute(_ONE_LEAD_LOCKED if for_update else _ONE_LEAD,
-                                                {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
+                                      {"lead_id": lead_id, "tenant_id": tenant_id}).one_or_none()
         return _state(row) if row else None
 
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
@@ -130,21 +129,19 @@ class SqlLeadRepository:
             self.connection.execute(
                 update(Lead).where(Lead.id.in_(list(agents))).values(
                     agent_id=case(agents, value=Lead.id), status=LeadStatus.ASSIGNED.value,
-                    assigned_at=now, updated_at=now, version=Lead.version + 1)
-                .execution_options(synchronize_session=False))
+                    assigned_at=now, updated_at=now, version=Lead.version + 1))
 
     def unassign_many(self, ids: Sequence[int], *, now: datetime) -> None:
         if ids:
             self.connection.execute(update(Lead).where(Lead.id.in_(ids)).values(
                 agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
-                version=Lead.version + 1).execution_options(synchronize_session=False))
+                version=Lead.version + 1))
 
     def update_fields(self, updates: Sequence[LeadUpdate], *, now: datetime) -> None:
         """Apply bulk-update changes (checked in core), one statement per lead."""
         for update_ in updates:
             self.connection.execute(update(Lead).where(Lead.id == update_.lead_id)
-                                 .values(**_update_values(update_, now))
-                                 .execution_options(synchronize_session=False))
+                                 .values(**_update_values(update_, now)))
 
     def known_contacts(self, tenant_id: int, emails: Iterable[str],
                        phones: Iterable[str]) -> KnownContacts:

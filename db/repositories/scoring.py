@@ -216,7 +216,7 @@ class SqlScoringRepository:
                 (Lead.last_calculated, now),
                 (Lead.calculation_method, method),
                 (Lead.weights_version_id, settings.version_id),
-            ).execution_options(synchronize_session=False)
+            )
         )
         self.connection.execute(insert(ScoreHistory).from_select(
             ["tenant_id", "lead_id", "previous_score", "new_score", "previous_category",
