@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from core.bulk.assign import BulkPlan, moved_since, plan_bulk_assign
-from core.bulk.runner import Progress, open_batch, run_plan
+from core.bulk.runner import Progress, finish_once, open_batch, run_plan
 from core.domain.audit import AuditEntry
-from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
+from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.errors import RuleViolation
 from core.domain.identity import Actor
@@ -87,10 +87,9 @@ def close_bulk_assign(uow: UnitOfWork, actor: Actor, batch_id: str, stored: dict
                       *, interrupted: bool = False) -> None:
     """The batch's closing step, once: complete, the round-robin pointer moved on, the closing
     audit row with its totals. `interrupted`: closed as it stands, before an undo."""
-    batch = uow.bulk.batch(actor.tenant_id, batch_id)
-    if batch is None or batch.state == BatchState.COMPLETE:
-        return  # a retry of a step that did commit
-    uow.bulk.finish_batch(batch_id, now=utcnow())
+    batch = finish_once(uow, actor, batch_id)
+    if batch is None:
+        return
     pointer = stored.get("round_robin_after")
     if stored.get("strategy") == Strategy.ROUND_ROBIN.value and pointer is not None and not interrupted:
         uow.bulk.set_round_robin_pointer(actor.tenant_id, pointer)

@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from core.bulk.files import csv_text
-from core.bulk.runner import Progress, open_batch, run_plan
+from core.bulk.runner import Progress, finish_once, open_batch, run_plan
 from core.domain.audit import AuditEntry
-from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
+from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.errors import DatabaseUnavailable, InvalidInput, RescoreIncomplete, TransientConflict
 from core.domain.identity import Actor
@@ -273,10 +273,9 @@ def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
 
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
-    batch = uow.bulk.batch(actor.tenant_id, batch_id)
-    if batch is None or batch.state == BatchState.COMPLETE:
+    batch = finish_once(uow, actor, batch_id)
+    if batch is None:
         return
-    uow.bulk.finish_batch(batch_id, now=utcnow())
     uow.audit.append(AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="bulk.imported", entity_type="batch", entity_id=batch_id, batch_id=batch_id,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from core.domain.batches import BatchItem, BatchKind, interrupted_sentence
+from core.domain.batches import Batch, BatchItem, BatchKind, BatchState, interrupted_sentence
 from core.domain.clock import utcnow
 from core.domain.errors import BatchInterrupted, DatabaseUnavailable, NotFound, TransientConflict
 from core.domain.identity import Actor
@@ -88,6 +88,16 @@ def run_plan(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, kind: Batc
             raise
         progress((start + len(positions)) / len(plan))
     return items
+
+
+def finish_once(uow: UnitOfWork, actor: Actor, batch_id: str) -> Batch | None:
+    """Mark the batch complete and return it with its totals, for its closing audit row; None
+    when it was complete already (a retry of a closing step that did commit)."""
+    batch = uow.bulk.batch(actor.tenant_id, batch_id)
+    if batch is None or batch.state == BatchState.COMPLETE:
+        return None
+    uow.bulk.finish_batch(batch_id, now=utcnow())
+    return batch
 
 
 def mark_interrupted(new_uow: UnitOfWorkFactory, batch_id: str) -> None:

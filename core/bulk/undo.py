@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bulk.assign_commit import CHUNK, close_bulk_assign
-from core.bulk.runner import Progress, open_batch, plan_of, run_plan
+from core.bulk.runner import Progress, finish_once, open_batch, plan_of, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import (
     Batch,
@@ -103,10 +103,9 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, undo_id: str, stored: dict[st
 
 
 def _close(uow: UnitOfWork, actor: Actor, undo_id: str, undoes: str) -> None:
-    batch = uow.bulk.batch(actor.tenant_id, undo_id)
-    if batch is None or batch.state == BatchState.COMPLETE:
+    batch = finish_once(uow, actor, undo_id)
+    if batch is None:
         return
-    uow.bulk.finish_batch(undo_id, now=utcnow())
     uow.bulk.mark_undone(undoes, by_batch=undo_id)
     uow.audit.append(AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,

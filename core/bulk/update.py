@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.bulk.runner import Progress, open_batch, run_plan
+from core.bulk.runner import Progress, finish_once, open_batch, run_plan
 from core.domain.audit import AuditEntry
-from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
+from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
@@ -202,10 +202,9 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, changes: list[
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
     """Complete, with the closing audit row and the batch's totals; once."""
-    batch = uow.bulk.batch(actor.tenant_id, batch_id)
-    if batch is None or batch.state == BatchState.COMPLETE:
+    batch = finish_once(uow, actor, batch_id)
+    if batch is None:
         return
-    uow.bulk.finish_batch(batch_id, now=utcnow())
     uow.audit.append(AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="bulk.updated", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
