@@ -20,6 +20,8 @@ def create_user(
     hash_rounds: int = 12,
 ) -> int:
     """Add a user. `created_by=None` means an operator at the command line."""
+    if created_by is not None:
+        created_by.require(Permission.MANAGE_USERS)
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(
@@ -32,12 +34,11 @@ def create_user(
     password_hash = hash_password(password, rounds=hash_rounds)
     with uow:
         tenant_id = uow.tenants.id_for_slug(tenant_slug)
+        # Checked before "does not exist", so that a refusal never tells which tenants exist.
+        if created_by is not None and created_by.tenant_id != tenant_id:
+            raise PermissionDenied("You may only create users in your own tenant.")
         if tenant_id is None:
             raise NotFound(f"Tenant {tenant_slug!r} does not exist. Check the tenant slug.")
-        if created_by is not None:
-            created_by.require(Permission.MANAGE_USERS)
-            if created_by.tenant_id != tenant_id:
-                raise PermissionDenied("You may only create users in your own tenant.")
         if uow.users.get_by_username(username) is not None:
             raise InvalidInput(f"Username {username} is taken. Choose another.")
         user_id = uow.users.add(

@@ -55,3 +55,16 @@ def test_only_admins_create_users_and_only_in_their_tenant():
         users.create_user(FakeUnitOfWork(), tenant_slug="acme", username="x.y", name="X",
                           role="manager", password="long-enough", created_by=foreign_admin,
                           hash_rounds=4)
+
+
+@pytest.mark.parametrize("slug", ["acme", "no-such-tenant"])
+def test_a_refusal_does_not_tell_which_tenants_exist(slug):
+    """Whether a tenant slug exists is not given away to someone who may not create users
+    there: the same refusal for a real tenant and a made-up one."""
+    supervisor = Actor(1, "ana", "Ana", 1, Role.SUPERVISOR)
+    foreign_admin = Actor(9, "boss", "Boss", 2, Role.ADMIN)
+    for actor, refusal in ((supervisor, "may not"), (foreign_admin, "own tenant")):
+        with pytest.raises(PermissionDenied, match=refusal):
+            users.create_user(FakeUnitOfWork(), tenant_slug=slug, username="x.y", name="X",
+                              role="manager", password="long-enough", created_by=actor,
+                              hash_rounds=4)
