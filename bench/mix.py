@@ -49,8 +49,8 @@ def actor_values(actor: Actor) -> ActorValues:
     return (actor.user_id, actor.username, actor.name, actor.tenant_id, actor.role.value)
 
 
-def _one(rnd: random.Random, uow: SqlUnitOfWork, actor: Actor, lead: int, agent: int) -> str:
-    kind = rnd.choices(KINDS, weights=WEIGHTS)[0]
+def _one(kind: str, rnd: random.Random, uow: SqlUnitOfWork, actor: Actor, lead: int, agent: int,
+         capacities: tuple[int, int]) -> None:
     if kind == "assign":
         assignment.assign_lead(uow, actor, lead_id=lead, agent_id=agent)
     elif kind == "reassign":
@@ -61,15 +61,15 @@ def _one(rnd: random.Random, uow: SqlUnitOfWork, actor: Actor, lead: int, agent:
         lifecycle.change_status(uow, actor, lead_id=lead, new_status=rnd.choice(["contacted", "lost"]))
     else:
         availability = Availability.BUSY if rnd.random() < 0.2 else Availability.AVAILABLE
-        set_agent_capacity(uow, actor, agent_id=agent, max_capacity=rnd.randint(2, 30),
+        set_agent_capacity(uow, actor, agent_id=agent, max_capacity=rnd.randint(*capacities),
                            availability=availability)
-    return kind
 
 
 def operate(url: str, audit_secret: str, actor: ActorValues, leads: Sequence[int],
             agents: Sequence[int], seed: int, operations: int,
-            barrier: Barrier | None = None) -> Outcomes:
-    """`operations` random changes through `url`, counted."""
+            barrier: Barrier | None = None, capacities: tuple[int, int] = (2, 30)) -> Outcomes:
+    """`operations` random changes through `url`, counted. A capacity change picks a new
+    capacity from `capacities` (the cluster test keeps them small, to press the rule)."""
     engine = with_audit_key(create_database_engine(url), AuditKey(audit_secret.encode()))
     user_id, username, name, tenant_id, role = actor
     acting = Actor(user_id, username, name, tenant_id, Role(role))
@@ -78,15 +78,17 @@ def operate(url: str, audit_secret: str, actor: ActorValues, leads: Sequence[int
         barrier.wait()
     outcomes.started = time.time()
     for _ in range(operations):
+        lead, agent = rnd.choice(leads), rnd.choice(agents)
+        kind = rnd.choices(KINDS, weights=WEIGHTS)[0]
         try:
-            _one(rnd, SqlUnitOfWork(engine), acting, rnd.choice(leads), rnd.choice(agents))
+            _one(kind, rnd, SqlUnitOfWork(engine), acting, lead, agent, capacities)
             outcomes.done += 1
         except (TransientConflict, DatabaseUnavailable):
             outcomes.gave_up += 1
         except LeadOpsError:
             outcomes.refused += 1
         except Exception as exc:  # noqa: BLE001 - counted and reported: there should be none
-            outcomes.unexpected.append(repr(exc)[:300])
+            outcomes.unexpected.append(f"{kind}: {exc!r}"[:300])
     outcomes.finished = time.time()
     engine.dispose()
     return outcomes

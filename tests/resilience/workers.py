@@ -5,25 +5,22 @@ Every outcome is counted: done, refused by a rule (expected under contention), g
 the retries (allowed, rarely), or unexpected (a bug: the tests require none).
 """
 
-import random
 from dataclasses import dataclass, field
 
-from core.agents.capacity import set_agent_capacity
+from bench import mix
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import BulkResult, commit_bulk_assign
 from core.domain.clock import utcnow
-from core.domain.errors import BatchInterrupted, DatabaseUnavailable, LeadOpsError, TransientConflict
+from core.domain.errors import BatchInterrupted, LeadOpsError
 from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
 from core.domain.permissions import Role
 from core.domain.placement import Strategy
-from core.domain.vocabulary import Availability
-from core.leads import assignment, lifecycle
 from core.scoring.rescoring import rescore_tenant
 from db.unit_of_work import SqlUnitOfWork
-from tests.backends import keyed_engine
+from tests.backends import TEST_AUDIT_SECRET, keyed_engine
 
-ActorValues = tuple[int, str, str, int, str]  # user id, username, name, tenant id, role
+ActorValues = mix.ActorValues
 
 
 @dataclass
@@ -51,40 +48,12 @@ def _actor(values: ActorValues) -> Actor:
 
 def random_operations(url: str, actor_values: ActorValues, leads: list[int], agents: list[int],
                       seed: int, operations: int) -> Outcomes:
-    """A supervisor clicking: assign, reassign, unassign, close, availability, at random."""
-    import time
-
-    engine, actor, rnd, outcomes = keyed_engine(url), _actor(actor_values), random.Random(seed), Outcomes()
-    started = time.perf_counter()
-    for _ in range(operations):
-        lead, agent = rnd.choice(leads), rnd.choice(agents)
-        uow = SqlUnitOfWork(engine)
-        kind = rnd.choices(["assign", "reassign", "unassign", "close", "availability"],
-                           weights=[40, 20, 20, 10, 10])[0]
-        try:
-            if kind == "assign":
-                assignment.assign_lead(uow, actor, lead_id=lead, agent_id=agent)
-            elif kind == "reassign":
-                assignment.reassign_lead(uow, actor, lead_id=lead, agent_id=agent, reason="balance")
-            elif kind == "unassign":
-                assignment.unassign_lead(uow, actor, lead_id=lead)
-            elif kind == "close":
-                lifecycle.change_status(uow, actor, lead_id=lead,
-                                        new_status=rnd.choice(["contacted", "lost"]))
-            else:
-                availability = Availability.BUSY if rnd.random() < 0.2 else Availability.AVAILABLE
-                set_agent_capacity(uow, actor, agent_id=agent, max_capacity=rnd.randint(2, 6),
-                                   availability=availability)
-            outcomes.done += 1
-        except (TransientConflict, DatabaseUnavailable):
-            outcomes.gave_up += 1
-        except LeadOpsError:
-            outcomes.refused += 1
-        except Exception as exc:  # noqa: BLE001 - counted: the tests require none
-            outcomes.unexpected.append(f"{kind}: {exc!r}")
-    outcomes.seconds = time.perf_counter() - started
-    engine.dispose()
-    return outcomes
+    """A supervisor clicking at random: the bench's mix (bench/mix.py) through this node, with
+    small capacities so that the capacity rule is pressed hard."""
+    mixed = mix.operate(url, TEST_AUDIT_SECRET, actor_values, leads, agents, seed, operations,
+                        capacities=(2, 6))
+    return Outcomes(mixed.done, mixed.refused, mixed.gave_up, mixed.unexpected,
+                    mixed.finished - mixed.started)
 
 
 COMMIT_TRIES = 5  # a preview the other run made stale is committed again, as a person would
