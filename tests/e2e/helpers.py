@@ -26,7 +26,8 @@ from tests.ui.test_login import PASSWORDS
 expect.set_options(timeout=15_000)  # a busy CI machine renders slowly; 5 s was tight
 # The README's pictures are refreshed on request only (LEADOPS_SCREENSHOTS=docs/screenshots), so
 # that a test run leaves the working tree as it found it.
-SCREENSHOTS = Path(os.environ.get("LEADOPS_SCREENSHOTS") or tempfile.mkdtemp(prefix="leadops-shots-"))
+SCREENSHOTS = Path(os.environ.get("LEADOPS_SCREENSHOTS")
+                   or Path(tempfile.gettempdir()) / "leadops-screenshots")
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -123,6 +124,7 @@ def save_screenshot(page: Page, name: str) -> None:
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
     try:
         page.evaluate(TWO_FRAMES)  # lay out and paint the taller page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
     finally:
         page.set_viewport_size(VIEWPORT)

@@ -2,7 +2,8 @@
 
 Each test asserts what the person sees. Data is arranged or checked behind the UI through
 SQLAlchemy on the served database. Screenshots of each page go to
-LEADOPS_SCREENSHOTS (docs/screenshots refreshes the README's pictures), else a temporary folder.
+LEADOPS_SCREENSHOTS (docs/screenshots refreshes the README's pictures), else to
+leadops-screenshots in the temporary folder.
 """
 
 import re
