@@ -83,7 +83,15 @@ def save_weights(
     progress: Callable[[float], object] = lambda done: None,
 ) -> SaveReport:
     actor.require(Permission.EDIT_SCORING)
-    weights, thresholds, reason = weights.validated(), thresholds.validated(), _reason(reason)
+    return _save(new_uow, actor, weights=weights, thresholds=thresholds, reason=_reason(reason),
+                 now=now, source_quality=source_quality, progress=progress)
+
+
+def _save(new_uow: UnitOfWorkFactory, actor: Actor, *, weights: Weights, thresholds: Thresholds,
+          reason: str, now: datetime, source_quality: dict[str, int] | None,
+          progress: Callable[[float], object]) -> SaveReport:
+    """A new version (with its audit row), then every lead rescored; `reason` checked already."""
+    weights, thresholds = weights.validated(), thresholds.validated()
     started = time.perf_counter()
 
     def save(uow: UnitOfWork) -> tuple[int, bool]:
@@ -121,9 +129,9 @@ def restore_version(
     old = in_transaction(new_uow, lambda uow: uow.scoring.settings_of_version(actor.tenant_id, version))
     if old is None:
         raise NotFound(f"Weights version {version} does not exist in your tenant.")
-    return save_weights(new_uow, actor, weights=old.weights, thresholds=old.thresholds,
-                        source_quality=old.source_quality, now=now, progress=progress,
-                        reason=f"Restore version {version}: {_reason(reason)}")
+    return _save(new_uow, actor, weights=old.weights, thresholds=old.thresholds,
+                 source_quality=old.source_quality, now=now, progress=progress,
+                 reason=f"Restore version {version}: {_reason(reason)}")
 
 
 def _describe(weights: Weights, thresholds: Thresholds,

@@ -89,6 +89,16 @@ def test_restoring_saves_an_old_versions_values_as_a_new_version_and_rescores():
     assert (uow.leads.fields[1].overall_score, uow.leads.fields[1].score_category) == (85, "warm")
 
 
+def test_a_restore_takes_a_reason_as_long_as_a_save_does():
+    """The "Restore version N: " prefix is ours: the person's reason may use the whole limit."""
+    uow = scored_tenant()
+    longest = "x" * 500
+    restore_version(lambda: uow, ADMIN, version=1, reason=longest, now=NOW)
+    assert weight_versions(uow, ADMIN)[0].reason == f"Restore version 1: {longest}"
+    with pytest.raises(InvalidInput, match="at most 500 characters"):
+        restore_version(lambda: uow, ADMIN, version=1, reason=longest + "x", now=NOW)
+
+
 def test_restoring_a_version_that_does_not_exist_is_refused():
     uow = scored_tenant()
     with pytest.raises(NotFound, match="Weights version 9 does not exist in your tenant"):
