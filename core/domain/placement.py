@@ -173,8 +173,9 @@ def performance(agents: Agents, candidates: list[Candidate],
 
 
 def skills(agents: Agents, candidates: list[Candidate]) -> PlacementResult:
-    """Leads that need a skill go first (specialists are scarce), each to the least loaded."""
-    ordered = sorted(candidates, key=lambda c: (c.lead.required_skill is None, c.lead.id))
+    """Leads that need a skill go first (specialists are scarce), each to the least loaded.
+    The sort is stable: within each group the candidates keep their order, best score first."""
+    ordered = sorted(candidates, key=lambda c: c.lead.required_skill is None)
     return least_loaded(agents, ordered)
 
 

@@ -84,6 +84,13 @@ def test_skills_places_leads_that_need_a_scarce_skill_before_the_others():
     assert skills(agents, leads).placed == [Placement(2, 10), Placement(1, 11)]
 
 
+def test_skills_keeps_the_best_scored_leads_first_within_each_group():
+    """Candidates arrive best score first; putting skill leads first must not undo that order."""
+    agents = pool(agent(10, max_capacity=1, skills=("sales", "spanish")), agent(11, max_capacity=1))
+    best_first = new_leads(7, skill="spanish") + new_leads(3, skill="spanish") + new_leads(9, 2)
+    assert skills(agents, best_first).placed == [Placement(7, 10), Placement(9, 11)]
+
+
 def test_manual_gives_every_lead_to_the_chosen_agent_or_its_own_from_the_file():
     agents = pool(agent(10), agent(11))
     leads = new_leads(1) + [Candidate(lead(2), manual_agent_id=11)]
