@@ -58,7 +58,8 @@ def _one(kind: str, rnd: random.Random, uow: SqlUnitOfWork, actor: Actor, lead: 
     elif kind == "unassign":
         assignment.unassign_lead(uow, actor, lead_id=lead)
     elif kind == "close":
-        lifecycle.change_status(uow, actor, lead_id=lead, new_status=rnd.choice(["contacted", "lost"]))
+        lifecycle.change_status(uow, actor, lead_id=lead, new_status=rnd.choice(["contacted", "lost"]),
+                                reason="bench")
     else:
         availability = Availability.BUSY if rnd.random() < 0.2 else Availability.AVAILABLE
         set_agent_capacity(uow, actor, agent_id=agent, max_capacity=rnd.randint(*capacities),

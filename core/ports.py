@@ -14,6 +14,7 @@ from core.domain.audit import AuditEntry, AuditFilters, AuditRecord
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.capacity import AgentLoad
 from core.domain.components import ConversionStats, LeadFacts, LeadScore, ScoredComponents
+from core.domain.gamification import BadgeFacts, BadgeKind, PointsAward, PointsReason
 from core.domain.leads import (
     CategoryCount,
     HistogramBin,
@@ -25,10 +26,11 @@ from core.domain.leads import (
     Mover,
     NewLead,
 )
-from core.domain.performance import ConversionCount
+from core.domain.performance import ConversionCount, RecentWork
 from core.domain.placement import Candidate, Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
+from core.domain.standings import BadgeAward, PointsEntry
 from core.domain.users import UserRecord
 from core.domain.vocabulary import Availability, LeadStatus
 
@@ -70,8 +72,10 @@ class AgentRepository(Protocol):
 
     def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]: ...
 
-    def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
-        """Each agent's closed leads and how many converted."""
+    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
+                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
+        """Each agent's closed leads and how many converted (of these agents only, if given;
+        closed since `since`, if given)."""
         ...
 
     def add_open_lead(self, agent_id: int) -> bool:
@@ -108,7 +112,12 @@ class LeadRepository(Protocol):
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None: ...
 
-    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None: ...
+    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime,
+                   lost_reason: str | None = None) -> None: ...
+
+    def mark_first_contact(self, lead_id: int, *, now: datetime) -> None:
+        """The first contact since the lead's current assignment (clears again with its agent)."""
+        ...
 
     def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None: ...
 
@@ -154,6 +163,42 @@ class AssignmentRepository(Protocol):
 class ActivityRepository(Protocol):
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
             by_user_id: int, now: datetime) -> int: ...
+
+
+class PointsRepository(Protocol):
+    def earned_on(self, tenant_id: int, lead_ids: Sequence[int], *,
+                  agent_id: int | None = None) -> dict[int, dict[PointsReason, int]]:
+        """Net points per reason on each of these leads (by this agent only, if given; a lead
+        with no entry is left out)."""
+        ...
+
+    def award(self, tenant_id: int, awards: Sequence[PointsAward], *, now: datetime) -> None:
+        """Write the ledger entries, and move each agent's stored total by the same amount."""
+        ...
+
+    def badge_facts(self, tenant_id: int, agent_id: int, *, now: datetime) -> BadgeFacts: ...
+
+    def grant_badge(self, tenant_id: int, agent_id: int, badge: BadgeKind, *, now: datetime) -> bool:
+        """Award the badge unless the agent holds it (atomic: of two racing grants one wins);
+        True when this call awarded it."""
+        ...
+
+    def badges(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> list[BadgeAward]: ...
+
+    def totals(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """Each agent's stored all-time total."""
+        ...
+
+    def top(self, tenant_id: int, *, since: datetime, limit: int) -> list[tuple[int, int]]:
+        """(agent id, points earned since `since`), most points first, then agent id."""
+        ...
+
+    def recent_work(self, tenant_id: int, *, since: datetime,
+                    agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]: ...
+
+    def entries(self, tenant_id: int, agent_id: int) -> list[PointsEntry]:
+        """One agent's ledger, oldest first."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -270,6 +315,7 @@ class UnitOfWork(Protocol):
     audit_reader: AuditReader
     bulk: BulkRepository
     scoring: ScoringRepository
+    points: PointsRepository
 
     def __enter__(self) -> Self: ...
 

@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, func, insert, select
@@ -26,7 +27,8 @@ from core.domain.vocabulary import (
     format_skills,
 )
 from core.scoring.rescoring import rescore_tenant
-from db.models import Agent, Assignment, Base, Lead, LeadActivity, Tenant, User
+from db import demo_points
+from db.models import Agent, Assignment, Badge, Base, Lead, LeadActivity, PointsEntry, Tenant, User
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
@@ -159,15 +161,23 @@ def _seed_call_center(
     agent_rows = _agent_rows(connection, rnd, tenant_id, n_agents, now)
     lead_rows, assignment_rows = _lead_rows(connection, rnd, tenant_id, n_leads, agent_rows, now)
     activity_rows = _activity_rows(connection, rnd, tenant_id, lead_rows, now)
-    _bulk_insert(connection, Agent, [_without(row, "target_load") for row in agent_rows])
+    ledger = demo_points.ledger_rows(rnd, tenant_id, lead_rows, {a["id"]: a["talent"] for a in agent_rows},
+                                     now)
+    points = demo_points.totals(ledger)
+    for agent in agent_rows:
+        agent["points_total"] = points.get(agent["id"], 0)
+    _bulk_insert(connection, Agent, [_without(row, "target_load", "history_weight", "talent")
+                                     for row in agent_rows])
     _bulk_insert(connection, Lead, lead_rows)
     _bulk_insert(connection, Assignment, assignment_rows)
     _bulk_insert(connection, LeadActivity, activity_rows)
+    _bulk_insert(connection, PointsEntry, ledger)
+    _bulk_insert(connection, Badge, demo_points.badge_rows(tenant_id, lead_rows, ledger))
     return len(agent_rows), len(lead_rows), len(activity_rows)
 
 
-def _without(row: Values, key: str) -> Values:
-    return {k: v for k, v in row.items() if k != key}
+def _without(row: Values, *keys: str) -> Values:
+    return {k: v for k, v in row.items() if k not in keys}
 
 
 def _agent_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_agents: int,
@@ -194,6 +204,10 @@ def _agent_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_ag
         })
     for row in rows:  # how full each agent ends up: a realistic spread, never over capacity
         row["target_load"] = round(row["max_capacity"] * rnd.choice((0.2, 0.4, 0.6, 0.8, 0.9, 1.0)))
+        # Agents differ: how much history they have (new hires little), how well they convert
+        # and how fast they pick up (demo_points), so the agents leaderboard has a spread.
+        row["history_weight"] = rnd.choice((0.05, 0.15, 0.3, 0.6, 1.0, 1.0, 1.5, 2.0))
+        row["talent"] = rnd.choice((0.5, 0.7, 0.85, 1.0, 1.0, 1.15, 1.3))
     return rows
 
 
@@ -216,6 +230,12 @@ class _AgentPool:
         self.skilled = {k: [a for a in agents if _has_skill(a, k)] for k in keys}
         self.with_room = {k: [a for a in self.skilled[k] if a["open_leads"] < a["target_load"]]
                           for k in keys}
+        self.history = {k: list(accumulate(a["history_weight"] for a in self.skilled[k])) for k in keys}
+
+    def of_history(self, rnd: random.Random, skill: str | None) -> Values | None:
+        """An agent with the skill, picked by how much history each has (O(log n))."""
+        candidates = self.skilled[skill]
+        return rnd.choices(candidates, cum_weights=self.history[skill])[0] if candidates else None
 
     def take_slot(self, rnd: random.Random, skill: str | None) -> Values | None:
         """A random agent with the skill and room (one more open lead), or None if all are full."""
@@ -254,10 +274,12 @@ def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_lea
                 converted = rnd.random() < CONVERSION_RATE[source]
                 status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
         if status in (LeadStatus.CONVERTED, LeadStatus.LOST):
-            candidates = pool.skilled[skill]
-            agent = rnd.choice(candidates) if candidates else None
+            agent = pool.of_history(rnd, skill)
             if agent is None:
                 status = LeadStatus.NEW
+            else:
+                converted = rnd.random() < min(0.95, CONVERSION_RATE[source] * agent["talent"])
+                status = LeadStatus.CONVERTED if converted else LeadStatus.LOST
         created = now - timedelta(minutes=rnd.randint(*AGE_MINUTES[_age_band(status)]))
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
         email = f"{first}.{last}{lead_id}@example.com".lower() if rnd.random() < 0.9 else None
@@ -273,7 +295,7 @@ def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_lea
             "source": source, "status": str(status), "agent_id": agent["id"] if agent else None,
             "required_skill": skill, "due_date": due, "created_at": created,
             "updated_at": closed_at or assigned_at or created, "assigned_at": assigned_at,
-            "closed_at": closed_at, "version": 1,
+            "closed_at": closed_at, "first_contact_at": None, "version": 1,
         })
         if agent:
             assignments.append({

@@ -18,6 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
 from db.models import Agent, Assignment, Batch, Lead, Tenant
+from db.points_check import points_violations
 from db.results import AnyRow, AnySelect
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
@@ -181,7 +182,9 @@ def find_violations(engine: Engine) -> list[Violation]:
     """Every broken invariant, one Violation per offending agent, lead or batch."""
     with _reading(engine) as connection:
         return (_capacity_violations(connection) + _counter_violations(connection)
-                + _lead_violations(connection) + _batch_violations(connection))
+                + _lead_violations(connection) + _batch_violations(connection)
+                + [Violation("points_total_mismatch", slug, entity, message)
+                   for slug, entity, message in points_violations(connection)])
 
 
 def find_warnings(engine: Engine) -> list[Violation]:

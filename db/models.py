@@ -95,6 +95,8 @@ class Agent(Base):
     availability: Mapped[short_str]
     # Count of this agent's leads in open statuses: the capacity rule's atomic counter.
     open_leads: Mapped[int] = mapped_column(Integer, default=0)
+    # The sum of the agent's points_ledger entries, moved with each entry (cli.py check).
+    points_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     capacity_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[timestamp]
@@ -129,6 +131,8 @@ class Lead(Base):
         Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
         # Open hot leads per agent (capacity page): read from the index alone.
         Index("ix_leads_tenant_status_category", "tenant_id", "status", "score_category", "agent_id"),
+        # Conversions within a window (agents leaderboard, badge rules), from the index alone.
+        Index("ix_leads_tenant_closed", "tenant_id", "closed_at", "status", "agent_id"),
     )
     id: Mapped[int_pk]
     tenant_id: Mapped[tenant_fk]
@@ -147,6 +151,8 @@ class Lead(Base):
     updated_at: Mapped[timestamp]
     assigned_at: Mapped[datetime | None] = mapped_column(Timestamp)
     closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    first_contact_at: Mapped[datetime | None] = mapped_column(Timestamp)  # since assigned_at
+    lost_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Score fields, named as in the published scoring API.
     source_quality_score: Mapped[Decimal] = mapped_column(Score, default=0)
@@ -228,7 +234,12 @@ class ScoreHistory(Base):
 
 class PointsEntry(Base):
     __tablename__ = "points_ledger"
-    __table_args__ = (Index("ix_points_ledger_agent", "tenant_id", "agent_id", "awarded_at"),)
+    __table_args__ = (
+        # A week's standings from the index alone; one agent's facts; one lead's earned steps.
+        Index("ix_points_ledger_time", "tenant_id", "awarded_at", "agent_id", "points"),
+        Index("ix_points_ledger_agent_time", "tenant_id", "agent_id", "awarded_at", "reason", "points"),
+        Index("ix_points_ledger_lead", "lead_id", "reason", "points"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tenant_id: Mapped[tenant_fk]
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))

@@ -14,6 +14,7 @@ from core.ports import (
     AuditRepository,
     BulkRepository,
     LeadRepository,
+    PointsRepository,
     ScoringRepository,
     TenantRepository,
     UserRepository,
@@ -26,6 +27,7 @@ from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.bulk import SqlBulkRepository
 from db.repositories.history import SqlActivityRepository, SqlAssignmentRepository
 from db.repositories.leads import SqlLeadRepository
+from db.repositories.points import SqlPointsRepository
 from db.repositories.scoring import SqlScoringRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
     audit_reader: AuditReader
     bulk: BulkRepository
     scoring: ScoringRepository
+    points: PointsRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
@@ -69,6 +72,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(self.connection)
         self.scoring = SqlScoringRepository(self.connection)
         self.bulk = SqlBulkRepository(self.connection)
+        self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
         return self
 

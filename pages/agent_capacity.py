@@ -38,7 +38,7 @@ shown = filter_loads(loads, availability=set(availability), skill=None if skill 
 if not shown:
     st.info("No agent matches these filters.")
     st.stop()
-frame = loads_frame(shown)
+frame = loads_frame(shown, context.cached_performance(actor))
 
 st.subheader("Utilization per agent")
 st.plotly_chart(utilization_chart(frame), width="stretch")
@@ -55,6 +55,10 @@ columns = {
                                          required=True),
     "Availability": st.column_config.SelectboxColumn(
         "Availability", options=[a.value for a in Availability], required=True),
+    "Performance": st.column_config.ProgressColumn(
+        "Performance", min_value=0, max_value=100, format="%.0f",
+        help="0-100: half smoothed conversion rate, a quarter first contacts within an hour, "
+             "a quarter points of the last 30 days (at most a minute old)."),
 }
 if not can_edit:
     st.dataframe(frame, hide_index=True, column_config=columns)

@@ -49,7 +49,7 @@ if lead_id is None:
     st.stop()
 lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
 options = attempt_or_stop(lambda: rank_agents_for_lead(
-    context.reader(), actor, lead_id, conversion_counts=context.cached_conversion_counts(actor)))
+    context.reader(), actor, lead_id, performance=context.cached_performance(actor)))
 
 detail_col, agents_col = st.columns([3, 2])
 with detail_col:
@@ -57,10 +57,12 @@ with detail_col:
 with agents_col:
     st.subheader("Agents for this lead")
     st.dataframe(
-        [{"Agent": o.name, "Eligible": o.eligible, "Why": o.why} for o in options],
+        [{"Agent": o.name, "Eligible": o.eligible, "Performance": o.performance, "Why": o.why}
+         for o in options],
         hide_index=True, key="ranked_agents",
     )
-    st.caption("Free slots and eligibility are read now; conversion rates are at most five "
-               "minutes old.")
+    st.caption("Eligible agents first, best performance first (0-100: conversion, speed to first "
+               "contact, recent points). Free slots and eligibility are read now; performance "
+               "is at most a minute old.")
     expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
     render_actions(actor, lead, options, expected_version=expected)

@@ -7,6 +7,7 @@ strategies of core.domain.placement; `moved_since` tells whether that snapshot s
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
@@ -24,6 +25,7 @@ from core.domain.placement import (
     skills,
 )
 from core.domain.rules import AgentState, why_lead_cannot_be_assigned
+from core.gamification.standings import performance_scores
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
@@ -61,6 +63,7 @@ class BulkPlan:
     round_robin_after: int | None
     round_robin_before: int | None
     notice: str | None = None  # set when commit re-planned because the data moved
+    why: dict[int, str] = field(default_factory=dict)  # lead id -> why its agent (performance)
 
     def load_after(self) -> dict[int, int]:
         added = Counter(p.agent_id for p in self.placed)
@@ -126,10 +129,21 @@ def _place(request: BulkRequest, agents: dict[int, AgentState], candidates: list
     return manual(pool, candidates, request.manual_agent_id)
 
 
-def _performance(uow: UnitOfWork, tenant_id: int) -> dict[int, float]:
-    # Until gamification lands: smoothed conversion rate of each agent's closed leads.
-    return {agent_id: counts.smoothed_rate
-            for agent_id, counts in uow.agents.conversion_counts(tenant_id).items()}
+def _performance(uow: UnitOfWork, tenant_id: int, agent_ids: list[int]) -> dict[int, float]:
+    scores = performance_scores(uow, tenant_id, now=utcnow(), agent_ids=agent_ids)
+    return {agent_id: performance.score for agent_id, performance in scores.items()}
+
+
+def _why_performance(placed: list[Placement], candidates: list[Candidate], agents: dict[int, AgentState],
+                     performance_of: dict[int, float]) -> dict[int, str]:
+    """Per placed lead: its score, and the agent's performance and rank among those in the run."""
+    score = {c.lead.id: c.score for c in candidates}
+    order = sorted(agents, key=lambda i: (-performance_of.get(i, 0.0), i))
+    rank = {agent_id: position for position, agent_id in enumerate(order, start=1)}
+    return {p.lead_id: (f"lead score {score.get(p.lead_id, 0):.0f} → {agents[p.agent_id].name}, "
+                        f"performance {performance_of.get(p.agent_id, 0):.0f} "
+                        f"(#{rank[p.agent_id]} of {len(order)} agents in the run)")
+            for p in placed}
 
 
 @retry_on_conflict
@@ -140,7 +154,7 @@ def plan_bulk_assign(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> Bul
         snapshot = _snapshot(uow, actor, request)
         pointer = uow.bulk.round_robin_pointer(actor.tenant_id)
         by_performance = request.strategy == Strategy.PERFORMANCE
-        performance_of = _performance(uow, actor.tenant_id) if by_performance else {}
+        performance_of = _performance(uow, actor.tenant_id, list(snapshot.agents)) if by_performance else {}
     not_new, placeable = [], []
     for candidate in snapshot.candidates:
         refusal = why_lead_cannot_be_assigned(candidate.lead)
@@ -149,8 +163,10 @@ def plan_bulk_assign(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> Bul
         else:
             placeable.append(candidate)
     placement = _place(request, snapshot.agents, placeable, pointer, performance_of)
+    why = (_why_performance(placement.placed, placeable, snapshot.agents, performance_of)
+           if by_performance else {})
     return BulkPlan(
-        request=request, placed=placement.placed,
+        request=request, placed=placement.placed, why=why,
         unplaced=snapshot.missing + not_new + placement.unplaced, agents_before=snapshot.agents,
         lead_versions={c.lead.id: c.lead.version for c in snapshot.candidates},
         round_robin_after=placement.round_robin_agent_id, round_robin_before=pointer,

@@ -23,6 +23,7 @@ from core.domain.permissions import Permission
 from core.domain.placement import Refusal
 from core.domain.rules import LeadState, why_status_cannot_change
 from core.domain.vocabulary import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
+from core.gamification import earning
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.retry import in_transaction, retry_on_conflict
 
@@ -38,6 +39,7 @@ class LeadChange:
     source: str | None = None
     required_skill: str | None = None
     due_date: date | str | None = None
+    lost_reason: str | None = None  # needed when the status becomes lost
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ def _problem(change: LeadChange, lead: LeadState, agent_skills: frozenset[str] |
         except ValueError:
             return f"Status {change.status!r} is unknown."
         if status != lead.status:
+            if status == LeadStatus.LOST and not (change.lost_reason or "").strip():
+                return (f"Closing lead #{lead.id} as lost needs a reason: give one with the "
+                        "update.")
             return why_status_cannot_change(lead, status)
     if isinstance(change.due_date, str) and change.due_date != CLEAR:
         return f"Due date {change.due_date!r} is not a date (use YYYY-MM-DD)."
@@ -80,8 +85,11 @@ def _update(change: LeadChange, lead: LeadState) -> LeadUpdate:
     skill: str | Clear | None = CLEAR if change.required_skill == CLEAR else change.required_skill
     due: date | Clear | None = change.due_date if isinstance(change.due_date, date) else (
         CLEAR if change.due_date == CLEAR else None)
-    return LeadUpdate(lead.id, status=None if status == lead.status else status,
-                      source=change.source, required_skill=skill, due_date=due)
+    new_status = None if status == lead.status else status
+    return LeadUpdate(lead.id, status=new_status, source=change.source, required_skill=skill,
+                      due_date=due,
+                      lost_reason=change.lost_reason.strip() if new_status == LeadStatus.LOST
+                      and change.lost_reason else None)
 
 
 Checked = list[tuple[LeadChange, LeadState]]
@@ -112,15 +120,20 @@ def _apply(uow: UnitOfWork, actor: Actor, rows: Checked, batch_id: str) -> None:
     closing = Counter(lead.agent_id for update, lead in updates
                       if update.status is not None and update.status not in OPEN_STATUSES
                       and lead.status in OPEN_STATUSES and lead.agent_id is not None)
-    if closing:
-        uow.agents.lock_states(actor.tenant_id, sorted(closing))
-        uow.agents.remove_open_leads(dict(closing))
+    # Every agent whose lead changes status, in id order: closing frees their capacity, and
+    # the points earned move their totals.
+    uow.agents.lock_states(actor.tenant_id, sorted({lead.agent_id for update, lead in updates
+                                                    if update.status is not None and lead.agent_id}))
+    uow.agents.remove_open_leads(dict(closing))
     uow.leads.update_fields([update for update, _ in updates], now=now)
+    earning.for_status_change(uow, actor, [(lead, update.status) for update, lead in updates
+                                           if update.status is not None], now)
     uow.audit.append_many([AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="lead.updated", entity_type="lead", entity_id=str(lead.id),
         before=_fields_before(change, lead), after=_changed_fields(change), batch_id=batch_id,
-        reason="bulk update") for change, lead in rows])
+        reason=f"bulk update: {update.lost_reason}" if update.lost_reason else "bulk update")
+        for (change, lead), (update, _) in zip(rows, updates, strict=True)])
 
 
 def _changed_fields(change: LeadChange) -> dict[str, Any]:
@@ -151,14 +164,18 @@ def _refuse_bad_request(changes: list[LeadChange]) -> None:
 
 
 def _stored(change: LeadChange) -> dict[str, Any]:
-    return {"lead_id": change.lead_id, **_changed_fields(change)}
+    stored = {"lead_id": change.lead_id, **_changed_fields(change)}
+    if change.lost_reason:
+        stored["lost_reason"] = change.lost_reason
+    return stored
 
 
 def _restored(stored: dict[str, Any]) -> LeadChange:
     due = stored.get("due_date")
     return LeadChange(stored["lead_id"], status=stored.get("status"), source=stored.get("source"),
                       required_skill=stored.get("required_skill"),
-                      due_date=date.fromisoformat(due) if due else due)
+                      due_date=date.fromisoformat(due) if due else due,
+                      lost_reason=stored.get("lost_reason"))
 
 
 def bulk_update(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange], *,

@@ -181,6 +181,8 @@ class LeadDetail:
     # Lists that hold more than DETAIL_ROWS rows: the detail shows their newest DETAIL_ROWS
     # and must say that older ones exist.
     cut_off: frozenset[DetailList] = frozenset()
+    lost_reason: str | None = None
+    first_contact_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -253,3 +255,4 @@ class LeadUpdate:
     source: str | None = None
     required_skill: str | Clear | None = None
     due_date: date | Clear | None = None
+    lost_reason: str | None = None

@@ -5,7 +5,7 @@ check explains an agent's ineligibility on screen and refuses the write in a use
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus
 
@@ -33,14 +33,13 @@ class LeadState:
     version: int = 1
     source: str | None = None      # the fields a bulk update may change, for its audit row
     due_date: date | None = None
+    assigned_at: datetime | None = None       # of the current assignment
+    first_contact_at: datetime | None = None  # since the current assignment (gamification)
 
 
-# Forward steps a person may take with "change status"; `assigned` is reached by assigning.
-NEXT_STATUS = {
-    LeadStatus.ASSIGNED: LeadStatus.CONTACTED,
-    LeadStatus.CONTACTED: LeadStatus.QUALIFIED,
-    LeadStatus.QUALIFIED: LeadStatus.CONVERTED,
-}
+# The forward path. A person may move an open lead forward past steps (assigned -> converted),
+# or close it as lost; `assigned` itself is reached by assigning, and `new` only by unassigning.
+FORWARD = (LeadStatus.ASSIGNED, LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.CONVERTED)
 
 
 def why_agent_cannot_receive(agent: AgentState, lead: LeadState) -> str | None:
@@ -77,18 +76,22 @@ def why_lead_cannot_be_reassigned(lead: LeadState, agent_id: int) -> str | None:
 def why_status_cannot_change(lead: LeadState, new_status: LeadStatus) -> str | None:
     if lead.status in CLOSED_STATUSES:
         return f"Lead #{lead.id} is {lead.status.value}: closed leads do not change status."
-    if new_status == LeadStatus.LOST and lead.status in OPEN_STATUSES:
-        return None
-    if NEXT_STATUS.get(lead.status) == new_status:
+    if new_status in allowed_next_statuses(lead.status):
         return None
     if lead.status == LeadStatus.NEW:
-        return f"Lead #{lead.id} is new: assign it to an agent before changing its status."
-    allowed = [s.value for s in (NEXT_STATUS.get(lead.status), LeadStatus.LOST) if s]
-    return (f"Lead #{lead.id} cannot go from {lead.status.value} to {new_status.value}; "
-            f"next allowed: {' or '.join(allowed)}.")
+        return (f"Lead #{lead.id} is new: assign it to an agent before changing its status, "
+                "or close it as lost.")
+    allowed = " or ".join(s.value for s in allowed_next_statuses(lead.status))
+    if new_status == lead.status:
+        return f"Lead #{lead.id} is already {new_status.value}; next allowed: {allowed}."
+    return (f"Lead #{lead.id} cannot go back from {lead.status.value} to {new_status.value}; "
+            f"next allowed: {allowed}.")
 
 
 def allowed_next_statuses(status: LeadStatus) -> list[LeadStatus]:
+    """Any later step of the forward path, or lost; a new lead may only be closed as lost."""
+    if status == LeadStatus.NEW:
+        return [LeadStatus.LOST]
     if status not in OPEN_STATUSES:
         return []
-    return [NEXT_STATUS[status], LeadStatus.LOST]
+    return [*FORWARD[FORWARD.index(status) + 1:], LeadStatus.LOST]

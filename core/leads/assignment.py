@@ -11,6 +11,7 @@ from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.rules import why_lead_cannot_be_assigned, why_lead_cannot_be_reassigned
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
+from core.gamification import earning
 from core.leads.steps import clean_text, give_to, holder_of, lead_audit, locked_agent, locked_lead
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
@@ -85,6 +86,7 @@ def unassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, reason: str | 
         uow.agents.remove_open_lead(agent.id)
         now = utcnow()
         uow.leads.set_agent(lead.id, agent_id=None, status=LeadStatus.NEW, now=now)
+        earning.reverse(uow, actor, lead, now)
         uow.assignments.end_current(lead.id, now=now)
         uow.audit.append(lead_audit(actor, "lead.unassigned", lead,
                                     {"status": lead.status.value, "agent_id": agent.id,

@@ -6,6 +6,7 @@ from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.rules import why_status_cannot_change
 from core.domain.vocabulary import OPEN_STATUSES, ActivityKind, LeadStatus
+from core.gamification import earning
 from core.leads.steps import clean_text, holder_of, lead_audit, locked_agent, locked_lead
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
@@ -20,15 +21,23 @@ def change_status(uow: UnitOfWork, actor: Actor, *, lead_id: int, new_status: Le
     except ValueError:
         raise InvalidInput(f"Status {new_status!r} is unknown.") from None
     reason = clean_text(reason, what="reason")
+    if status == LeadStatus.LOST and not reason:
+        raise InvalidInput("Closing a lead as lost needs a reason: say why it is lost "
+                           "(for example: wrong number, not interested, duplicate).")
     with uow:
         lead = locked_lead(uow, actor, lead_id, expected_version)
         refusal = why_status_cannot_change(lead, status)
         if refusal:
             raise RuleViolation(refusal)
-        if status not in OPEN_STATUSES:  # closing: the agent keeps it, capacity frees up
+        if status not in OPEN_STATUSES and lead.status in OPEN_STATUSES:
+            # Closing: the agent keeps the lead, and their capacity frees up. A new lead
+            # closed as junk has no agent.
             agent = locked_agent(uow, actor, holder_of(lead))
             uow.agents.remove_open_lead(agent.id)
-        uow.leads.set_status(lead.id, status=status, now=utcnow())
+        now = utcnow()
+        uow.leads.set_status(lead.id, status=status, now=now,
+                             lost_reason=reason if status == LeadStatus.LOST else None)
+        earning.for_status_change(uow, actor, [(lead, status)], now)
         uow.audit.append(lead_audit(actor, "lead.status_changed", lead,
                                     {"status": lead.status.value}, {"status": status.value}, reason))
         uow.commit()
@@ -46,9 +55,11 @@ def log_activity(uow: UnitOfWork, actor: Actor, *, lead_id: int, kind: ActivityK
     note = clean_text(note, what="note")
     with uow:
         lead = locked_lead(uow, actor, lead_id, None)
+        now = utcnow()
         activity_id = uow.activities.add(tenant_id=actor.tenant_id, lead_id=lead.id,
                                          agent_id=lead.agent_id, kind=activity.value, note=note,
-                                         by_user_id=actor.user_id, now=utcnow())
+                                         by_user_id=actor.user_id, now=now)
+        earning.for_activity(uow, actor, lead, activity, now)
         uow.audit.append(lead_audit(actor, "lead.activity_logged", lead, None,
                                     {"activity_id": activity_id, "kind": activity.value}, note))
         uow.commit()

@@ -80,13 +80,18 @@ class SqlAgentRepository:
         agents = self.connection.execute(select(_AGENTS).where(Agent.tenant_id == tenant_id))
         return [_state(agent) for agent in agents]
 
-    def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
+    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
+                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
-        rows = self.connection.execute(
-            select(Lead.agent_id, converted, func.count())
-            .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED))
-            .group_by(Lead.agent_id)
-        )
+        query = (select(Lead.agent_id, converted, func.count())
+                 .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED),
+                        Lead.agent_id.is_not(None))
+                 .group_by(Lead.agent_id))
+        if agent_ids is not None:
+            query = query.where(Lead.agent_id.in_(agent_ids))
+        if since is not None:
+            query = query.where(Lead.closed_at >= since)
+        rows = self.connection.execute(query)
         return {agent_id: ConversionCount(int(won), int(closed)) for agent_id, won, closed in rows}
 
     def teams(self, tenant_id: int) -> dict[int, str]:
@@ -100,6 +105,8 @@ class SqlAgentRepository:
 
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[AgentState]:
         """Lock these agents in id order (the order every use case locks agents in)."""
+        if not ids:
+            return []
         agents = self.connection.execute(select(_AGENTS).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)).order_by(Agent.id).with_for_update())
         return [_state(agent) for agent in agents]

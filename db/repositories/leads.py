@@ -27,7 +27,8 @@ from db.queries import leads as lead_queries
 from db.results import AnyRow, inserted_id
 
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
-                 Lead.required_skill, Lead.version, Lead.source, Lead.due_date)
+                 Lead.required_skill, Lead.version, Lead.source, Lead.due_date, Lead.assigned_at,
+                 Lead.first_contact_at)
 IN_CHUNK = 1000  # ids per IN (...) list
 # The single-lead path's statements are built once, on the table, with bind parameters:
 # building a statement costs about as much Python time as its round trip
@@ -38,8 +39,10 @@ _ONE_LEAD = select(*(_LEADS.c[column.key] for column in STATE_COLUMNS)).where(
 _ONE_LEAD_LOCKED = _ONE_LEAD.with_for_update()
 _SET_AGENT = update(_LEADS).where(_LEADS.c.id == bindparam("lead_id")).values(
     agent_id=bindparam("new_agent_id"), status=bindparam("new_status"),
-    assigned_at=bindparam("new_assigned_at"), updated_at=bindparam("now"),
+    assigned_at=bindparam("new_assigned_at"), first_contact_at=None, updated_at=bindparam("now"),
     version=_LEADS.c.version + 1)
+_MARK_FIRST_CONTACT = update(_LEADS).where(_LEADS.c.id == bindparam("lead_id")).values(
+    first_contact_at=bindparam("now"), updated_at=bindparam("now"), version=_LEADS.c.version + 1)
 
 V = TypeVar("V")
 
@@ -54,7 +57,8 @@ def _state(row: AnyRow) -> LeadState:
     return LeadState(id=row.id, tenant_id=row.tenant_id, name=row.name,
                      status=LeadStatus(row.status), agent_id=row.agent_id,
                      required_skill=row.required_skill, version=row.version, source=row.source,
-                     due_date=row.due_date)
+                     due_date=row.due_date, assigned_at=row.assigned_at,
+                     first_contact_at=row.first_contact_at)
 
 
 def _candidate(row: AnyRow) -> Candidate:
@@ -67,6 +71,8 @@ def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
         values["status"] = update_.status.value
         if update_.status in CLOSED_STATUSES:
             values["closed_at"] = now
+        if update_.lost_reason is not None:
+            values["lost_reason"] = update_.lost_reason
     if update_.source is not None:
         values["source"] = update_.source
     if update_.required_skill is not None:
@@ -117,9 +123,13 @@ class SqlLeadRepository:
             "lead_id": lead_id, "new_agent_id": agent_id, "new_status": status.value, "now": now,
             "new_assigned_at": now if agent_id is not None else None})
 
-    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None:
+    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime,
+                   lost_reason: str | None = None) -> None:
         self.connection.execute(update(Lead).where(Lead.id == lead_id).values(
-            **_update_values(LeadUpdate(lead_id, status=status), now)))
+            **_update_values(LeadUpdate(lead_id, status=status, lost_reason=lost_reason), now)))
+
+    def mark_first_contact(self, lead_id: int, *, now: datetime) -> None:
+        self.connection.execute(_MARK_FIRST_CONTACT, {"lead_id": lead_id, "now": now})
 
     def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None:
         """One UPDATE per IN_CHUNK leads (a CASE maps each lead to its agent): a statement per
@@ -129,13 +139,14 @@ class SqlLeadRepository:
             self.connection.execute(
                 update(Lead).where(Lead.id.in_(list(agents))).values(
                     agent_id=case(agents, value=Lead.id), status=LeadStatus.ASSIGNED.value,
-                    assigned_at=now, updated_at=now, version=Lead.version + 1))
+                    assigned_at=now, first_contact_at=None, updated_at=now,
+                    version=Lead.version + 1))
 
     def unassign_many(self, ids: Sequence[int], *, now: datetime) -> None:
         if ids:
             self.connection.execute(update(Lead).where(Lead.id.in_(ids)).values(
-                agent_id=None, status=LeadStatus.NEW.value, assigned_at=None, updated_at=now,
-                version=Lead.version + 1))
+                agent_id=None, status=LeadStatus.NEW.value, assigned_at=None,
+                first_contact_at=None, updated_at=now, version=Lead.version + 1))
 
     def update_fields(self, updates: Sequence[LeadUpdate], *, now: datetime) -> None:
         """Apply bulk-update changes (checked in core), one statement per lead."""

@@ -5,11 +5,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from core.domain.capacity import HIGH_UTILIZATION, AgentLoad
+from core.domain.performance import Performance
 
 BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
 
 
-def loads_frame(loads: list[AgentLoad]) -> pd.DataFrame:
+def loads_frame(loads: list[AgentLoad], performance: dict[int, Performance]) -> pd.DataFrame:
     return pd.DataFrame({
         "agent_id": [a.agent_id for a in loads],
         "version": [a.version for a in loads],
@@ -22,6 +23,8 @@ def loads_frame(loads: list[AgentLoad]) -> pd.DataFrame:
         "Utilization": [round(a.utilization * 100, 1) for a in loads],
         "Open hot": [a.open_hot_leads for a in loads],
         "Over capacity": [a.over_capacity for a in loads],
+        "Performance": [performance[a.agent_id].score if a.agent_id in performance else None
+                        for a in loads],
     })
 
 

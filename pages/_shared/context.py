@@ -11,9 +11,9 @@ from core.domain.clock import utcnow
 from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
-from core.domain.performance import ConversionCount
+from core.domain.performance import Performance
 from core.domain.permissions import Permission, allows
-from core.leads import ranking
+from core.gamification import standings
 from core.scoring import leaderboard, weights
 from db.bootstrap import open_database
 from db.unit_of_work import SqlUnitOfWork
@@ -91,16 +91,15 @@ def cached_scored_leads(actor: Actor, weights_version: int) -> pd.DataFrame:
     return _scored_leads(actor.tenant_id, actor.role, weights_version, settings().database_url, actor)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _conversion_counts(tenant_id: int, role: str, database_url: str,
-                       _actor: Actor) -> dict[int, ConversionCount]:
-    return ranking.agent_conversion_counts(reader(), _actor)
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def _performance(tenant_id: int, role: str, database_url: str, _actor: Actor) -> dict[int, Performance]:
+    return standings.agent_performance(reader(), _actor)
 
 
-def cached_conversion_counts(actor: Actor) -> dict[int, ConversionCount]:
-    """Each agent's converted/closed leads, per tenant, at most five minutes old (every role
-    that sees the ranking may see them; a scan of all closed leads is too slow per click)."""
-    return _conversion_counts(actor.tenant_id, actor.role, settings().database_url, actor)
+def cached_performance(actor: Actor) -> dict[int, Performance]:
+    """Each agent's performance score, per tenant, at most a minute old (every role sees it;
+    it reads every closed lead and a month of points, too slow for every click)."""
+    return _performance(actor.tenant_id, actor.role, settings().database_url, actor)
 
 
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)

@@ -35,6 +35,19 @@ def _rescored(actor: Actor, lead_id: int) -> str:
     return f"Lead #{lead_id} rescored: {score.overall} ({score.category})."
 
 
+def _status_form(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
+    """Forward past any steps, or lost (with a reason); a new lead only to lost."""
+    with st.form("status_form"):
+        st.markdown("**Change status**")
+        target = st.selectbox("New status", [s.value for s in allowed_next_statuses(lead.status)],
+                              key="status_target")
+        reason = st.text_input("Reason (required for lost)", key="status_reason", max_chars=2000)
+        if st.form_submit_button("Change status"):
+            _run(lambda: lifecycle.change_status(
+                context.writer(), actor, lead_id=lead.id, new_status=target, reason=reason,
+                expected_version=expected_version))
+
+
 def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *,
                    expected_version: int) -> None:
     if lead.status == LeadStatus.NEW:
@@ -46,6 +59,7 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                 _run(lambda: assignment.assign_lead(
                     context.writer(), actor, lead_id=lead.id, agent_id=receiver.agent_id, note=note,
                     expected_version=expected_version))
+        _status_form(actor, lead, expected_version)  # a junk lead closes as lost unassigned
     if lead.status in OPEN_STATUSES:
         with st.form("reassign_form"):
             st.markdown("**Reassign**")
@@ -55,15 +69,7 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                 _run(lambda: assignment.reassign_lead(
                     context.writer(), actor, lead_id=lead.id, agent_id=new_agent.agent_id,
                     reason=reason, expected_version=expected_version))
-        with st.form("status_form"):
-            st.markdown("**Change status**")
-            target = st.selectbox("New status", [s.value for s in allowed_next_statuses(lead.status)],
-                                  key="status_target")
-            reason = st.text_input("Reason (optional)", key="status_reason", max_chars=2000)
-            if st.form_submit_button("Change status"):
-                _run(lambda: lifecycle.change_status(
-                    context.writer(), actor, lead_id=lead.id, new_status=target, reason=reason,
-                    expected_version=expected_version))
+        _status_form(actor, lead, expected_version)
         if st.button("Unassign (back to new)", key="unassign"):
             _run(lambda: assignment.unassign_lead(context.writer(), actor, lead_id=lead.id,
                                                   expected_version=expected_version))

@@ -23,7 +23,10 @@ def _fields(lead: LeadDetail) -> pd.DataFrame:
         "Name": lead.name, "Company": lead.company, "Email": lead.email, "Phone": lead.phone,
         "Source": lead.source, "Status": lead.status.value, "Agent": lead.agent_name,
         "Required skill": lead.required_skill, "Due date": lead.due_date, "Created": lead.created_at,
+        "First contact": lead.first_contact_at,
     }
+    if lead.lost_reason:
+        values["Lost because"] = lead.lost_reason
     return pd.DataFrame({"Field": list(values), "Value": [_shown(v) for v in values.values()]})
 
 

@@ -46,7 +46,8 @@ def test_assign_then_full_then_reassign_then_close(world):
     assignment.reassign_lead(uow(world), actor, lead_id=world["lead"], agent_id=world["bo"],
                              reason="Bo speaks Spanish")
     assert (open_leads(e, world["ana"]), open_leads(e, world["bo"])) == (0, 1)
-    lifecycle.change_status(uow(world), actor, lead_id=world["lead"], new_status="lost")
+    lifecycle.change_status(uow(world), actor, lead_id=world["lead"], new_status="lost",
+                            reason="gone quiet")
     assert open_leads(e, world["bo"]) == 0
     with Session(e) as s:
         lead = s.get(Lead, world["lead"])

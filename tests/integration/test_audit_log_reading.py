@@ -23,7 +23,8 @@ def world(engine):
     leads = [make_lead(engine, acme, f"L{i}") for i in range(3)]
     for lead in leads:
         assignment.assign_lead(SqlUnitOfWork(engine), sup, lead_id=lead, agent_id=ana, note="go")
-    lifecycle.change_status(SqlUnitOfWork(engine), sup, lead_id=leads[0], new_status="lost")
+    lifecycle.change_status(SqlUnitOfWork(engine), sup, lead_id=leads[0], new_status="lost",
+                            reason="no budget")
     foreign = Actor(make_user(engine, globex, "gx", "supervisor"), "gx", "Gx", globex, Role.SUPERVISOR)
     other = make_lead(engine, globex, "Foreign")
     assignment.assign_lead(SqlUnitOfWork(engine), foreign, lead_id=other,
@@ -57,4 +58,4 @@ def test_supervisors_cannot_read_it_and_bad_dates_are_refused(world):
 
 def test_export_returns_every_matching_row(world):
     rows = audit_export(SqlUnitOfWork(world["engine"]), world["manager"], AuditFilters(action="lead."))
-    assert sorted(r.reason or "" for r in rows) == ["", "go", "go", "go"]
+    assert sorted(r.reason or "" for r in rows) == ["go", "go", "go", "no budget"]

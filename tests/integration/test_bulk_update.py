@@ -11,7 +11,7 @@ from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
 from core.domain.permissions import Role
 from db.invariants import find_violations
-from db.models import Agent, AuditRow, Lead
+from db.models import Agent, AuditRow, Badge, Lead, PointsEntry
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_lead, make_tenant, make_user
 
@@ -40,8 +40,8 @@ def snapshot(engine):
 
 BAD_AND_GOOD = lambda leads: [  # noqa: E731
     LeadChange(leads[0], source="referral", due_date=date(2026, 12, 1)),
-    LeadChange(leads[1], status="lost"),
-    LeadChange(leads[2], status="converted"),          # contacted -> converted skips a step
+    LeadChange(leads[1], status="lost", lost_reason="no budget"),
+    LeadChange(leads[2], status="lost"),                 # lost needs a reason
     LeadChange(9999, source="event"),                    # not in this tenant
 ]
 
@@ -53,11 +53,12 @@ def test_best_effort_applies_valid_rows_and_reports_each_invalid_one(world):
         (world["leads"][0], "updated"), (world["leads"][1], "updated"),
         (world["leads"][2], "refused"), (9999, "refused")]
     assert [lead for lead, _ in result.refused] == [world["leads"][2], 9999]
-    assert "cannot go from contacted to converted" in result.refused[0][1]
+    assert "Closing lead" in result.refused[0][1] and "needs a reason" in result.refused[0][1]
     with Session(world["engine"]) as s:
         first = s.get(Lead, world["leads"][0])
         assert (first.source, first.due_date) == ("referral", date(2026, 12, 1))
-        assert s.get(Lead, world["leads"][1]).status == "lost"
+        lost = s.get(Lead, world["leads"][1])
+        assert (lost.status, lost.lost_reason) == ("lost", "no budget")
         assert s.get(Agent, world["ana"]).open_leads == 1  # closing freed a slot
         actions = s.scalars(select(AuditRow.action).where(AuditRow.batch_id == result.batch_id)).all()
         assert sorted(actions) == ["bulk.updated", "lead.updated", "lead.updated"]  # and its closing row
@@ -69,6 +70,17 @@ def test_all_or_nothing_changes_nothing_when_any_row_is_invalid(world):
     result = run(world, BAD_AND_GOOD(world["leads"]), all_or_nothing=True)
     assert (result.applied, result.batch_id, len(result.refused)) == (0, None, 2)
     assert snapshot(world["engine"]) == before
+
+
+def test_a_skip_to_converted_earns_each_step_in_the_same_transaction(world):
+    result = run(world, [LeadChange(world["leads"][1], status="converted")], all_or_nothing=True)
+    assert result.applied == 1
+    with Session(world["engine"]) as s:
+        assert s.get(Agent, world["ana"]).points_total == 5 + 20 + 100
+        reasons = s.scalars(select(PointsEntry.reason).order_by(PointsEntry.id)).all()
+        assert sorted(reasons) == ["contacted", "converted", "first_contact", "qualified"]
+        assert s.scalars(select(Badge.badge)).all() == ["first_conversion"]
+    assert find_violations(world["engine"]) == []
 
 
 def test_all_or_nothing_applies_everything_when_all_rows_are_valid(world):

@@ -37,7 +37,7 @@ def _random_operation(rnd: random.Random, engine, actor: Actor, leads: list[int]
     if kind == "unassign":
         return assignment.unassign_lead(uow, actor, lead_id=lead)
     target = rnd.choices(["contacted", "qualified", "converted", "lost"], weights=[5, 3, 1, 1])[0]
-    return lifecycle.change_status(uow, actor, lead_id=lead, new_status=target)
+    return lifecycle.change_status(uow, actor, lead_id=lead, new_status=target, reason="race")
 
 
 def test_concurrent_sessions_never_break_capacity(engine, monkeypatch):

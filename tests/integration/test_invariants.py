@@ -3,9 +3,11 @@
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from db.demo import seed_demo
 from db.invariants import Totals, Violation, count_checked, find_violations, find_warnings
+from db.models import Agent
 from tests.factories import make_agent, make_assignment, make_lead, make_tenant, set_capacity
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -140,3 +142,14 @@ def test_lowered_capacity_without_any_assignment_history_is_a_violation(engine):
     assert find_warnings(engine) == []
     [violation] = find_violations(engine)
     assert violation.kind == "over_capacity" and "no assignment history" in violation.message
+
+
+def test_a_points_total_that_is_not_the_sum_of_the_ledger_is_named(engine):
+    seed_demo(engine, leads=300, agents=10, password_rounds=4)
+    with engine.begin() as connection:
+        agent_id, total = connection.execute(
+            select(Agent.id, Agent.points_total).where(Agent.points_total > 0).limit(1)).one()
+        connection.execute(update(Agent).where(Agent.id == agent_id).values(points_total=total + 5))
+    found = [v for v in find_violations(engine) if v.kind == "points_total_mismatch"]
+    assert len(found) == 1 and found[0].entity.startswith(f"agent {agent_id} (")
+    assert f"points_total={total + 5} but its ledger sums to {total}" in found[0].message

@@ -8,10 +8,11 @@ from sqlalchemy import insert, update
 from core.domain.errors import InvalidInput, NotFound
 from core.domain.identity import Actor
 from core.domain.leads import DETAIL_ROWS, DetailList, LeadFilters, LeadSort
-from core.domain.performance import ConversionCount
+from core.domain.performance import Performance
 from core.domain.permissions import Role
+from core.gamification.standings import agent_performance
 from core.leads import assignment, lifecycle
-from core.leads.ranking import agent_conversion_counts, rank_agents_for_lead
+from core.leads.ranking import rank_agents_for_lead
 from core.leads.search import lead_detail, search_leads
 from db.models import Lead, LeadActivity, ScoreHistory
 from db.unit_of_work import SqlUnitOfWork
@@ -96,7 +97,7 @@ def test_detail_holds_history_activities_and_audit_trail(world):
     assignment.reassign_lead(SqlUnitOfWork(e), actor, lead_id=lead, agent_id=bo, reason="holiday")
     lifecycle.log_activity(SqlUnitOfWork(e), actor, lead_id=lead, kind="call", note="=SUM(A1)")
     detail = lead_detail(reader(world), actor, lead)
-    assert (detail.agent_name, detail.status.value, detail.version) == ("Bo Lin", "assigned", 3)
+    assert (detail.agent_name, detail.status.value, detail.version) == ("Bo Lin", "assigned", 4)
     history = [(a.agent_name, a.previous_agent_name, a.note) for a in detail.assignments]
     assert history == [("Bo Lin", "Ana Ruiz", "holiday"), ("Ana Ruiz", None, "<b>hi</b>")]
     assert [a.note for a in detail.activities] == ["=SUM(A1)"]
@@ -159,12 +160,12 @@ def test_agents_ranked_eligible_first_with_reasons(world):
     options = rank_agents_for_lead(reader(world), actor, world["leads"][0])
     assert [(o.name, o.eligible) for o in options] == [
         ("Roomy", True), ("Tight", True), ("Away", False), ("Full", False)]
-    assert options[0].why == "5 of 12 free · no closed leads yet"
+    assert options[0].why == "5 of 12 free · performance 38"  # a newcomer: 50 conversion, 50 speed
     assert options[2].why == "Away is away: only available agents receive leads."
     assert options[3].why == "Full is full: 2 of 2 open leads."
     assert {roomy, tight} == {o.agent_id for o in options if o.eligible}
-    # A page may pass counts it keeps for a few minutes; loads are still read now.
-    counted = rank_agents_for_lead(reader(world), actor, world["leads"][0],
-                                   conversion_counts={roomy: ConversionCount(converted=3, closed=4)})
-    assert counted[0].why == "5 of 12 free · conversion 75%"
-    assert agent_conversion_counts(reader(world), actor) == {}
+    # A page may pass scores it keeps for a minute; loads are still read now.
+    given = rank_agents_for_lead(reader(world), actor, world["leads"][0],
+                                 performance={tight: Performance(80.0, 80.0, 80.0)})
+    assert given[0].why == "1 of 3 free · performance 80"
+    assert set(agent_performance(reader(world), actor)) == {o.agent_id for o in options}

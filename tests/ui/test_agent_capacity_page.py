@@ -21,6 +21,7 @@ def test_capacity_page_shows_every_demo_agent_of_the_tenant(demo_url, engine):
     assert {"Agents available", "Free slots (available agents)", "Team utilization",
             "Fairness (Gini)"} <= labels
     assert any("0 means every available agent is equally loaded" in c.value for c in at.caption)
+    assert table["Performance"].between(0, 100).all() and table["Performance"].nunique() > 1
 
 
 def test_other_tenant_sees_only_its_own_agents(demo_url):

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.domain.standings import Window
 from db.models import AuditRow, ScoringWeights
 from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with
 
@@ -78,3 +79,25 @@ def test_supervisor_recalculates_the_leads_shown(demo_url):
     assert not at.exception and "Recalculated 100 leads." in messages(at)
     manager = open_page(LEADERBOARD, "manager")
     assert not [b for b in manager.button if b.key == "lb_rescore"]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "manager", "admin"])
+def test_agents_tab_ranks_agents_by_points_for_every_role(demo_url, role):
+    at = open_page(LEADERBOARD, role)
+    board = table_with(at, "Rank", "Agent", "Points", "Level", "Badges", "Conversions",
+                       "Conversion rate", "Performance")
+    assert len(board) > 0 and board["Points"].is_monotonic_decreasing
+    assert board["Rank"].tolist() == list(range(1, len(board) + 1))
+    assert board["Performance"].between(0, 100).all()
+    assert any("Points: contacted +5, qualified +20, converted +100" in c.value for c in at.caption)
+
+
+def test_agents_tab_windows_differ_and_one_agent_shows_its_history(demo_url):
+    at = open_page(LEADERBOARD, "manager")
+    week = table_with(at, "Rank", "Agent", "Points")["Points"].sum()
+    at.radio(key="ag_window").set_value(Window.ALL_TIME).run()
+    all_time = table_with(at, "Rank", "Agent", "Points")["Points"].sum()
+    assert not at.exception and all_time > week
+    chosen = at.selectbox(key="ag_agent")
+    assert chosen.value is not None
+    assert any("points over time" in (chart.proto.spec or "") for chart in at.get("plotly_chart"))

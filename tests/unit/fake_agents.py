@@ -51,10 +51,16 @@ class FakeAgents:
     def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]:
         return {a.id: a.skills for a in self._of_tenant(tenant_id, ids)}
 
-    def conversion_counts(self, tenant_id: int) -> dict[int, ConversionCount]:
+    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
+                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
         closed: Counter[int] = Counter()
         converted: Counter[int] = Counter()
         for lead in self._store.leads.values():
+            closed_at = self._store.fields_of(lead.id).closed_at
+            if agent_ids is not None and lead.agent_id not in agent_ids:
+                continue
+            if since is not None and (closed_at is None or closed_at < since):
+                continue
             if lead.tenant_id == tenant_id and lead.status in CLOSED_STATUSES and lead.agent_id:
                 closed[lead.agent_id] += 1
                 converted[lead.agent_id] += lead.status == LeadStatus.CONVERTED

@@ -54,7 +54,8 @@ class FakeLeads:
     def _state(self, lead: LeadState) -> LeadState:
         """The state as the SQL reads it: with the source and due date kept among the columns."""
         extra = self._store.fields_of(lead.id)
-        return replace(lead, source=extra.source, due_date=extra.due_date)
+        return replace(lead, source=extra.source, due_date=extra.due_date,
+                       assigned_at=extra.assigned_at, first_contact_at=extra.first_contact_at)
 
     def _matching(self, tenant_id: int, filters: LeadFilters) -> list[LeadState]:
         return [lead for lead in self.rows.values() if matches(self._store, lead, tenant_id, filters)]
@@ -85,10 +86,18 @@ class FakeLeads:
                   now: datetime) -> None:
         lead = self.rows[lead_id]
         self.rows[lead_id] = replace(lead, agent_id=agent_id, status=status, version=lead.version + 1)
-        self._store.fields_of(lead_id).assigned_at = now if agent_id is not None else None
+        extra = self._store.fields_of(lead_id)
+        extra.assigned_at = now if agent_id is not None else None
+        extra.first_contact_at = None
 
-    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime) -> None:
-        self.update_fields([LeadUpdate(lead_id, status=status)], now=now)
+    def set_status(self, lead_id: int, *, status: LeadStatus, now: datetime,
+                   lost_reason: str | None = None) -> None:
+        self.update_fields([LeadUpdate(lead_id, status=status, lost_reason=lost_reason)], now=now)
+
+    def mark_first_contact(self, lead_id: int, *, now: datetime) -> None:
+        lead = self.rows[lead_id]
+        self._store.fields_of(lead_id).first_contact_at = now
+        self.rows[lead_id] = replace(lead, version=lead.version + 1)
 
     def assign_many(self, placements: Sequence[Placement], *, now: datetime) -> None:
         for lead_id, agent_id in placements:
@@ -103,6 +112,8 @@ class FakeLeads:
             lead, extra = self.rows[change.lead_id], self._store.fields_of(change.lead_id)
             if change.status in CLOSED_STATUSES:
                 extra.closed_at = now
+            if change.lost_reason is not None:
+                extra.lost_reason = change.lost_reason
             if change.source is not None:
                 extra.source = change.source
             if change.due_date is not None:  # a date, or CLEAR to empty it
@@ -180,7 +191,8 @@ class FakeLeads:
                                                      (DetailList.SCORE_HISTORY, history))
                             if len(rows) > DETAIL_ROWS)
         return LeadDetail(
-            id=lead.id, name=lead.name, email=extra.email, phone=extra.phone, company=extra.company,
+            id=lead.id, lost_reason=extra.lost_reason, first_contact_at=extra.first_contact_at,
+            name=lead.name, email=extra.email, phone=extra.phone, company=extra.company,
             source=extra.source, status=lead.status, agent_id=lead.agent_id,
             agent_name=store.agent_name(lead.agent_id), required_skill=lead.required_skill,
             due_date=extra.due_date, created_at=extra.created_at, version=lead.version,

@@ -50,6 +50,8 @@ class LeadFields:
     weights_version_id: int | None = None
     assigned_at: datetime | None = None
     closed_at: datetime | None = None
+    first_contact_at: datetime | None = None
+    lost_reason: str | None = None
 
 
 class AssignmentRow(TypedDict):
@@ -133,6 +135,16 @@ class ScoreHistoryRow:
     calculated_at: datetime
 
 
+@dataclass(frozen=True)
+class LedgerRow:
+    tenant_id: int
+    agent_id: int
+    lead_id: int
+    reason: str
+    points: int
+    awarded_at: datetime
+
+
 @dataclass
 class Store:
     users: dict[str, UserRecord] = field(default_factory=dict)
@@ -151,6 +163,9 @@ class Store:
     batch_items: dict[str, list[BatchItem]] = field(default_factory=dict)
     versions: list[VersionRow] = field(default_factory=list)
     score_history: list[ScoreHistoryRow] = field(default_factory=list)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    points_totals: dict[int, int] = field(default_factory=dict)  # agent -> stored total
+    badges: list[tuple[int, int, str, datetime]] = field(default_factory=list)  # tenant, agent, badge, at
 
     def fields_of(self, lead_id: int) -> LeadFields:
         """The lead's columns (defaults for a lead a test put straight into `leads`)."""

@@ -28,6 +28,7 @@ from core.ports import (
     AuditRepository,
     BulkRepository,
     LeadRepository,
+    PointsRepository,
     ScoringRepository,
     TenantRepository,
     UnitOfWork,
@@ -37,6 +38,7 @@ from tests.unit.fake_agents import FakeAgents
 from tests.unit.fake_audit import FakeAudit, FakeAuditReader
 from tests.unit.fake_bulk import FakeBulk
 from tests.unit.fake_leads import FakeLeads
+from tests.unit.fake_points import FakePoints
 from tests.unit.fake_scoring import FakeScoring, add_version
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
 
@@ -175,6 +177,7 @@ class FakeUnitOfWork:
     audit_reader: AuditReader
     bulk: BulkRepository
     scoring: ScoringRepository
+    points: PointsRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -196,6 +199,7 @@ class FakeUnitOfWork:
         self.audit_reader = FakeAuditReader(self.store)
         self.bulk = FakeBulk(self.store)
         self.scoring = FakeScoring(self.store)
+        self.points = FakePoints(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 

@@ -18,13 +18,13 @@ MIXED = [
     LeadChange(1, source="event"),
     LeadChange(2, source="fax"),
     LeadChange(3, required_skill="juggling"),
-    LeadChange(4, status="converted"),
+    LeadChange(4, status="lost"),
     LeadChange(9, source="event"),
 ]
 WHY = [
     Refusal(2, f"Source 'fax' is unknown; use one of {', '.join(SOURCES)}."),
     Refusal(3, f"Skill 'juggling' is unknown; use one of {', '.join(SKILLS)}."),
-    Refusal(4, "Lead #4 cannot go from assigned to converted; next allowed: contacted or lost."),
+    Refusal(4, "Closing lead #4 as lost needs a reason: give one with the update."),
     Refusal(9, "Lead #9 does not exist in your tenant."),
 ]
 
@@ -70,7 +70,8 @@ def test_all_or_nothing_applies_every_row_in_one_batch_when_all_are_valid():
 @pytest.mark.parametrize("all_or_nothing", [False, True])
 def test_closing_a_lead_keeps_its_agent_and_frees_the_agents_slot(all_or_nothing):
     uow = team()
-    bulk_update(lambda: uow, SUPERVISOR, [LeadChange(4, status="lost")], all_or_nothing=all_or_nothing)
+    bulk_update(lambda: uow, SUPERVISOR, [LeadChange(4, status="lost", lost_reason="no budget")],
+                all_or_nothing=all_or_nothing)
     assert (uow.leads.rows[4].status, uow.leads.rows[4].agent_id) == (LeadStatus.LOST, 10)
     assert uow.agents.rows[10].open_leads == 0
 

@@ -110,15 +110,15 @@ def test_closing_keeps_the_agent_and_frees_capacity():
     assert (uow.leads.rows[4411].status, uow.leads.rows[4411].agent_id) == (LeadStatus.CONVERTED, 10)
     assert uow.agents.rows[10].open_leads == 1
     with pytest.raises(RuleViolation, match="converted: closed leads do not change status"):
-        lifecycle.change_status(uow, SUPERVISOR, lead_id=4411, new_status="lost")
+        lifecycle.change_status(uow, SUPERVISOR, lead_id=4411, new_status="lost", reason="no budget")
 
 
 @pytest.mark.parametrize("start, target, allowed", [
     (LeadStatus.ASSIGNED, LeadStatus.CONTACTED, True),
     (LeadStatus.CONTACTED, LeadStatus.QUALIFIED, True),
     (LeadStatus.QUALIFIED, LeadStatus.CONVERTED, True),
-    (LeadStatus.ASSIGNED, LeadStatus.LOST, True),
-    (LeadStatus.ASSIGNED, LeadStatus.CONVERTED, False),
+    (LeadStatus.ASSIGNED, LeadStatus.CONVERTED, True),
+    (LeadStatus.CONTACTED, LeadStatus.ASSIGNED, False),
     (LeadStatus.QUALIFIED, LeadStatus.CONTACTED, False),
     (LeadStatus.NEW, LeadStatus.CONTACTED, False),
 ])

@@ -25,7 +25,7 @@ def test_the_detail_shows_the_lead_as_it_is_now():
     detail = lead_detail(worked_on(), MANAGER, 1)
     assert (detail.name, detail.status, detail.agent_name, detail.company, detail.source) == (
         "Pat Doe", LeadStatus.CONTACTED, "Ana Ruiz", "Acme", "event")
-    assert (float(detail.scores.overall), detail.score_category, detail.version) == (72.5, "warm", 3)
+    assert (float(detail.scores.overall), detail.score_category, detail.version) == (72.5, "warm", 4)
 
 
 def test_the_detail_lists_its_own_histories_newest_first():

@@ -1,11 +1,11 @@
-"""Which agents can take a lead: eligible ones first, least loaded first, each with why."""
+"""Which agents can take a lead: eligible ones first, best performance first, each with why."""
 
 import pytest
 
 from core.domain.errors import NotFound
-from core.domain.performance import ConversionCount
+from core.domain.performance import Performance
 from core.domain.vocabulary import Availability, LeadStatus
-from core.leads.ranking import agent_conversion_counts, rank_agents_for_lead
+from core.leads.ranking import rank_agents_for_lead
 from tests.unit.builders import MANAGER, OTHER_TENANT, agent, lead
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -23,12 +23,13 @@ def team() -> FakeUnitOfWork:
                lead(5, status=LeadStatus.ASSIGNED, agent_id=11, skill="spanish")])
 
 
-def test_eligible_agents_come_first_most_free_slots_first_each_with_why():
+def test_eligible_agents_come_first_best_performance_first_each_with_why():
     options = rank_agents_for_lead(team(), MANAGER, 1)
+    # Bo Lin converted 1 of 1, Ana Ruiz 1 of 2: (1+2)/(1+10) beats (1+2)/(2+10).
     assert [(o.name, o.eligible) for o in options] == [
         ("Bo Lin", True), ("Ana Ruiz", True), ("Di Roe", False), ("Cy Fox", False), ("Ed Ng", False)]
-    assert options[0].why == "6 of 8 free · has spanish · conversion 100%"
-    assert options[1].why == "3 of 4 free · has spanish · conversion 50%"
+    assert options[0].why == "6 of 8 free · has spanish · performance 47"
+    assert options[1].why == "3 of 4 free · has spanish · performance 44"
     assert options[2].why == "Di Roe lacks skill spanish, which lead #1 requires."
     assert options[3].why == "Cy Fox is away: only available agents receive leads."
     assert options[4].why == "Ed Ng is full: 5 of 5 open leads."
@@ -38,13 +39,11 @@ def test_the_agent_who_holds_the_lead_is_not_offered_it_again():
     assert "Bo Lin" not in [o.name for o in rank_agents_for_lead(team(), MANAGER, 5)]
 
 
-def test_conversion_counts_given_by_the_caller_are_used_as_given():
-    options = rank_agents_for_lead(team(), MANAGER, 1, conversion_counts={11: ConversionCount(1, 4)})
-    assert options[0].why.endswith("conversion 25%") and options[1].why.endswith("no closed leads yet")
-
-
-def test_conversion_counts_are_each_agents_closed_and_converted_leads():
-    assert agent_conversion_counts(team(), MANAGER) == {10: ConversionCount(1, 2), 11: ConversionCount(1, 1)}
+def test_performance_given_by_the_caller_decides_the_order():
+    given = {10: Performance(90.0, 90.0, 90.0), 11: Performance(10.0, 10.0, 10.0)}
+    options = rank_agents_for_lead(team(), MANAGER, 1, performance=given)
+    assert [o.name for o in options[:2]] == ["Ana Ruiz", "Bo Lin"]
+    assert options[0].why.endswith("performance 90") and options[0].performance == 90.0
 
 
 def test_a_lead_of_another_tenant_is_not_found():

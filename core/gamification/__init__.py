@@ -1,0 +1,1 @@
+"""Points, badges, levels and agent performance (DESIGN.md §6)."""
