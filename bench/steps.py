@@ -20,6 +20,8 @@ from core.domain.errors import LeadOpsError
 from core.domain.leads import LeadFilters
 from core.domain.placement import Strategy
 from core.domain.scoring import Thresholds, Weights
+from core.domain.standings import Window
+from core.gamification.standings import agent_leaderboard as agents_board
 from core.leads.assignment import assign_lead
 from core.leads.search import search_leads
 from core.scoring.weights import save_weights
@@ -114,6 +116,13 @@ def leaderboard(engine: Engine, bench: BenchTenant) -> float:
     return _median_warm(lambda: search_leads(SqlUnitOfWork(engine, read_only=True), bench.admin,
                                              LeadFilters(), page=1, page_size=LEADERBOARD_SIZE,
                                              count=False))
+
+
+def agent_leaderboard(engine: Engine, bench: BenchTenant) -> float:
+    """The agents tab's data, as its page reads it: this week's top 100 agents by points, each
+    with level, badges, conversions and performance score."""
+    return _median_warm(lambda: agents_board(SqlUnitOfWork(engine, read_only=True), bench.admin,
+                                             Window.WEEK))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, case, func, inspect, select, text, update
 
 from core.domain.scoring import IdRange
 from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
-from db.models import Agent, Base, Lead, ScoreHistory, ScoringWeights, Tenant
+from db.models import Agent, Base, Lead, PointsEntry, ScoreHistory, ScoringWeights, Tenant
 
 BENCH_SLUG = "bench"
 OWN_TABLES = {*Base.metadata.tables, "alembic_version"}
@@ -99,6 +99,13 @@ def score_changes_of_version(engine: Engine, tenant_id: int, version: int) -> in
             select(func.count()).select_from(ScoreHistory).join(
                 ScoringWeights, ScoringWeights.id == ScoreHistory.weights_version_id)
             .where(ScoreHistory.tenant_id == tenant_id, ScoringWeights.version == version)) or 0
+
+
+def ledger_rows(engine: Engine, tenant_id: int) -> int:
+    """Points-ledger rows of the bench tenant (the agents leaderboard's input)."""
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(PointsEntry)
+                                 .where(PointsEntry.tenant_id == tenant_id)) or 0
 
 
 @contextmanager

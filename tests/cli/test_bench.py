@@ -11,8 +11,8 @@ from tests.cli.test_cli import run_cli
 SMALL = ("--leads", "300", "--agents", "20", "--bulk", "50", "--threads", "4", "--per-thread", "10",
          "--mix-processes", "3", "--mix-operations", "10")
 KEYS = {"leads", "agents", "backend", "rescore_all_s", "bulk_assign_s", "capacity_view_s",
-        "leaderboard_s", "concurrent_assign_per_s", "capacity_violations", "page_run_s", "mix",
-        "notes"}
+        "leaderboard_s", "agent_leaderboard_s", "concurrent_assign_per_s", "capacity_violations",
+        "page_run_s", "mix", "notes"}
 
 
 def bench(url: str, *extra: str):
@@ -28,8 +28,11 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
     assert report["backend"] in ({"sqlite"} if engine.dialect.name == "sqlite" else {"mysql", "mariadb"})
     assert report["capacity_violations"] == 0
     for key in ("rescore_all_s", "bulk_assign_s", "capacity_view_s", "leaderboard_s",
-                "concurrent_assign_per_s"):
+                "agent_leaderboard_s", "concurrent_assign_per_s"):
         assert report[key] > 0, key
+    ledger = re.search(r"top 100 of 20 agents, over a ledger of ([\d,]+) rows",
+                       report["notes"]["agent_leaderboard_s"])
+    assert ledger and int(ledger.group(1).replace(",", "")) > 100  # several rows per lead worked
     assert set(report["page_run_s"]) == {"agent_capacity", "lead_assignment", "bulk_operations",
                                          "scoring_leaderboard", "scoring_weights", "audit_log"}
     assert all(seconds > 0 for seconds in report["page_run_s"].values())
@@ -63,6 +66,8 @@ def test_bench_runs_again_on_its_own_database_with_the_raw_floor(engine, databas
     assert report["floor"]["rescore_all_s"] > 0
     assert report["notes"]["floor_rescore_all_s"].startswith("the median of 3 runs of the floor script")
     assert report["ratio"]["rescore_all_s"] > 0 and report["ratio"]["bulk_assign_s"] > 0
+    # Only raw_baseline.py (MySQL) times the agents leaderboard; raw_sqlite.py does not.
+    assert (report["ratio"]["agent_leaderboard_s"] is not None) == (engine.dialect.name == "mysql")
 
 
 def test_bench_refuses_a_database_holding_other_data(engine, database_url):
