@@ -117,7 +117,8 @@ def save_screenshot(page: Page, name: str) -> None:
     """The whole page. Streamlit scrolls inside its main area, not the document, so a
     full-page screenshot alone would stop at the viewport: grow the viewport to fit first."""
     for chart in page.get_by_test_id("stPlotlyChart").all():  # drawn, not just loaded
-        expect(chart.locator(".main-svg").first).to_be_visible()
+        if chart.is_visible():  # a chart in a tab not shown is not drawn
+            expect(chart.locator(".main-svg").first).to_be_visible()
     page.evaluate("() => document.activeElement?.blur()")  # no focus ring in the picture
     page.mouse.move(0, 0)  # and no hover effect
     height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")

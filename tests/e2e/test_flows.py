@@ -198,7 +198,7 @@ def test_reassigning_needs_a_reason(page, demo_app):
     other = next(a for a in agents_with_room(demo_app.engine) if a.name != current)
     log_in(page, demo_app.url, "supervisor")
     go_to(page, "Lead assignment")
-    status = page.get_by_role("combobox", name="Status")
+    status = page.get_by_role("combobox", name="Status", exact=True)
     choose(page, status, "assigned", re.compile(r"^assigned$"), multiselect=True)
     wait_for_app(page)  # a filter outside a form reruns the script
     status.press("Escape")  # close the list, which stays open for a second choice
