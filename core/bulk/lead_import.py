@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.bulk.files import csv_text
+from core.bulk.csv_reading import csv_text
 from core.bulk.runner import Progress, finish_once, open_batch, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind
