@@ -20,7 +20,8 @@ from core.accounts.tenants import create_tenant
 from core.accounts.users import create_user
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.bulk.resume import resume_batch
 from core.bulk.undo import undo_batch
 from core.domain.clock import utcnow

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.bulk.lead_import import FIELDS, REQUIRED_FIELDS, default_mapping, import_leads, read_import_file
+from core.bulk.import_file import FIELDS, REQUIRED_FIELDS, default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.domain.identity import Actor
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context

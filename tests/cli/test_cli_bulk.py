@@ -52,3 +52,24 @@ def test_import_leads_prints_a_report_and_exits_non_zero_on_refusals(engine, dat
     assert "(all or nothing: nothing imported)" in refused.stdout
     missing = run_cli("import-leads", str(tmp_path / "nope.csv"), "--as", "admin", url=database_url)
     assert missing.returncode == 1 and "Cannot read" in missing.stderr
+
+
+def test_import_leads_refuses_an_unreadable_file_in_one_line_and_a_control_character_per_row(
+        engine, database_url, tmp_path):
+    seed_demo(engine, leads=10, agents=2, password_rounds=4)
+    with Session(engine) as s:
+        leads_before = s.scalar(select(func.count()).select_from(Lead))
+    huge = tmp_path / "huge.csv"
+    huge.write_text("name,email,source\nAna,ana@example.com,event\n"
+                    + "x" * 200_000 + ",b@example.com,event\n")
+    unreadable = run_cli("import-leads", str(huge), "--as", "admin", url=database_url)
+    assert unreadable.returncode == 1 and "Traceback" not in unreadable.stderr
+    assert unreadable.stderr.startswith("error: Line 3 holds a cell longer than 131,072 characters")
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"name,email,source\nAna,ana@example.com,event\nB\x00b,bob@example.com,event\n")
+    refused = run_cli("import-leads", str(nul), "--all-or-nothing", "--as", "admin", url=database_url)
+    assert refused.returncode == 1, refused.stderr
+    assert "line 3: refused: name contains a control character (U+0000)" in refused.stdout
+    assert "(all or nothing: nothing imported)" in refused.stdout
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Lead)) == leads_before
