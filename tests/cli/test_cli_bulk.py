@@ -1,6 +1,6 @@
 """The bulk commands as an operator or cron runs them, acting as a named user."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.demo import seed_demo
@@ -73,3 +73,17 @@ def test_import_leads_refuses_an_unreadable_file_in_one_line_and_a_control_chara
     assert "(all or nothing: nothing imported)" in refused.stdout
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Lead)) == leads_before
+
+
+def test_bulk_assign_that_places_nothing_prints_each_leads_reason(engine, database_url):
+    from db.models import Agent
+
+    seed_demo(engine, leads=60, agents=3, password_rounds=4)
+    with engine.begin() as c:
+        c.execute(update(Agent).values(availability="offline"))
+    result = run_cli("bulk-assign", "--strategy", "least_loaded", "--limit", "4", "--as", "supervisor",
+                     url=database_url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    reasons = [line for line in result.stdout.splitlines() if ": not placed: " in line]
+    assert len(reasons) == 4 and all(line.startswith("lead ") for line in reasons), result.stdout
+    assert result.stdout.splitlines()[-1] == "0 planned, 4 not placed: nothing was assigned."
