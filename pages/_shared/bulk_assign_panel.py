@@ -11,7 +11,7 @@ from core.domain.vocabulary import SKILLS
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
 from pages._shared.bulk_views import load_chart, plan_frame
-from pages._shared.feedback import attempt, succeed_and_refresh
+from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
 from pages._shared.tables import REFUSALS, table
 
 STRATEGY_HELP = {
@@ -60,9 +60,8 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
             st.download_button("Download the leads not placed (CSV)", to_safe_csv(unplaced),
                                "not-placed.csv", "text/csv", key="bk_unplaced_csv")
         if st.button(f"Commit: assign {len(plan.placed)} leads", disabled=not plan.placed, key="bk_commit"):
-            bar = st.progress(0.0, text="Assigning…")
-            outcome = attempt(lambda: commit_bulk_assign(context.writer, actor, plan,
-                                                         progress=lambda done: bar.progress(done)))
+            with progress_bar("Assigning…") as progress:
+                outcome = attempt(lambda: commit_bulk_assign(context.writer, actor, plan, progress=progress))
             if isinstance(outcome, BulkPlan):
                 st.session_state[state.BULK_PLAN] = outcome
                 st.rerun()

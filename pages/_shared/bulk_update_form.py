@@ -11,7 +11,7 @@ from core.domain.leads import CLEAR
 from core.domain.vocabulary import SKILLS, SOURCES
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
-from pages._shared.feedback import attempt
+from pages._shared.feedback import attempt, progress_bar
 
 KEEP = "(no change)"
 
@@ -45,10 +45,9 @@ def render_bulk_update(actor: Actor, request_leads: dict) -> None:
     changes = [LeadChange(i, status=status, source=source,
                           required_skill=CLEAR if skill == "(clear)" else skill,
                           due_date=CLEAR if due_mode == "(clear)" else due) for i in ids]
-    bar = st.progress(0.0, text="Updating…")
-    result = attempt(lambda: bulk_update(context.writer, actor, changes,
-                                         all_or_nothing=mode == "All or nothing",
-                                         progress=lambda done: bar.progress(done)))
+    with progress_bar("Updating…") as progress:
+        result = attempt(lambda: bulk_update(context.writer, actor, changes,
+                                             all_or_nothing=mode == "All or nothing", progress=progress))
     if result is None:
         return
     if result.applied:
