@@ -12,7 +12,7 @@ from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
 from pages._shared.bulk_views import load_chart, plan_frame
 from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
-from pages._shared.tables import REFUSALS, table
+from pages._shared.tables import EMPTY, REFUSALS, table
 
 STRATEGY_HELP = {
     Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
@@ -53,10 +53,11 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
         m3.metric("Agents receiving", plan.receiving_agents)
         if plan.placed:
             st.plotly_chart(load_chart(plan), width="stretch")
-            st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table")
+            st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table",
+                         placeholder=EMPTY)
         if plan.unplaced:
             unplaced = table(plan.unplaced, REFUSALS)
-            st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced")
+            st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced", placeholder=EMPTY)
             st.download_button("Download the leads not placed (CSV)", to_safe_csv(unplaced),
                                "not-placed.csv", "text/csv", key="bk_unplaced_csv")
         if st.button(f"Commit: assign {len(plan.placed)} leads", disabled=not plan.placed, key="bk_commit"):

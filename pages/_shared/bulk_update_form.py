@@ -12,6 +12,7 @@ from core.domain.vocabulary import SKILLS, SOURCES
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt, progress_bar
+from pages._shared.tables import EMPTY
 
 KEEP = "(no change)"
 
@@ -56,6 +57,6 @@ def render_bulk_update(actor: Actor, request_leads: dict) -> None:
         nothing = " Nothing was changed." if result.applied == 0 else ""
         st.error(f"{len(result.refused)} row(s) refused.{nothing}", icon=":material/block:")
     outcome = pd.DataFrame(result.outcome(), columns=["Lead", "Result", "Reason"])
-    st.dataframe(outcome, hide_index=True, key="bu_outcome")
+    st.dataframe(outcome, hide_index=True, key="bu_outcome", placeholder=EMPTY)
     st.download_button("Download the outcome (CSV)", to_safe_csv(outcome), "bulk-update-outcome.csv",
                        "text/csv", key="bu_outcome_csv")

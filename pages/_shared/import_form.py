@@ -9,6 +9,7 @@ from core.domain.identity import Actor
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt
+from pages._shared.tables import EMPTY
 
 NOT_MAPPED = "(none)"
 
@@ -47,6 +48,6 @@ def render_import(actor: Actor) -> None:
         nothing = " Nothing was imported." if not result.imported else ""
         st.error(f"{refused} row(s) refused.{nothing}", icon=":material/block:")
     report = pd.DataFrame(result.report, columns=["Line", "Result", "Detail"])
-    st.dataframe(report, hide_index=True, key="im_report")
+    st.dataframe(report, hide_index=True, key="im_report", placeholder=EMPTY)
     st.download_button("Download the report (CSV)", to_safe_csv(report), "import-report.csv",
                        "text/csv", key="im_report_csv")
