@@ -1,6 +1,7 @@
 """LeadOps: the frame. Page config, login, and the pages the user's role may open."""
 
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -10,7 +11,9 @@ from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from pages._shared import context, login, state
 
-st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
+# A file of our own: a Material or emoji page icon makes the browser fetch it from another host.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="LeadOps", page_icon=str(FAVICON), layout="wide")
 
 # (page file, title, icon, permission that makes it appear)
 PAGES = (

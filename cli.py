@@ -20,7 +20,8 @@ from core.accounts.tenants import create_tenant
 from core.accounts.users import create_user
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.bulk.resume import resume_batch
 from core.bulk.undo import undo_batch
 from core.domain.clock import utcnow
@@ -150,13 +151,8 @@ def cmd_bulk_assign(args: argparse.Namespace) -> int:
     )
     plan = plan_bulk_assign(_units_of_work(engine, read_only=True)(), actor, request)
     names = {agent_id: agent.name for agent_id, agent in plan.agents_before.items()}
-    if args.dry_run:
-        for lead_id, agent_id in plan.placed:
-            print(f"lead {lead_id}: would go to {names[agent_id]} (#{agent_id})")
-        for lead_id, why in plan.unplaced:
-            print(f"lead {lead_id}: not placed: {why}")
-        print(f"{len(plan.placed)} planned, {len(plan.unplaced)} not placed.")
-        return EXIT_REFUSED if plan.unplaced else 0
+    if args.dry_run or not plan.placed:  # a plan that places nothing has nothing to commit
+        return _print_plan(plan, names, committing=not args.dry_run)
     outcome = commit_bulk_assign(_units_of_work(engine), actor, plan)
     if isinstance(outcome, BulkPlan):
         print(outcome.notice, file=sys.stderr)
@@ -169,6 +165,20 @@ def cmd_bulk_assign(args: argparse.Namespace) -> int:
         print(f"lead {lead_id}: not placed: {why}")
     print(f"{outcome.assigned} assigned in batch {outcome.batch_id}, {len(outcome.refused)} not placed.")
     return EXIT_REFUSED if outcome.refused else 0
+
+
+def _print_plan(plan: BulkPlan, names: dict[int, str], *, committing: bool) -> int:
+    """Where each lead would go or why it would not, as the page's preview shows it."""
+    for lead_id, agent_id in plan.placed:
+        print(f"lead {lead_id}: would go to {names[agent_id]} (#{agent_id})")
+    for lead_id, why in plan.unplaced:
+        print(f"lead {lead_id}: not placed: {why}")
+    if not (plan.placed or plan.unplaced):
+        print("No lead matches: nothing to assign.")
+        return EXIT_REFUSED if committing else 0
+    nothing = ": nothing was assigned" if committing else ""
+    print(f"{len(plan.placed)} planned, {len(plan.unplaced)} not placed{nothing}.")
+    return EXIT_REFUSED if plan.unplaced else 0
 
 
 def cmd_resume_batch(args: argparse.Namespace) -> int:

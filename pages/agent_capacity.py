@@ -11,6 +11,7 @@ from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
 from pages._shared import context, state
 from pages._shared.capacity_views import loads_frame, utilization_chart
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
+from pages._shared.tables import EMPTY
 from pages._shared.versions import versions_seen_before
 
 st.title("Agent capacity")
@@ -61,7 +62,7 @@ columns = {
              "a quarter points of the last 30 days (at most a minute old)."),
 }
 if not can_edit:
-    st.dataframe(frame, hide_index=True, column_config=columns)
+    st.dataframe(frame, hide_index=True, column_config=columns, placeholder=EMPTY)
     st.stop()
 
 st.caption("Edit **Max** and **Availability** in place, then save. Each change is checked and audited.")
@@ -71,6 +72,7 @@ st.caption("Edit **Max** and **Availability** in place, then save. Each change i
 saves = st.session_state.get(state.CAPACITY_SAVES, 0)
 edited = st.data_editor(
     frame, hide_index=True, column_config=columns, key=f"cap_editor_{saves}" if saves else "cap_editor",
+    placeholder=EMPTY,
     disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
 changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]

@@ -8,7 +8,7 @@ from core.domain.permissions import Permission
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop
-from pages._shared.tables import AUDIT_LOG, table
+from pages._shared.tables import AUDIT_LOG, AUDIT_LOG_COLUMNS, EMPTY, table
 
 PAGE_SIZE = 50
 
@@ -37,14 +37,10 @@ pager = result.pager
 st.caption(f"{result.total:,} audited changes match · page {pager.shown_page} of {pager.pages} · "
            "rows are never edited or deleted; `python cli.py audit-verify` checks their keyed hash chains.")
 # Who, what and why first; the before/after JSON is wide and goes last.
-st.dataframe(table(result.rows, AUDIT_LOG), hide_index=True, key="au_table",
+st.dataframe(table(result.rows, AUDIT_LOG), hide_index=True, key="au_table", placeholder=EMPTY,
              column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Before", "After",
                            "Row"],
-             column_config={"Id": st.column_config.TextColumn(width="small"),
-                            "Reason": st.column_config.TextColumn(width="medium"),
-                            "Batch": st.column_config.TextColumn(width="small"),
-                            "Before": st.column_config.TextColumn(width="medium"),
-                            "After": st.column_config.TextColumn(width="medium")})
+             column_config=AUDIT_LOG_COLUMNS)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.AUDIT_PAGE)
 if st.button("Prepare CSV export of these rows", key="au_export"):

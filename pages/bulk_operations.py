@@ -15,7 +15,7 @@ from pages._shared.bulk_update_form import render_bulk_update
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 from pages._shared.import_form import render_import
 from pages._shared.lead_filters import lead_filters
-from pages._shared.tables import BATCHES, table
+from pages._shared.tables import BATCH_COLUMNS, BATCHES, EMPTY, table
 
 st.title("Bulk operations")
 actor = context.actor_allowed_to(
@@ -55,7 +55,8 @@ with update_tab:
 st.subheader("Recent batches")
 batches = attempt(lambda: recent_batches(context.reader(), actor))
 if batches:
-    st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches")
+    st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches", placeholder=EMPTY,
+                 column_config=BATCH_COLUMNS)
     render_resume(actor, [status.batch for status in batches if status.resumable])
     undoable = [status.batch.id for status in batches if status.undoable]
     if undoable:
@@ -66,7 +67,7 @@ if batches:
                 st.error(f"Undo refused: {len(result.blocked)} lead(s) changed since the batch. "
                          "Nothing was undone.", icon=":material/block:")
                 st.dataframe(table(result.blocked, {"lead_id": "Lead", "why": "Why"}),
-                             hide_index=True, key="bk_blocked")
+                             hide_index=True, key="bk_blocked", placeholder=EMPTY)
             elif result is not None:
                 succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads back to new.")
 elif batches is not None:

@@ -11,7 +11,7 @@ from pages._shared.feedback import attempt, attempt_or_stop, show_flash
 from pages._shared.lead_actions import render_actions
 from pages._shared.lead_detail_view import render_detail
 from pages._shared.lead_filters import lead_filters
-from pages._shared.tables import LEAD_LIST, table
+from pages._shared.tables import AGENT_OPTION_COLUMNS, EMPTY, LEAD_LIST, table
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -32,7 +32,7 @@ result = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, 
 pager = result.pager
 more_pages = "" if result.total_is_exact else " (narrow the filters to reach the rest)"
 st.caption(f"{result.total_label} leads match · page {pager.shown_page} of {pager.pages}{more_pages}")
-st.dataframe(table(result.rows, LEAD_LIST), hide_index=True, key="lead_table",
+st.dataframe(table(result.rows, LEAD_LIST), hide_index=True, key="lead_table", placeholder=EMPTY,
              column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.LEAD_PAGE)
@@ -59,7 +59,7 @@ with agents_col:
     st.dataframe(
         [{"Agent": o.name, "Eligible": o.eligible, "Performance": o.performance, "Why": o.why}
          for o in options],
-        hide_index=True, key="ranked_agents",
+        hide_index=True, key="ranked_agents", placeholder=EMPTY, column_config=AGENT_OPTION_COLUMNS,
     )
     st.caption("Eligible agents first, best performance first (0-100: conversion, speed to first "
                "contact, recent points). Free slots and eligibility are read now; performance "

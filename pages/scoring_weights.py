@@ -19,7 +19,7 @@ from core.scoring.weights import (
 )
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
-from pages._shared.tables import BIGGEST_MOVES, WEIGHT_VERSIONS, table
+from pages._shared.tables import BIGGEST_MOVES, EMPTY, WEIGHT_VERSIONS, table
 
 st.title("Scoring weights")
 actor = context.actor_allowed_to(
@@ -78,7 +78,7 @@ def sliders_and_preview() -> None:
     st.markdown("**Source quality** (the source component of each lead, 0-100)")
     st.data_editor(pd.DataFrame({"Source": list(saved.source_quality),
                                  "Quality": list(saved.source_quality.values())}),
-                   hide_index=True, disabled=["Source"], key=state.SOURCE_EDITOR,
+                   hide_index=True, disabled=["Source"], key=state.SOURCE_EDITOR, placeholder=EMPTY,
                    column_config={"Quality": st.column_config.NumberColumn(min_value=0, max_value=100,
                                                                            step=1, required=True)})
     weights, thresholds = chosen()
@@ -92,9 +92,10 @@ def sliders_and_preview() -> None:
     st.plotly_chart(px.bar(counts, x="Category", y="Leads", color="When", barmode="group",
                            title="Leads per category, before and after"), width="stretch")
     st.markdown("**Moves between categories** (rows: now, columns: after saving)")
-    st.dataframe(result.moves, key="wi_moves")
+    st.dataframe(result.moves, key="wi_moves", placeholder=EMPTY)
     st.markdown("**Leads that move most**")
-    st.dataframe(result.biggest_moves.rename(columns=BIGGEST_MOVES), hide_index=True, key="wi_biggest")
+    st.dataframe(result.biggest_moves.rename(columns=BIGGEST_MOVES), hide_index=True, key="wi_biggest",
+                 placeholder=EMPTY)
 
 
 sliders_and_preview()
@@ -115,7 +116,7 @@ with st.form("save_weights"):
 st.subheader("Versions")
 versions = attempt(lambda: weight_versions(context.reader(), actor))
 if versions is not None:
-    st.dataframe(table(versions, WEIGHT_VERSIONS), hide_index=True, key="w_versions")
+    st.dataframe(table(versions, WEIGHT_VERSIONS), hide_index=True, key="w_versions", placeholder=EMPTY)
     with st.form("restore_version"):
         version = st.selectbox("Restore version", [v.version for v in versions], key="w_restore")
         why = st.text_input("Why restore it? (required)", key="w_restore_reason", max_chars=400)

@@ -12,6 +12,7 @@ from core.domain.standings import AgentStanding, Window
 from core.gamification.standings import AgentHistory, agent_history, agent_leaderboard
 from pages._shared import context
 from pages._shared.feedback import attempt
+from pages._shared.tables import EMPTY
 
 CHART_AGENTS = 20
 
@@ -86,7 +87,7 @@ def render_agent_board(actor: Actor) -> None:
                "30); conversions and conversion rate over the leads closed in the same period; "
                "level from all-time points.")
     st.plotly_chart(_top_chart(frame, window), width="stretch")
-    st.dataframe(frame, hide_index=True, key="ag_board", column_config={
+    st.dataframe(frame, hide_index=True, key="ag_board", placeholder=EMPTY, column_config={
         "Conversion rate": st.column_config.NumberColumn(format="percent"),
         "Performance": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
     })

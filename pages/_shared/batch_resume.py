@@ -6,7 +6,7 @@ from core.bulk.resume import resume_batch
 from core.domain.batches import Batch, BatchKind, short_id
 from core.domain.identity import Actor
 from pages._shared import context
-from pages._shared.feedback import attempt, succeed_and_refresh
+from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
 
 
 def render_resume(actor: Actor, stopped: list[Batch]) -> None:
@@ -20,9 +20,8 @@ def render_resume(actor: Actor, stopped: list[Batch]) -> None:
     chosen = st.selectbox("Batch to resume", [batch.id for batch in stopped], format_func=short_id,
                           key="bk_resume_batch")
     if chosen and st.button("Resume this batch", key="bk_resume"):
-        bar = st.progress(0.0, text="Resuming…")
-        result = attempt(lambda: resume_batch(context.writer, actor, chosen,
-                                              progress=lambda done: bar.progress(done)))
+        with progress_bar("Resuming…") as progress:
+            result = attempt(lambda: resume_batch(context.writer, actor, chosen, progress=progress))
         if result is not None:
             succeed_and_refresh(f"Batch {short_id(chosen)} is complete: {result.applied} more lead(s) "
                                 f"done now, {result.refused} refused.")

@@ -11,8 +11,8 @@ from core.domain.vocabulary import SKILLS
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
 from pages._shared.bulk_views import load_chart, plan_frame
-from pages._shared.feedback import attempt, succeed_and_refresh
-from pages._shared.tables import REFUSALS, table
+from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
+from pages._shared.tables import EMPTY, REFUSALS, table
 
 STRATEGY_HELP = {
     Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
@@ -53,16 +53,16 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
         m3.metric("Agents receiving", plan.receiving_agents)
         if plan.placed:
             st.plotly_chart(load_chart(plan), width="stretch")
-            st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table")
+            st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table",
+                         placeholder=EMPTY)
         if plan.unplaced:
             unplaced = table(plan.unplaced, REFUSALS)
-            st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced")
+            st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced", placeholder=EMPTY)
             st.download_button("Download the leads not placed (CSV)", to_safe_csv(unplaced),
                                "not-placed.csv", "text/csv", key="bk_unplaced_csv")
         if st.button(f"Commit: assign {len(plan.placed)} leads", disabled=not plan.placed, key="bk_commit"):
-            bar = st.progress(0.0, text="Assigning…")
-            outcome = attempt(lambda: commit_bulk_assign(context.writer, actor, plan,
-                                                         progress=lambda done: bar.progress(done)))
+            with progress_bar("Assigning…") as progress:
+                outcome = attempt(lambda: commit_bulk_assign(context.writer, actor, plan, progress=progress))
             if isinstance(outcome, BulkPlan):
                 st.session_state[state.BULK_PLAN] = outcome
                 st.rerun()

@@ -11,7 +11,8 @@ from core.domain.leads import CLEAR
 from core.domain.vocabulary import SKILLS, SOURCES
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
-from pages._shared.feedback import attempt
+from pages._shared.feedback import attempt, progress_bar
+from pages._shared.tables import EMPTY
 
 KEEP = "(no change)"
 
@@ -45,10 +46,9 @@ def render_bulk_update(actor: Actor, request_leads: dict) -> None:
     changes = [LeadChange(i, status=status, source=source,
                           required_skill=CLEAR if skill == "(clear)" else skill,
                           due_date=CLEAR if due_mode == "(clear)" else due) for i in ids]
-    bar = st.progress(0.0, text="Updating…")
-    result = attempt(lambda: bulk_update(context.writer, actor, changes,
-                                         all_or_nothing=mode == "All or nothing",
-                                         progress=lambda done: bar.progress(done)))
+    with progress_bar("Updating…") as progress:
+        result = attempt(lambda: bulk_update(context.writer, actor, changes,
+                                             all_or_nothing=mode == "All or nothing", progress=progress))
     if result is None:
         return
     if result.applied:
@@ -57,6 +57,6 @@ def render_bulk_update(actor: Actor, request_leads: dict) -> None:
         nothing = " Nothing was changed." if result.applied == 0 else ""
         st.error(f"{len(result.refused)} row(s) refused.{nothing}", icon=":material/block:")
     outcome = pd.DataFrame(result.outcome(), columns=["Lead", "Result", "Reason"])
-    st.dataframe(outcome, hide_index=True, key="bu_outcome")
+    st.dataframe(outcome, hide_index=True, key="bu_outcome", placeholder=EMPTY)
     st.download_button("Download the outcome (CSV)", to_safe_csv(outcome), "bulk-update-outcome.csv",
                        "text/csv", key="bu_outcome_csv")

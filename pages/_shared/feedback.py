@@ -1,7 +1,8 @@
 """How outcomes reach a person: one sentence, never a traceback."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
@@ -35,6 +36,21 @@ def attempt_or_stop(action: Callable[[], T]) -> T:
     if result is None:
         st.stop()
     return result
+
+
+@contextmanager
+def progress_bar(text: str) -> Iterator[Callable[[float], None]]:
+    """A bar that a long job moves (0.0 to 1.0), removed when the job ends however it ends:
+    left on screen, a full bar reads as work still going on."""
+    bar = st.progress(0.0, text=text)
+
+    def move(done: float) -> None:
+        bar.progress(done, text=f"{text} {done:.0%}")
+
+    try:
+        yield move
+    finally:
+        bar.empty()
 
 
 def succeed_and_refresh(*messages: str, warnings: tuple[str, ...] = ()) -> None:

@@ -3,11 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from core.bulk.lead_import import FIELDS, REQUIRED_FIELDS, default_mapping, import_leads, read_import_file
+from core.bulk.import_file import FIELDS, REQUIRED_FIELDS, default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.domain.identity import Actor
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt
+from pages._shared.tables import EMPTY
 
 NOT_MAPPED = "(none)"
 
@@ -46,6 +48,6 @@ def render_import(actor: Actor) -> None:
         nothing = " Nothing was imported." if not result.imported else ""
         st.error(f"{refused} row(s) refused.{nothing}", icon=":material/block:")
     report = pd.DataFrame(result.report, columns=["Line", "Result", "Detail"])
-    st.dataframe(report, hide_index=True, key="im_report")
+    st.dataframe(report, hide_index=True, key="im_report", placeholder=EMPTY)
     st.download_button("Download the report (CSV)", to_safe_csv(report), "import-report.csv",
                        "text/csv", key="im_report_csv")

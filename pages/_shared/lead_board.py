@@ -16,7 +16,7 @@ from core.scoring.weights import current_settings
 from pages._shared import context
 from pages._shared.feedback import attempt, attempt_or_stop, succeed_and_refresh
 from pages._shared.lead_filters import lead_filters
-from pages._shared.tables import CATEGORY_COUNTS, HISTOGRAM, LEAD_LIST, MOVERS, table
+from pages._shared.tables import CATEGORY_COUNTS, EMPTY, HISTOGRAM, LEAD_LIST, MOVERS, table
 from pages._shared.tables import contributions as contribution_table
 
 TOP = 100
@@ -46,7 +46,7 @@ def render_lead_board(actor: Actor) -> None:
                               title="Score histogram (bins of 5)"), width="stretch")
 
     st.subheader(f"Top {min(TOP, matching)} leads")
-    st.dataframe(table(top.rows, LEAD_LIST), hide_index=True, key="lb_top",
+    st.dataframe(table(top.rows, LEAD_LIST), hide_index=True, key="lb_top", placeholder=EMPTY,
                  column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
 
     if allows(actor.role, Permission.ASSIGN_LEADS) and st.button(
@@ -59,9 +59,9 @@ def render_lead_board(actor: Actor) -> None:
 
     risers, fallers = st.columns(2)
     risers.markdown("**Biggest risers** since the last calculation")
-    risers.dataframe(table(board.risers, MOVERS), hide_index=True, key="lb_risers")
+    risers.dataframe(table(board.risers, MOVERS), hide_index=True, key="lb_risers", placeholder=EMPTY)
     fallers.markdown("**Biggest fallers** since the last calculation")
-    fallers.dataframe(table(board.fallers, MOVERS), hide_index=True, key="lb_fallers")
+    fallers.dataframe(table(board.fallers, MOVERS), hide_index=True, key="lb_fallers", placeholder=EMPTY)
 
     st.subheader("Why did this lead score so?")
     if not top.rows:
@@ -79,6 +79,6 @@ def render_lead_board(actor: Actor) -> None:
     st.caption(f"Overall {float(lead.scores.overall or 0):.2f} ({lead.score_category}) = the sum of "
                f"each component's score × its share of the weights; calculated with weights version "
                f"{settings.version if lead.calculation_method else 'none yet'}.")
-    st.dataframe(parts, hide_index=True, key="lb_parts",
+    st.dataframe(parts, hide_index=True, key="lb_parts", placeholder=EMPTY,
                  column_config={"Weight": st.column_config.NumberColumn(format="%.2f"),
                                 "Contribution": st.column_config.NumberColumn(format="%.2f")})

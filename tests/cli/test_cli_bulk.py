@@ -1,6 +1,6 @@
 """The bulk commands as an operator or cron runs them, acting as a named user."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.demo import seed_demo
@@ -52,3 +52,38 @@ def test_import_leads_prints_a_report_and_exits_non_zero_on_refusals(engine, dat
     assert "(all or nothing: nothing imported)" in refused.stdout
     missing = run_cli("import-leads", str(tmp_path / "nope.csv"), "--as", "admin", url=database_url)
     assert missing.returncode == 1 and "Cannot read" in missing.stderr
+
+
+def test_import_leads_refuses_an_unreadable_file_in_one_line_and_a_control_character_per_row(
+        engine, database_url, tmp_path):
+    seed_demo(engine, leads=10, agents=2, password_rounds=4)
+    with Session(engine) as s:
+        leads_before = s.scalar(select(func.count()).select_from(Lead))
+    huge = tmp_path / "huge.csv"
+    huge.write_text("name,email,source\nAna,ana@example.com,event\n"
+                    + "x" * 200_000 + ",b@example.com,event\n")
+    unreadable = run_cli("import-leads", str(huge), "--as", "admin", url=database_url)
+    assert unreadable.returncode == 1 and "Traceback" not in unreadable.stderr
+    assert unreadable.stderr.startswith("error: Line 3 holds a cell longer than 131,072 characters")
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"name,email,source\nAna,ana@example.com,event\nB\x00b,bob@example.com,event\n")
+    refused = run_cli("import-leads", str(nul), "--all-or-nothing", "--as", "admin", url=database_url)
+    assert refused.returncode == 1, refused.stderr
+    assert "line 3: refused: name contains a control character (U+0000)" in refused.stdout
+    assert "(all or nothing: nothing imported)" in refused.stdout
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Lead)) == leads_before
+
+
+def test_bulk_assign_that_places_nothing_prints_each_leads_reason(engine, database_url):
+    from db.models import Agent
+
+    seed_demo(engine, leads=60, agents=3, password_rounds=4)
+    with engine.begin() as c:
+        c.execute(update(Agent).values(availability="offline"))
+    result = run_cli("bulk-assign", "--strategy", "least_loaded", "--limit", "4", "--as", "supervisor",
+                     url=database_url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    reasons = [line for line in result.stdout.splitlines() if ": not placed: " in line]
+    assert len(reasons) == 4 and all(line.startswith("lead ") for line in reasons), result.stdout
+    assert result.stdout.splitlines()[-1] == "0 planned, 4 not placed: nothing was assigned."

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
 from core.domain.permissions import Role

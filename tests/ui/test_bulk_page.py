@@ -122,3 +122,32 @@ def test_import_of_a_non_utf8_file_is_refused(demo_url):
     at = open_page()
     at.file_uploader(key="im_file").upload("leads.csv", "name\nJosé\n".encode("utf-16"), "text/csv").run()
     assert "not UTF-8" in messages(at)
+
+
+def test_import_refuses_an_unreadable_file_and_control_characters_as_the_cli_does(demo_url):
+    at = open_page()
+    huge = b"name,email,source\n" + b"x" * 200_000 + b",a@example.com,event\n"
+    at.file_uploader(key="im_file").upload("leads.csv", huge, "text/csv").run()
+    assert not at.exception
+    assert "Line 2 holds a cell longer than 131,072 characters" in messages(at)
+    nul = b"name,email,source\nAna,ana@example.com,event\nB\x00b,bob@example.com,event\n"
+    at.file_uploader(key="im_file").upload("leads.csv", nul, "text/csv").run()
+    at.checkbox(key="im_all").check()
+    at.button(key="im_go").click().run()
+    assert "1 row(s) refused. Nothing was imported." in messages(at)
+    report = next(t.value for t in at.dataframe if "Detail" in t.value.columns)
+    assert report.values.tolist() == [[3, "refused", "name contains a control character (U+0000)"]]
+
+
+def test_the_bulk_update_progress_bar_goes_away_when_the_update_ends(demo_url):
+    at = open_page()
+    at.number_input(key="bk_limit").set_value(3)
+    at.selectbox(key="bu_source").set_value("event")
+    at.button(key="bu_apply").click().run()
+    assert "3 lead(s) updated." in messages(at)
+    assert at.get("progress") == []
+    at.selectbox(key="bu_source").set_value("(no change)")
+    at.selectbox(key="bu_status").set_value("qualified")
+    at.radio(key="bu_mode").set_value("All or nothing")
+    at.button(key="bu_apply").click().run()
+    assert "Nothing was changed" in messages(at) and at.get("progress") == []

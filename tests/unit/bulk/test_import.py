@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.domain.batches import BatchItem, BatchKind
 from core.domain.errors import InvalidInput, PermissionDenied, TransientConflict
 from core.domain.vocabulary import LeadStatus

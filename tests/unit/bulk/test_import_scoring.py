@@ -3,7 +3,8 @@ succeeds and the person is told the new leads wait for the next rescore."""
 
 import pytest
 
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.domain.batches import BatchState
 from tests.unit.builders import SUPERVISOR
 from tests.unit.fakes import FakeUnitOfWork

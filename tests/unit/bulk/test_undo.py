@@ -5,7 +5,8 @@ import pytest
 
 from core.bulk.assign import BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
-from core.bulk.lead_import import default_mapping, import_leads, read_import_file
+from core.bulk.import_file import default_mapping, read_import_file
+from core.bulk.lead_import import import_leads
 from core.bulk.undo import UndoResult, undo_batch
 from core.bulk.update import LeadChange, bulk_update
 from core.domain.batches import BatchKind
