@@ -17,7 +17,7 @@ from pages._shared.tables import EMPTY, REFUSALS, table
 STRATEGY_HELP = {
     Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
     Strategy.ROUND_ROBIN: "agents in turn, continuing where the last round-robin run stopped",
-    Strategy.PERFORMANCE: "highest-scored leads to the agents who convert best",
+    Strategy.PERFORMANCE: "highest-scored leads to the best-performing agents (performance score 0-100)",
     Strategy.SKILLS: "leads that need a skill first, each to the least loaded agent with it",
     Strategy.MANUAL: "one chosen agent, or the agent_id column of the uploaded file",
 }

@@ -23,5 +23,8 @@ def load_chart(plan: BulkPlan) -> go.Figure:
 
 
 def plan_frame(plan: BulkPlan) -> pd.DataFrame:
-    return pd.DataFrame({"Lead": [p.lead_id for p in plan.placed],
-                         "Agent": [plan.agents_before[p.agent_id].name for p in plan.placed]})
+    frame = pd.DataFrame({"Lead": [p.lead_id for p in plan.placed],
+                          "Agent": [plan.agents_before[p.agent_id].name for p in plan.placed]})
+    if plan.why:  # the performance strategy says why each lead went to its agent
+        frame["Why this agent"] = [plan.why.get(p.lead_id, "") for p in plan.placed]
+    return frame

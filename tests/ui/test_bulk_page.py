@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.domain.placement import Strategy
 from db.models import Agent, Tenant
-from tests.ui.conftest import logged_in_app, messages, page_run_directly
+from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with
 
 PAGE = "pages/bulk_operations.py"
 
@@ -151,3 +152,17 @@ def test_the_bulk_update_progress_bar_goes_away_when_the_update_ends(demo_url):
     at.radio(key="bu_mode").set_value("All or nothing")
     at.button(key="bu_apply").click().run()
     assert "Nothing was changed" in messages(at) and at.get("progress") == []
+
+
+def test_a_performance_preview_says_per_lead_why_its_agent(demo_url):
+    at = open_page()
+    at.number_input(key="bk_limit").set_value(10)
+    at.selectbox(key="bk_strategy").set_value(Strategy.PERFORMANCE)
+    at.button(key="bk_preview").click().run()
+    assert not at.exception
+    plan = table_with(at, "Lead", "Agent", "Why this agent")
+    assert len(plan) == metric(at, "Leads placed") > 0
+    why = r"^lead score \d+ → .+, performance \d+ \(#\d+ of \d+ agents"
+    assert plan["Why this agent"].str.match(why).all()
+    ranks = plan["Why this agent"].str.extract(r"\(#(\d+) of")[0].astype(int)
+    assert ranks.iloc[0] == ranks.min()  # the best lead goes to the best performer with room
