@@ -23,28 +23,26 @@ from core.domain.gamification import (
 )
 from core.domain.identity import Actor
 from core.domain.rules import LeadState
-from core.domain.vocabulary import ActivityKind, LeadStatus
+from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, ActivityKind, LeadStatus
 from core.ports import UnitOfWork
 
 
 def for_status_change(uow: UnitOfWork, actor: Actor, changes: Iterable[tuple[LeadState, LeadStatus]],
                       now: datetime) -> None:
     """Points for the steps each lead reached (and the first-contact bonus), then badges."""
-    changes = [(lead, status) for lead, status in changes if lead.agent_id is not None]
-    earned = uow.points.earned_on(actor.tenant_id, [lead.id for lead, _ in changes])
+    held = [(lead, lead.agent_id, status) for lead, status in changes if lead.agent_id is not None]
+    earned = uow.points.earned_on(actor.tenant_id, [lead.id for lead, _, _ in held])
     awards: list[PointsAward] = []
-    for lead, status in changes:
-        assert lead.agent_id is not None
+    for lead, agent_id, status in held:
         so_far = earned.get(lead.id, {})
         if is_first_contact(lead.status, status) and lead.first_contact_at is None:
             uow.leads.mark_first_contact(lead.id, now=now)
-            awards += first_contact(lead.agent_id, lead.id, lead.assigned_at, now, so_far)
-        awards += awards_for(lead.agent_id, lead.id, steps_reached(lead.status, status), so_far)
+            awards += first_contact(agent_id, lead.id, lead.assigned_at, now, so_far)
+        awards += awards_for(agent_id, lead.id, steps_reached(lead.status, status), so_far)
     _book(uow, actor, awards, now)
-    _grant_badges(uow, actor, {lead.agent_id for lead, status in changes
-                               if status in (LeadStatus.CONVERTED, LeadStatus.LOST)
-                               and lead.agent_id is not None}
-                  | {a.agent_id for a in awards if a.reason == PointsReason.FAST_FIRST_CONTACT}, now)
+    closers = {agent_id for _, agent_id, status in held if status in CLOSED_STATUSES}
+    fast = {a.agent_id for a in awards if a.reason == PointsReason.FAST_FIRST_CONTACT}
+    _grant_badges(uow, actor, closers | fast, now)
 
 
 def for_activity(uow: UnitOfWork, actor: Actor, lead: LeadState, kind: ActivityKind,
@@ -52,7 +50,7 @@ def for_activity(uow: UnitOfWork, actor: Actor, lead: LeadState, kind: ActivityK
     """A call, email or meeting is the lead's first contact if none came since its assignment."""
     if kind not in CONTACT_ACTIVITIES or lead.agent_id is None or lead.first_contact_at is not None:
         return
-    if lead.status == LeadStatus.NEW or lead.assigned_at is None:
+    if lead.status not in OPEN_STATUSES or lead.assigned_at is None:  # a closed lead was reached
         return
     uow.leads.mark_first_contact(lead.id, now=now)
     earned = uow.points.earned_on(actor.tenant_id, [lead.id]).get(lead.id, {})
