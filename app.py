@@ -9,6 +9,7 @@ from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from pages._shared import context, login, state
+from pages._shared.literal import literal
 
 st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
 
@@ -30,7 +31,7 @@ def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
         return None
     actor = context.current_actor()
     with st.sidebar:
-        st.markdown(f"**{actor.name}** · {actor.role.value}")
+        st.markdown(f"**{literal(actor.name)}** · {actor.role.value}")
         authenticator.logout("Log out", location="sidebar", key="leadops_logout")
     return actor if login.is_logged_in() else None
 
@@ -44,7 +45,7 @@ def main() -> None:
         # the users table, so with the database away this is where the first run learns it.
         authenticator = login.build_authenticator()
     except LeadOpsError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(literal(exc.message), icon=":material/error:")
         st.stop()
     actor = _logged_in_actor(authenticator)
     if actor is None:

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.demo import seed_demo
+from tests.ui.rendering import as_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -50,7 +51,8 @@ def offered_pages(at: AppTest) -> set[str]:
 
 
 def messages(at: AppTest) -> str:
-    return " ".join(str(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
+    """The alerts' text as a person reads it (their bodies are Markdown, user text escaped)."""
+    return " ".join(as_text(str(e.value)) for e in [*at.error, *at.warning, *at.info, *at.success])
 
 
 @pytest.fixture(autouse=True)
