@@ -11,7 +11,7 @@ from pages._shared.feedback import attempt, attempt_or_stop, show_flash
 from pages._shared.lead_actions import render_actions
 from pages._shared.lead_detail_view import render_detail
 from pages._shared.lead_filters import lead_filters
-from pages._shared.tables import LEAD_LIST, table
+from pages._shared.lead_list import lead_table
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -32,21 +32,14 @@ result = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, 
 pager = result.pager
 more_pages = "" if result.total_is_exact else " (narrow the filters to reach the rest)"
 st.caption(f"{result.total_label} leads match · page {pager.shown_page} of {pager.pages}{more_pages}")
-st.dataframe(table(result.rows, LEAD_LIST), hide_index=True, key="lead_table",
-             column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+open_id = lead_table(result.rows)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.LEAD_PAGE)
-if not result.rows and st.session_state.get(state.SELECTED_LEAD) is None:
+if open_id is None:
+    st.info("Click a lead's row to open it: its detail, the agents ranked for it and the actions "
+            "show here.", icon=":material/touch_app:")
     st.stop()
-
-# Labels must not change when the lead does: the browser sends the label back as the choice.
-labels = {row.id: f"#{row.id} · {row.name}" for row in result.rows}
-opened = st.session_state.get(state.SELECTED_LEAD)
-if opened is not None and opened not in labels:  # keep the lead just worked on in reach
-    labels = {opened: f"#{opened}", **labels}
-lead_id = st.selectbox("Open a lead", list(labels), format_func=lambda i: labels[i], key=state.SELECTED_LEAD)
-if lead_id is None:
-    st.stop()
+lead_id: int = open_id
 lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
 options = attempt_or_stop(lambda: rank_agents_for_lead(
     context.reader(), actor, lead_id, conversion_counts=context.cached_conversion_counts(actor)))

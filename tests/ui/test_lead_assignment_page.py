@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.leads import DETAIL_ROWS
 from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
+from pages._shared import state
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
 
 PAGE = "pages/lead_assignment.py"
@@ -31,11 +32,30 @@ def new_lead_and_agents(engine):
         return lead.id, agents
 
 
-def pick_lead(at, lead_id):
-    at.text_input(key="f_text").input(f"#{lead_id}").run()
-    at.selectbox(key="leadops_selected_lead").set_value(lead_id).run()
+def lead_list(at):
+    """The lead table (its key changes with the leads it lists, see the page)."""
+    return next(frame for frame in at.dataframe if (frame.key or "").startswith(state.LEAD_LIST))
+
+
+def click_row(at, lead_id):
+    """Select the lead's row in the lead table, as a click on it does in the browser."""
+    table = lead_list(at)
+    row = table.value["Lead"].tolist().index(lead_id)
+    at.session_state[table.key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
     assert not at.exception
     return at
+
+
+def open_lead_id(at):
+    """The lead whose detail is shown, read from the detail's heading."""
+    headings = [h.value for h in at.subheader if h.value.startswith("Lead #")]
+    return int(headings[0].removeprefix("Lead #")) if headings else None
+
+
+def pick_lead(at, lead_id):
+    at.text_input(key="f_text").input(f"#{lead_id}").run()
+    return click_row(at, lead_id)
 
 
 def pick_agent(at, key, agent_name):
@@ -238,3 +258,47 @@ def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, eng
     said = f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here."
     assert [c.value for c in tabs["Score history"].caption] == [said]
     assert not any(said == c.value for c in tabs["Activities"].caption)
+
+
+# --- the open lead: picked by its row, kept by id whatever the list shows (issue 21) ---------
+
+def test_a_lead_opens_by_clicking_its_row(demo_url):
+    at = open_page()
+    assert open_lead_id(at) is None and "Click a lead's row" in " ".join(i.value for i in at.info)
+    second = lead_list(at).value["Lead"].tolist()[1]
+    click_row(at, second)
+    assert open_lead_id(at) == second
+
+
+def test_the_open_lead_stays_open_after_assign_then_log_activity(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    roomy = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", roomy.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert lead_id not in lead_list(at).value["Lead"].tolist()  # no longer new: not listed
+    at.button(key="FormSubmitter:activity_form-Log activity").click().run()
+    assert f"logged on lead #{lead_id}." in messages(at)
+    assert open_lead_id(at) == lead_id
+
+
+def test_the_open_lead_stays_open_after_a_new_sort_then_recalculate(demo_url):
+    at = open_page()
+    listed = lead_list(at).value["Lead"].tolist()
+    click_row(at, listed[3])
+    at.selectbox(key="f_sort").select_index(1).run()
+    assert lead_list(at).value["Lead"].tolist()[3] != listed[3]  # the row now holds another lead
+    at.button(key="rescore_lead").click().run()
+    assert f"Lead #{listed[3]} rescored" in messages(at)
+    assert open_lead_id(at) == listed[3]
+
+
+def test_searching_an_id_keeps_the_open_lead_until_its_row_is_clicked(demo_url):
+    at = open_page()
+    first, other = lead_list(at).value["Lead"].tolist()[:2]
+    click_row(at, first)
+    at.text_input(key="f_text").input(f"#{other}").run()
+    assert lead_list(at).value["Lead"].tolist() == [other]
+    assert open_lead_id(at) == first
+    click_row(at, other)
+    assert open_lead_id(at) == other
