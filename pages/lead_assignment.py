@@ -8,10 +8,11 @@ from core.leads.ranking import rank_agents_for_lead
 from core.leads.search import lead_detail, search_leads
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash
-from pages._shared.lead_actions import render_actions
+from pages._shared.lead_actions import changed_meanwhile, render_actions
 from pages._shared.lead_detail_view import render_detail
 from pages._shared.lead_filters import lead_filters
 from pages._shared.lead_list import lead_table
+from pages._shared.literal import literal
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -44,6 +45,9 @@ lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
 options = attempt_or_stop(lambda: rank_agents_for_lead(
     context.reader(), actor, lead_id, conversion_counts=context.cached_conversion_counts(actor)))
 
+expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
+if expected != lead.version:
+    st.warning(literal(changed_meanwhile(lead)), icon=":material/sync_problem:")
 detail_col, agents_col = st.columns([3, 2])
 with detail_col:
     render_detail(lead)
@@ -55,5 +59,4 @@ with agents_col:
     )
     st.caption("Free slots and eligibility are read now; conversion rates are at most five "
                "minutes old.")
-    expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
     render_actions(actor, lead, options, expected_version=expected)

@@ -302,3 +302,32 @@ def test_searching_an_id_keeps_the_open_lead_until_its_row_is_clicked(demo_url):
     assert open_lead_id(at) == first
     click_row(at, other)
     assert open_lead_id(at) == other
+
+
+def test_a_late_click_on_a_lead_someone_else_assigned_is_answered(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    first, second = [a for a in agents if a.open_leads < a.max_capacity][:2]
+    mine, theirs = pick_lead(open_page(), lead_id), pick_lead(open_page("admin", "admin"), lead_id)
+    pick_agent(theirs, "assign_agent", first.name)
+    theirs.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert f"is assigned to {first.name}" in messages(theirs)
+    pick_agent(mine, "assign_agent", second.name)  # the form as it was when I opened the lead
+    mine.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert not mine.exception
+    said = messages(mine)
+    assert f"Lead #{lead_id} was changed by someone else since this page showed it" in said
+    assert f"it is now assigned to {first.name}" in said and "was not applied" in said
+    with Session(engine) as s:
+        assert s.scalar(select(Lead.agent_id).where(Lead.id == lead_id)) == first.id
+    mine.run()  # said once: the page now shows the lead as it is
+    assert "changed by someone else" not in messages(mine)
+
+
+def test_my_own_change_is_not_reported_as_someone_elses(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    roomy = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", roomy.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    at.button(key="rescore_lead").click().run()
+    assert "someone else" not in messages(at) and f"Lead #{lead_id} rescored" in messages(at)
