@@ -1,5 +1,6 @@
-"""Issue 21 in a real browser: a link or a reload opens the page asked for, and the lead a
-supervisor opened stays open whatever the lead list shows after a change."""
+"""Issue 21 in a real browser: a link or a reload opens the page asked for, the lead a
+supervisor opened stays open whatever the lead list shows after a change, and unsaved capacity
+edits hold the filters."""
 
 import re
 
@@ -15,6 +16,7 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from tests.e2e.helpers import (  # noqa: E402
     action_form,
     agents_with_room,
+    click,
     expect_message,
     go_to,
     log_in,
@@ -22,6 +24,7 @@ from tests.e2e.helpers import (  # noqa: E402
     open_lead,
     pick_agent,
 )
+from tests.e2e.test_flows import edit_first_row  # noqa: E402
 
 
 def expect_page(page: Page, title: str) -> None:
@@ -64,3 +67,15 @@ def test_the_open_lead_stays_open_after_it_leaves_the_list(page, demo_app):
     wait_for_app(page)
     expect_message(page, re.compile(rf"logged on lead #{lead_id}\."))
     expect(page.get_by_role("heading", name=re.compile(rf"^Lead #{lead_id}\b"))).to_be_visible()
+
+
+def test_capacity_filters_wait_while_the_table_has_unsaved_edits(page, demo_app):
+    log_in(page, demo_app.url, "supervisor")
+    edit_first_row(page, "Max", 99)
+    expect(page.get_by_role("button", name="Save 1 change(s)")).to_be_enabled()
+    expect_message(page, "1 unsaved change in the table: save or discard it to change the filters.")
+    search = page.get_by_role("textbox", name="Search name", exact=True)
+    expect(search).to_be_disabled()
+    click(page, page.get_by_role("button", name="Discard changes"))
+    expect(page.get_by_role("button", name="Save 0 change(s)")).to_be_disabled()
+    expect(search).to_be_enabled()
