@@ -14,6 +14,7 @@ from core.leads.ranking import AgentOption
 from core.scoring.rescoring import rescore_lead
 from pages._shared import context
 from pages._shared.feedback import attempt, succeed_and_refresh
+from pages._shared.literal import literal
 from pages._shared.versions import forget_seen
 
 
@@ -35,6 +36,18 @@ def _run(lead_id: int, action: Callable[[], str]) -> None:
 def _rescored(actor: Actor, lead_id: int) -> str:
     score = rescore_lead(context.writer(), actor, lead_id, utcnow())
     return f"Lead #{lead_id} rescored: {score.overall} ({score.category})."
+
+
+def _unassign(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
+    """A confirmation that names the change, and a reason, as for reassigning."""
+    with st.popover("Unassign (back to new)…"), st.form("unassign_form"):
+        st.caption(literal(f"Lead #{lead.id} ({lead.name}) goes back to new, and {lead.agent_name} "
+                           "no longer has it. Say why: the reason goes to the lead's audit trail."))
+        reason = st.text_input("Reason (required)", key="unassign_reason", max_chars=2000)
+        if st.form_submit_button("Unassign", type="primary"):
+            _run(lead.id, lambda: assignment.unassign_lead(
+                context.writer(), actor, lead_id=lead.id, reason=reason,
+                expected_version=expected_version))
 
 
 def changed_meanwhile(lead: LeadDetail) -> str:
@@ -76,9 +89,7 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                 _run(lead.id, lambda: lifecycle.change_status(
                     context.writer(), actor, lead_id=lead.id, new_status=target, reason=reason,
                     expected_version=expected_version))
-        if st.button("Unassign (back to new)", key="unassign"):
-            _run(lead.id, lambda: assignment.unassign_lead(context.writer(), actor, lead_id=lead.id,
-                                                  expected_version=expected_version))
+        _unassign(actor, lead, expected_version)
     if st.button("Recalculate score", key="rescore_lead"):
         _run(lead.id, lambda: _rescored(actor, lead.id))
     with st.form("activity_form", clear_on_submit=True):

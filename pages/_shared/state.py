@@ -17,6 +17,7 @@ LEAD_LIST = "leadops_lead_list_"  # widget, + the listed ids' digest: the lead t
 LEAD_PAGE = "leadops_lead_page"  # widget: the lead list's page number
 AUDIT_PAGE = "au_page"  # widget: the audit log's page number
 BULK_PLAN = "leadops_bulk_plan"  # the bulk assignment previewed, until committed
+BULK_UPDATE_PENDING = "leadops_bulk_update_pending"  # (choices, lead ids) awaiting confirmation
 CAPACITY_RESETS = "cap_editor_saves"  # saves and discards the capacity table has had (its key changes)
 SOURCE_EDITOR = "w_sources_"  # widget, + the version it shows: the weights page's source-quality table
 WEIGHTS_SHOWN = "leadops_weights_shown"  # the weights version the sliders started from

@@ -10,6 +10,7 @@ from core.domain.leads import DETAIL_ROWS
 from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
 from pages._shared import state
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
+from tests.ui.rendering import as_text
 
 PAGE = "pages/lead_assignment.py"
 
@@ -129,10 +130,36 @@ def test_status_change_unassign_and_activity(demo_url, engine):
     at.text_area(key="activity_note").input("=HYPERLINK(\"x\")")
     at.button(key="FormSubmitter:activity_form-Log activity").click().run()
     assert f"Call logged on lead #{lead_id}." in messages(at)
-    at.button(key="unassign").click().run()
+    unassign(at, "Moved to the nurture list")
     assert f"Lead #{lead_id} is back to new" in messages(at)
     with Session(engine) as s:
         assert s.scalar(select(Lead.status).where(Lead.id == lead_id)) == "new"
+
+
+def unassign(at, reason):
+    at.text_input(key="unassign_reason").input(reason)
+    at.button(key="FormSubmitter:unassign_form-Unassign").click().run()
+    assert not at.exception
+
+
+def test_unassign_says_what_will_change_and_asks_for_a_reason(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    agent = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", agent.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    # The confirmation, opened from "Unassign…", names the change before anything is done.
+    with Session(engine) as s:
+        name = s.scalar(select(Lead.name).where(Lead.id == lead_id))
+    assert any(as_text(c.value) == f"Lead #{lead_id} ({name}) goes back to new, and {agent.name} no longer "
+               "has it. Say why: the reason goes to the lead's audit trail." for c in at.caption)
+    unassign(at, "  ")
+    assert "Unassigning needs a reason" in messages(at)
+    unassign(at, "Customer asked to pause")
+    assert f"Lead #{lead_id} is back to new; {agent.name} has one slot more." in messages(at)
+    with Session(engine) as s:
+        assert s.scalar(select(AuditRow.reason).where(AuditRow.action == "lead.unassigned")) == \
+            "Customer asked to pause"
 
 
 def test_a_change_by_someone_else_is_reported_not_overwritten(demo_url, engine):
