@@ -10,21 +10,52 @@ from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from pages._shared import context, login, state
+from pages._shared.literal import literal
 
 # A file of our own: a Material or emoji page icon makes the browser fetch it from another host.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="LeadOps", page_icon=str(FAVICON), layout="wide")
 
-# (page file, title, icon, permission that makes it appear)
+# (page file, URL path, title, icon, permission that makes it appear)
 PAGES = (
-    ("pages/agent_capacity.py", "Agent capacity", ":material/groups:", Permission.VIEW_DASHBOARDS),
-    ("pages/lead_assignment.py", "Lead assignment", ":material/assignment_ind:", Permission.ASSIGN_LEADS),
-    ("pages/bulk_operations.py", "Bulk operations", ":material/dynamic_feed:", Permission.BULK_OPERATIONS),
-    ("pages/scoring_leaderboard.py", "Scoring leaderboard", ":material/leaderboard:",
+    ("pages/agent_capacity.py", "agent_capacity", "Agent capacity", ":material/groups:",
      Permission.VIEW_DASHBOARDS),
-    ("pages/scoring_weights.py", "Scoring weights", ":material/tune:", Permission.EDIT_SCORING),
-    ("pages/audit_log.py", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
+    ("pages/lead_assignment.py", "lead_assignment", "Lead assignment", ":material/assignment_ind:",
+     Permission.ASSIGN_LEADS),
+    ("pages/bulk_operations.py", "bulk_operations", "Bulk operations", ":material/dynamic_feed:",
+     Permission.BULK_OPERATIONS),
+    ("pages/scoring_leaderboard.py", "scoring_leaderboard", "Scoring leaderboard",
+     ":material/leaderboard:", Permission.VIEW_DASHBOARDS),
+    ("pages/scoring_weights.py", "scoring_weights", "Scoring weights", ":material/tune:",
+     Permission.EDIT_SCORING),
+    ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
 )
+
+
+def _not_for_your_role(actor: Actor, title: str) -> None:
+    st.title(title)
+    st.error(f"{title} is not open to {actor.role.value}s. The pages in the sidebar are the ones "
+             "your role may use; ask an admin if you need this one.", icon=":material/block:")
+
+
+def _login_pages(authenticator: stauth.Authenticate) -> list[st.Page]:
+    """The login form at every page's URL. A reload or a link starts a session that runs logged
+    out until the login cookie is read: the URL must still name its page once logged in
+    (Streamlit identifies a page by its URL path)."""
+    form = partial(login.render_login_page, authenticator)
+    return [st.Page(form, title="Log in", url_path=url, default=index == 0)
+            for index, (_, url, _, _, _) in enumerate(PAGES)]
+
+
+def _pages_for(actor: Actor) -> list[st.Page]:
+    """The role's pages in the navigation; every other page's URL answers with a plain refusal
+    (hidden), instead of Streamlit's "Page not found" and the first page."""
+    return [
+        st.Page(path, title=title, icon=icon, url_path=url) if allows(actor.role, permission)
+        else st.Page(partial(_not_for_your_role, actor, title), title=title, icon=icon, url_path=url,
+                     visibility="hidden")
+        for path, url, title, icon, permission in PAGES
+    ]
 
 
 def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
@@ -33,7 +64,7 @@ def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
         return None
     actor = context.current_actor()
     with st.sidebar:
-        st.markdown(f"**{actor.name}** · {actor.role.value}")
+        st.markdown(f"**{literal(actor.name)}** · {actor.role.value}")
         authenticator.logout("Log out", location="sidebar", key="leadops_logout")
     return actor if login.is_logged_in() else None
 
@@ -47,21 +78,13 @@ def main() -> None:
         # the users table, so with the database away this is where the first run learns it.
         authenticator = login.build_authenticator()
     except LeadOpsError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(literal(exc.message), icon=":material/error:")
         st.stop()
     actor = _logged_in_actor(authenticator)
     if actor is None:
-        login_page = st.Page(partial(login.render_login_page, authenticator), title="Log in",
-                             url_path="login")
-        st.navigation([login_page], position="hidden").run()
+        st.navigation(_login_pages(authenticator), position="hidden").run()
         return
-
-    pages = [
-        st.Page(path, title=title, icon=icon)
-        for path, title, icon, permission in PAGES
-        if allows(actor.role, permission)
-    ]
-    st.navigation(pages).run()
+    st.navigation(_pages_for(actor)).run()
 
 
 main()

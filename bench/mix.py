@@ -56,7 +56,7 @@ def _one(kind: str, rnd: random.Random, uow: SqlUnitOfWork, actor: Actor, lead: 
     elif kind == "reassign":
         assignment.reassign_lead(uow, actor, lead_id=lead, agent_id=agent, reason="balance")
     elif kind == "unassign":
-        assignment.unassign_lead(uow, actor, lead_id=lead)
+        assignment.unassign_lead(uow, actor, lead_id=lead, reason="bench mix")
     elif kind == "close":
         lifecycle.change_status(uow, actor, lead_id=lead, new_status=rnd.choice(["contacted", "lost"]),
                                 reason="bench")

@@ -29,11 +29,24 @@ cols[2].metric("Team utilization", f"{totals.utilization:.0%}", help="Open leads
 cols[3].metric("Fairness (Gini)", f"{totals.fairness_gini:.2f}")
 st.caption(fairness_sentence(totals.fairness_gini))
 
+can_edit = allows(actor.role, Permission.EDIT_AGENT_CAPACITY)
+# After a save or a discard the editor gets a new key, so it starts without the old edits. With
+# the same key, the browser's editor would clear them itself once it sees the new values, with
+# one more run that swallows the save's message.
+resets = st.session_state.get(state.CAPACITY_RESETS, 0)
+editor_key = f"cap_editor_{resets}" if resets else "cap_editor"
+# A filter change rebuilds the table, and its unsaved edits would be lost: the filters wait.
+unsaved = len((st.session_state.get(editor_key) or {}).get("edited_rows", {})) if can_edit else 0
+if unsaved:
+    them = "them" if unsaved > 1 else "it"
+    st.info(f"{unsaved} unsaved change{'s' if unsaved > 1 else ''} in the table: save or discard "
+            f"{them} to change the filters.", icon=":material/edit_note:")
 f1, f2, f3, f4 = st.columns([2, 1, 1, 2])
-availability = f1.multiselect("Availability", [a.value for a in Availability], key="cap_availability")
-skill = f2.selectbox("Skill", ["any", *SKILLS], key="cap_skill")
-high_only = f3.checkbox("Over 80% used", key="cap_high")
-name = f4.text_input("Search name", key="cap_name", max_chars=60)
+availability = f1.multiselect("Availability", [a.value for a in Availability], key="cap_availability",
+                              disabled=bool(unsaved))
+skill = f2.selectbox("Skill", ["any", *SKILLS], key="cap_skill", disabled=bool(unsaved))
+high_only = f3.checkbox("Over 80% used", key="cap_high", disabled=bool(unsaved))
+name = f4.text_input("Search name", key="cap_name", max_chars=60, disabled=bool(unsaved))
 shown = filter_loads(loads, availability=set(availability), skill=None if skill == "any" else skill,
                      high_only=high_only, name=name)
 if not shown:
@@ -45,7 +58,6 @@ st.subheader("Utilization per agent")
 st.plotly_chart(utilization_chart(frame), width="stretch")
 
 st.subheader(f"Agents ({len(shown)} of {len(loads)})")
-can_edit = allows(actor.role, Permission.EDIT_AGENT_CAPACITY)
 columns = {
     "agent_id": None, "version": None,
     "Utilization": st.column_config.ProgressColumn("Utilization", format="%.0f%%", min_value=0,
@@ -66,13 +78,8 @@ if not can_edit:
     st.stop()
 
 st.caption("Edit **Max** and **Availability** in place, then save. Each change is checked and audited.")
-# After a save the editor gets a new key, so it starts without the saved edits. With the same
-# key, the browser's editor would clear them itself once it sees the new values, with one more
-# run that swallows the save's message.
-saves = st.session_state.get(state.CAPACITY_SAVES, 0)
 edited = st.data_editor(
-    frame, hide_index=True, column_config=columns, key=f"cap_editor_{saves}" if saves else "cap_editor",
-    placeholder=EMPTY,
+    frame, hide_index=True, column_config=columns, key=editor_key, placeholder=EMPTY,
     disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
 changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]
@@ -85,7 +92,11 @@ def save_row(row: Any) -> CapacityChange | None:
         availability=row.Availability, expected_version=int(seen[row.agent_id])))
 
 
-if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="primary", key="cap_save"):
+save_col, discard_col = st.columns([1, 4])
+if discard_col.button("Discard changes", disabled=not unsaved, key="cap_discard"):
+    st.session_state[state.CAPACITY_RESETS] = resets + 1
+    st.rerun()
+if save_col.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="primary", key="cap_save"):
     done: list[str] = []
     flagged: list[str] = []
     for row in changed.itertuples():
@@ -93,5 +104,5 @@ if st.button(f"Save {len(changed)} change(s)", disabled=changed.empty, type="pri
         if change is not None:
             (flagged if change.over_capacity else done).append(change.message)
     if done or flagged:
-        st.session_state[state.CAPACITY_SAVES] = saves + 1
+        st.session_state[state.CAPACITY_RESETS] = resets + 1
         succeed_and_refresh(*done, warnings=tuple(flagged))

@@ -58,10 +58,14 @@ if batches:
     st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches", placeholder=EMPTY,
                  column_config=BATCH_COLUMNS)
     render_resume(actor, [status.batch for status in batches if status.resumable])
-    undoable = [status.batch.id for status in batches if status.undoable]
+    undoable = {status.batch.id: status.batch for status in batches if status.undoable}
     if undoable:
-        chosen = st.selectbox("Batch to undo", undoable, format_func=short_id, key="bk_undo_batch")
-        if st.button("Undo this batch", key="bk_undo"):
+        chosen = st.selectbox("Batch to undo", list(undoable), format_func=short_id, key="bk_undo_batch")
+        with st.popover("Undo this batch…"):  # a confirmation that names the change
+            st.caption(f"Batch {short_id(chosen)} assigned {undoable[chosen].leads_changed} leads: undoing "
+                       "it sends each back to new and frees its agent's slot, unless the lead changed since.")
+            undo = st.button(f"Undo batch {short_id(chosen)}", type="primary", key="bk_undo")
+        if undo:
             result = attempt(lambda: undo_batch(context.writer, actor, chosen))
             if result is not None and result.blocked:
                 st.error(f"Undo refused: {len(result.blocked)} lead(s) changed since the batch. "

@@ -8,10 +8,12 @@ from core.leads.ranking import rank_agents_for_lead
 from core.leads.search import lead_detail, search_leads
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash
-from pages._shared.lead_actions import render_actions
+from pages._shared.lead_actions import changed_meanwhile, render_actions
 from pages._shared.lead_detail_view import render_detail
 from pages._shared.lead_filters import lead_filters
-from pages._shared.tables import AGENT_OPTION_COLUMNS, EMPTY, LEAD_LIST, table
+from pages._shared.lead_list import lead_table
+from pages._shared.literal import literal
+from pages._shared.tables import AGENT_OPTION_COLUMNS, EMPTY
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
@@ -32,25 +34,21 @@ result = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, 
 pager = result.pager
 more_pages = "" if result.total_is_exact else " (narrow the filters to reach the rest)"
 st.caption(f"{result.total_label} leads match · page {pager.shown_page} of {pager.pages}{more_pages}")
-st.dataframe(table(result.rows, LEAD_LIST), hide_index=True, key="lead_table", placeholder=EMPTY,
-             column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+open_id = lead_table(result.rows)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.LEAD_PAGE)
-if not result.rows and st.session_state.get(state.SELECTED_LEAD) is None:
+if open_id is None:
+    st.info("Click a lead's row to open it: its detail, the agents ranked for it and the actions "
+            "show here.", icon=":material/touch_app:")
     st.stop()
-
-# Labels must not change when the lead does: the browser sends the label back as the choice.
-labels = {row.id: f"#{row.id} · {row.name}" for row in result.rows}
-opened = st.session_state.get(state.SELECTED_LEAD)
-if opened is not None and opened not in labels:  # keep the lead just worked on in reach
-    labels = {opened: f"#{opened}", **labels}
-lead_id = st.selectbox("Open a lead", list(labels), format_func=lambda i: labels[i], key=state.SELECTED_LEAD)
-if lead_id is None:
-    st.stop()
+lead_id: int = open_id
 lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
 options = attempt_or_stop(lambda: rank_agents_for_lead(
     context.reader(), actor, lead_id, performance=context.cached_performance(actor)))
 
+expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
+if expected != lead.version:
+    st.warning(literal(changed_meanwhile(lead)), icon=":material/sync_problem:")
 detail_col, agents_col = st.columns([3, 2])
 with detail_col:
     render_detail(lead)
@@ -64,5 +62,4 @@ with agents_col:
     st.caption("Eligible agents first, best performance first (0-100: conversion, speed to first "
                "contact, recent points). Free slots and eligibility are read now; performance "
                "is at most a minute old.")
-    expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
     render_actions(actor, lead, options, expected_version=expected)

@@ -40,6 +40,25 @@ THRESHOLD_SLIDERS = (("Hot from", "hot", "t_hot"), ("Warm from", "warm", "t_warm
                      ("Cold from", "cold", "t_cold"))
 
 
+def start_from_saved() -> None:
+    """Set the sliders to the saved version whenever it changes (a save, a restore, another
+    admin's save) or they are new. Set through session state before they are drawn, so the
+    browser shows the values too: a slider's own default only applies to a new slider."""
+    keys = [key for _, _, key in WEIGHT_SLIDERS + THRESHOLD_SLIDERS]
+    shown = st.session_state.get(state.WEIGHTS_SHOWN)
+    if shown == saved.version and all(key in st.session_state for key in keys):
+        return
+    if shown not in (None, saved.version):
+        st.warning(f"Version {saved.version} was saved by someone else since you opened this page: "
+                   "the sliders now start from it, and your unsaved moves are gone.",
+                   icon=":material/sync_problem:")
+    for _, name, key in WEIGHT_SLIDERS:
+        st.session_state[key] = float(getattr(saved.weights, name))
+    for _, name, key in THRESHOLD_SLIDERS:
+        st.session_state[key] = int(getattr(saved.thresholds, name))
+    st.session_state[state.WEIGHTS_SHOWN] = saved.version
+
+
 def chosen() -> tuple[Weights, Thresholds]:
     """The sliders' values (kept in session state, so the save form outside the fragment sees them)."""
     weights = Weights(*(Decimal(str(st.session_state.get(key, float(getattr(saved.weights, name)))))
@@ -53,13 +72,14 @@ def source_table() -> dict[str, int]:
     """The source table with the editor's pending edits applied."""
     table = dict(saved.source_quality)
     sources = list(table)
-    for row, change in st.session_state.get(state.SOURCE_EDITOR, {}).get("edited_rows", {}).items():
+    for row, change in st.session_state.get(source_editor, {}).get("edited_rows", {}).items():
         if "Quality" in change:
             table[sources[int(row)]] = change["Quality"]
     return table
 
 
 def report_saved(report: SaveReport, saved: str) -> None:
+    st.session_state[state.WEIGHTS_SHOWN] = None  # the next run starts the sliders from it
     if report.unfinished:  # saved, but the rescore stopped part-way: say which leads wait
         succeed_and_refresh(f"{saved}.", warnings=(report.unfinished,))
     succeed_and_refresh(f"{saved}; rescored {report.leads:,} leads in {report.seconds:.1f} s.")
@@ -70,15 +90,15 @@ def sliders_and_preview() -> None:
     """Only this panel reruns while the sliders move."""
     left, right = st.columns(2)
     left.markdown("**Weights** (normalized: only their proportions matter)")
-    for label, name, key in WEIGHT_SLIDERS:
-        left.slider(label, 0.0, 1.0, float(getattr(saved.weights, name)), 0.05, key=key)
+    for label, _, key in WEIGHT_SLIDERS:
+        left.slider(label, 0.0, 1.0, step=0.05, key=key)
     right.markdown("**Category thresholds** (hot > warm > cold)")
-    for label, name, key in THRESHOLD_SLIDERS:
-        right.slider(label, 0, 100, int(getattr(saved.thresholds, name)), 1, key=key)
+    for label, _, key in THRESHOLD_SLIDERS:
+        right.slider(label, 0, 100, step=1, key=key)
     st.markdown("**Source quality** (the source component of each lead, 0-100)")
     st.data_editor(pd.DataFrame({"Source": list(saved.source_quality),
                                  "Quality": list(saved.source_quality.values())}),
-                   hide_index=True, disabled=["Source"], key=state.SOURCE_EDITOR, placeholder=EMPTY,
+                   hide_index=True, disabled=["Source"], key=source_editor, placeholder=EMPTY,
                    column_config={"Quality": st.column_config.NumberColumn(min_value=0, max_value=100,
                                                                            step=1, required=True)})
     weights, thresholds = chosen()
@@ -98,6 +118,8 @@ def sliders_and_preview() -> None:
                  placeholder=EMPTY)
 
 
+start_from_saved()
+source_editor = state.SOURCE_EDITOR + str(saved.version)  # a new version starts without edits
 sliders_and_preview()
 
 with st.form("save_weights"):

@@ -73,10 +73,12 @@ def reassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, agent_id: int,
 
 
 @retry_on_conflict
-def unassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, reason: str | None = None,
+def unassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, reason: str,
                   expected_version: int | None = None) -> str:
     actor.require(Permission.ASSIGN_LEADS)
-    reason = clean_text(reason, what="reason")
+    cleaned = clean_text(reason, what="reason")
+    if not cleaned:  # the agent loses a lead they were working: as with reassigning, say why
+        raise InvalidInput("Unassigning needs a reason: say why the lead goes back to new.")
     with uow:
         lead = locked_lead(uow, actor, lead_id, expected_version)
         if lead.status not in OPEN_STATUSES:
@@ -91,6 +93,6 @@ def unassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, reason: str | 
         uow.audit.append(lead_audit(actor, "lead.unassigned", lead,
                                     {"status": lead.status.value, "agent_id": agent.id,
                                      "agent": agent.name},
-                                    {"status": "new", "agent_id": None}, reason))
+                                    {"status": "new", "agent_id": None}, cleaned))
         uow.commit()
     return f"Lead #{lead.id} is back to new; {agent.name} has one slot more."

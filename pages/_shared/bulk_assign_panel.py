@@ -12,6 +12,7 @@ from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
 from pages._shared.bulk_views import load_chart, plan_frame
 from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
+from pages._shared.literal import literal
 from pages._shared.tables import EMPTY, REFUSALS, table
 
 STRATEGY_HELP = {
@@ -46,7 +47,7 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
     if plan is not None:
         st.subheader("3. The plan (nothing is written until you commit)")
         if plan.notice:
-            st.warning(plan.notice, icon=":material/sync_problem:")
+            st.warning(literal(plan.notice), icon=":material/sync_problem:")
         m1, m2, m3 = st.columns(3)
         m1.metric("Leads placed", len(plan.placed))
         m2.metric("Not placed", len(plan.unplaced))

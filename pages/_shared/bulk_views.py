@@ -5,6 +5,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from core.bulk.assign import BulkPlan
+from pages._shared.literal import chart_text
 
 
 def load_chart(plan: BulkPlan) -> go.Figure:
@@ -14,7 +15,7 @@ def load_chart(plan: BulkPlan) -> go.Figure:
     rows += [(a.name, "capacity", a.max_capacity) for a in plan.agents_before.values()]
     frame = pd.DataFrame(rows, columns=["Agent", "When", "Open leads"])
     receiving = {plan.agents_before[p.agent_id].name for p in plan.placed}
-    frame = frame[frame["Agent"].isin(receiving)]
+    frame = frame[frame["Agent"].isin(receiving)].assign(Agent=lambda f: f["Agent"].map(chart_text))
     figure = px.bar(frame, x="Agent", y="Open leads", color="When", barmode="group",
                     color_discrete_map={"before": "#90a4ae", "after": "#1565c0", "capacity": "#e0e0e0"},
                     title="Load per receiving agent: before, after, capacity")

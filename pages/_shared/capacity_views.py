@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from core.domain.capacity import HIGH_UTILIZATION, AgentLoad
 from core.domain.performance import Performance
+from pages._shared.literal import chart_text
 
 BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
 
@@ -35,7 +36,8 @@ def _band(utilization_pct: float) -> str:
 
 
 def utilization_chart(frame: pd.DataFrame) -> go.Figure:
-    data = frame.assign(Band=frame["Utilization"].map(_band)).sort_values("Utilization")
+    data = frame.assign(Band=frame["Utilization"].map(_band),
+                        Agent=frame["Agent"].map(chart_text)).sort_values("Utilization")
     figure = px.bar(
         data, x="Utilization", y="Agent", color="Band", orientation="h",
         color_discrete_map=BAND_COLORS, labels={"Utilization": "Utilization (%)"},

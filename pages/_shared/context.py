@@ -18,6 +18,7 @@ from core.scoring import leaderboard, weights
 from db.bootstrap import open_database
 from db.unit_of_work import SqlUnitOfWork
 from pages._shared import state
+from pages._shared.literal import literal
 from settings import Settings, load_settings
 
 
@@ -73,7 +74,7 @@ def current_actor() -> Actor:
     try:
         return login.acting_user(reader(), username)
     except LeadOpsError as exc:
-        st.error(exc.message, icon=":material/lock:")
+        st.error(literal(exc.message), icon=":material/lock:")
         st.stop()
 
 

@@ -1,4 +1,4 @@
-"""How outcomes reach a person: one sentence, never a traceback."""
+"""How outcomes reach a person: one sentence, never a traceback, user text shown as typed."""
 
 import logging
 from collections.abc import Callable, Iterator
@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.domain.errors import LeadOpsError
 from pages._shared import state
+from pages._shared.literal import literal
 
 T = TypeVar("T")
 log = logging.getLogger("leadops")
@@ -19,7 +20,7 @@ def attempt(action: Callable[[], T]) -> T | None:
     try:
         return action()
     except LeadOpsError as exc:
-        st.error(exc.message, icon=":material/block:")
+        st.error(literal(exc.message), icon=":material/block:")
     except Exception:  # noqa: BLE001 - the page must not show a traceback; the log keeps it
         log.exception("Unexpected error")
         st.error(
@@ -63,6 +64,6 @@ def succeed_and_refresh(*messages: str, warnings: tuple[str, ...] = ()) -> None:
 def show_flash() -> None:
     for kind, message in st.session_state.pop(state.FLASH, []):
         if kind == "success":
-            st.success(message, icon=":material/check_circle:")
+            st.success(literal(message), icon=":material/check_circle:")
         else:
-            st.warning(message, icon=":material/warning:")
+            st.warning(literal(message), icon=":material/warning:")

@@ -9,6 +9,7 @@ from core.domain.identity import Actor
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context
 from pages._shared.feedback import attempt
+from pages._shared.literal import literal
 from pages._shared.tables import EMPTY
 
 NOT_MAPPED = "(none)"
@@ -23,7 +24,7 @@ def render_import(actor: Actor) -> None:
     file = attempt(lambda: read_import_file(upload.getvalue()))
     if file is None:
         return
-    st.caption(f"{len(file.rows):,} rows, columns: {', '.join(file.columns)}")
+    st.caption(f"{len(file.rows):,} rows, columns: {literal(', '.join(file.columns))}")
     guessed, mapping = default_mapping(file.columns), {}
     columns = st.columns(4)
     for index, field in enumerate(FIELDS):
@@ -43,7 +44,7 @@ def render_import(actor: Actor) -> None:
     if result.imported:
         st.success(f"{result.imported} lead(s) imported.", icon=":material/check_circle:")
     if result.note:
-        st.warning(result.note, icon=":material/warning:")
+        st.warning(literal(result.note), icon=":material/warning:")
     if refused:
         nothing = " Nothing was imported." if not result.imported else ""
         st.error(f"{refused} row(s) refused.{nothing}", icon=":material/block:")

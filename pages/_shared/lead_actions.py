@@ -14,6 +14,8 @@ from core.leads.ranking import AgentOption
 from core.scoring.rescoring import rescore_lead
 from pages._shared import context
 from pages._shared.feedback import attempt, succeed_and_refresh
+from pages._shared.literal import literal
+from pages._shared.versions import forget_seen
 
 
 def _agent_picker(options: list[AgentOption], key: str) -> AgentOption | None:
@@ -24,9 +26,10 @@ def _agent_picker(options: list[AgentOption], key: str) -> AgentOption | None:
     )
 
 
-def _run(action: Callable[[], str]) -> None:
+def _run(lead_id: int, action: Callable[[], str]) -> None:
     message = attempt(action)
     if message is not None:
+        forget_seen("lead", lead_id)
         succeed_and_refresh(message)
 
 
@@ -43,9 +46,31 @@ def _status_form(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
                               key="status_target")
         reason = st.text_input("Reason (required for lost)", key="status_reason", max_chars=2000)
         if st.form_submit_button("Change status"):
-            _run(lambda: lifecycle.change_status(
+            _run(lead.id, lambda: lifecycle.change_status(
                 context.writer(), actor, lead_id=lead.id, new_status=target, reason=reason,
                 expected_version=expected_version))
+
+
+def _unassign(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
+    """A confirmation that names the change, and a reason, as for reassigning."""
+    with st.popover("Unassign (back to new)…"), st.form("unassign_form"):
+        st.caption(literal(f"Lead #{lead.id} ({lead.name}) goes back to new, and {lead.agent_name} "
+                           "no longer has it. Say why: the reason goes to the lead's audit trail."))
+        reason = st.text_input("Reason (required)", key="unassign_reason", max_chars=2000)
+        if st.form_submit_button("Unassign", type="primary"):
+            _run(lead.id, lambda: assignment.unassign_lead(
+                context.writer(), actor, lead_id=lead.id, reason=reason,
+                expected_version=expected_version))
+
+
+def changed_meanwhile(lead: LeadDetail) -> str:
+    """Said when the lead changed between the view the person acted on and this run: a click on
+    a form the lead no longer offers (Assign, once someone else assigned it) runs no code."""
+    holder = (f" to {lead.agent_name}" if lead.status == LeadStatus.ASSIGNED
+              else f", with {lead.agent_name}" if lead.agent_name else "")
+    return (f"Lead #{lead.id} was changed by someone else since this page showed it: it is now "
+            f"{lead.status.value}{holder}. Below is the lead as it is now; an action clicked on "
+            "the earlier view was not applied.")
 
 
 def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *,
@@ -56,7 +81,7 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
             receiver = _agent_picker(options, "assign_agent")
             note = st.text_input("Note (optional)", key="assign_note", max_chars=2000)
             if st.form_submit_button("Assign", type="primary") and receiver:
-                _run(lambda: assignment.assign_lead(
+                _run(lead.id, lambda: assignment.assign_lead(
                     context.writer(), actor, lead_id=lead.id, agent_id=receiver.agent_id, note=note,
                     expected_version=expected_version))
         _status_form(actor, lead, expected_version)  # a junk lead closes as lost unassigned
@@ -66,19 +91,17 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
             new_agent = _agent_picker(options, "reassign_agent")
             reason = st.text_input("Reason (required)", key="reassign_reason", max_chars=2000)
             if st.form_submit_button("Reassign") and new_agent:
-                _run(lambda: assignment.reassign_lead(
+                _run(lead.id, lambda: assignment.reassign_lead(
                     context.writer(), actor, lead_id=lead.id, agent_id=new_agent.agent_id,
                     reason=reason, expected_version=expected_version))
         _status_form(actor, lead, expected_version)
-        if st.button("Unassign (back to new)", key="unassign"):
-            _run(lambda: assignment.unassign_lead(context.writer(), actor, lead_id=lead.id,
-                                                  expected_version=expected_version))
+        _unassign(actor, lead, expected_version)
     if st.button("Recalculate score", key="rescore_lead"):
-        _run(lambda: _rescored(actor, lead.id))
+        _run(lead.id, lambda: _rescored(actor, lead.id))
     with st.form("activity_form", clear_on_submit=True):
         st.markdown("**Log an activity**")
         kind = st.selectbox("Kind", [k.value for k in ActivityKind], key="activity_kind")
         note = st.text_area("Note", key="activity_note", max_chars=2000, height=80)
         if st.form_submit_button("Log activity"):
-            _run(lambda: lifecycle.log_activity(context.writer(), actor, lead_id=lead.id,
+            _run(lead.id, lambda: lifecycle.log_activity(context.writer(), actor, lead_id=lead.id,
                                                  kind=kind, note=note))

@@ -12,15 +12,18 @@ AUTH_STATUS = "authentication_status"
 USERNAME = "username"
 ROLES = "roles"
 FLASH = "leadops_flash"  # messages to show after the rerun that follows a change
-SELECTED_LEAD = "leadops_selected_lead"  # widget: the lead open on Lead assignment
+OPEN_LEAD = "leadops_open_lead"  # the id of the lead open on Lead assignment, kept by id
+LEAD_LIST = "leadops_lead_list_"  # widget, + the listed ids' digest: the lead table and its row selection
 LEAD_PAGE = "leadops_lead_page"  # widget: the lead list's page number
 AUDIT_PAGE = "au_page"  # widget: the audit log's page number
 BULK_PLAN = "leadops_bulk_plan"  # the bulk assignment previewed, until committed
-CAPACITY_SAVES = "cap_editor_saves"  # how many saves the capacity table has had (its key changes)
-SOURCE_EDITOR = "w_sources"  # widget: the weights page's source-quality table, with its edits
+BULK_UPDATE_PENDING = "leadops_bulk_update_pending"  # (choices, lead ids) awaiting confirmation
+CAPACITY_RESETS = "cap_editor_saves"  # saves and discards the capacity table has had (its key changes)
+SOURCE_EDITOR = "w_sources_"  # widget, + the version it shows: the weights page's source-quality table
+WEIGHTS_SHOWN = "leadops_weights_shown"  # the weights version the sliders started from
 SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
 
-_STARTING_VALUES: dict[str, Any] = {FLASH: [], BULK_PLAN: None, CAPACITY_SAVES: 0}
+_STARTING_VALUES: dict[str, Any] = {FLASH: [], BULK_PLAN: None, CAPACITY_RESETS: 0}
 
 
 def init_session_state() -> None:

@@ -71,7 +71,10 @@ def test_supervisor_previews_commits_and_undoes_a_least_loaded_bulk_assignment(p
 
     go_to(page, "Bulk operations")
     choose(page, page.get_by_role("combobox", name="Batch to undo"), batch, re.compile(f"^{batch}$"))
-    click(page, page.get_by_role("button", name="Undo this batch"))
+    page.get_by_role("button", name="Undo this batch…").click()  # opens the confirmation
+    expect(page.get_by_text(f"Batch {batch} assigned {LEADS} leads: undoing it sends each back to new")
+           ).to_be_visible()
+    click(page, page.get_by_role("button", name=f"Undo batch {batch}"))
     expect_message(page, f"Batch {batch} undone: {LEADS} leads back to new.")
     batches = grid_with_column(page, "Undone by")
     expect(grid_cell(batches, 1, "Kind")).to_have_text("undo")

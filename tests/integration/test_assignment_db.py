@@ -75,7 +75,8 @@ def test_refused_change_writes_nothing(world):
 def test_stale_version_is_refused(world):
     assignment.assign_lead(uow(world), world["actor"], lead_id=world["lead"], agent_id=world["bo"])
     with pytest.raises(StaleView):
-        assignment.unassign_lead(uow(world), world["actor"], lead_id=world["lead"], expected_version=1)
+        assignment.unassign_lead(uow(world), world["actor"], lead_id=world["lead"], reason="test",
+                                 expected_version=1)
 
 
 def test_rows_of_another_tenant_are_invisible(world):

@@ -35,7 +35,7 @@ def _random_operation(rnd: random.Random, engine, actor: Actor, leads: list[int]
     if kind == "reassign":
         return assignment.reassign_lead(uow, actor, lead_id=lead, agent_id=agent, reason="balance")
     if kind == "unassign":
-        return assignment.unassign_lead(uow, actor, lead_id=lead)
+        return assignment.unassign_lead(uow, actor, lead_id=lead, reason="concurrency test")
     target = rnd.choices(["contacted", "qualified", "converted", "lost"], weights=[5, 3, 1, 1])[0]
     return lifecycle.change_status(uow, actor, lead_id=lead, new_status=target, reason="race")
 

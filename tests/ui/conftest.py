@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.demo import seed_demo
+from tests.ui.rendering import as_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -46,11 +47,17 @@ def log_in(at: AppTest, username: str, password: str) -> AppTest:
 
 
 def offered_pages(at: AppTest) -> set[str]:
-    return {info["page_name"] for info in at._registered_pages.values()}
+    """The pages the navigation offers: the page files. The functions registered beside them
+    are hidden stand-ins that keep every page's URL answering (a refusal for a page the role
+    may not open); logged out, there are only those: the login form at every URL."""
+    pages = at._registered_pages.values()
+    return {info["page_name"] for info in pages if info["script_path"]} or {
+        info["page_name"] for info in pages}
 
 
 def messages(at: AppTest) -> str:
-    return " ".join(str(e.value) for e in [*at.error, *at.warning, *at.info, *at.success])
+    """The alerts' text as a person reads it (their bodies are Markdown, user text escaped)."""
+    return " ".join(as_text(str(e.value)) for e in [*at.error, *at.warning, *at.info, *at.success])
 
 
 @pytest.fixture(autouse=True)

@@ -100,3 +100,24 @@ def test_filters_narrow_table_and_chart(demo_url, engine):
     assert set(at.dataframe[0].value["Agent"]) == away
     at.text_input(key="cap_name").input("no such agent").run()
     assert "No agent matches these filters." in messages(at)
+
+
+def save_label(at) -> str:
+    return next(b.label for b in at.button if b.key == "cap_save")
+
+
+def test_filters_wait_while_the_table_has_unsaved_edits(demo_url, engine):
+    target = _acme_agents(engine)[0]
+    at = _edit(logged_in_app("supervisor", "supervisor"), 0, Max=target.max_capacity + 1)
+    assert save_label(at) == "Save 1 change(s)"
+    # Changing a filter would rebuild the table and lose the edit: the filters wait for a save
+    # or a discard, and say so.
+    assert at.multiselect(key="cap_availability").disabled and at.text_input(key="cap_name").disabled
+    assert at.selectbox(key="cap_skill").disabled and at.checkbox(key="cap_high").disabled
+    assert "1 unsaved change in the table: save or discard it to change the filters." in messages(at)
+    at.run()
+    assert save_label(at) == "Save 1 change(s)"  # kept
+    at.button(key="cap_discard").click().run()
+    assert save_label(at) == "Save 0 change(s)" and not at.text_input(key="cap_name").disabled
+    with Session(engine) as s:
+        assert s.get(Agent, target.id).max_capacity == target.max_capacity

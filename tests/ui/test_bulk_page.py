@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain.placement import Strategy
-from db.models import Agent, Tenant
+from db.models import Agent, Lead, Tenant
 from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with
 
 PAGE = "pages/bulk_operations.py"
@@ -40,6 +40,11 @@ def test_preview_commit_undo_round_trip(demo_url, engine):
     assert f"{placed} leads assigned" in messages(at)
     after = loads(engine)
     assert sum(after.values()) == sum(before.values()) + placed
+    batch = at.selectbox(key="bk_undo_batch").value
+    # The confirmation, opened from "Undo this batch…", names the change first.
+    assert f"Batch {batch[:8]} assigned {placed} leads: undoing it sends each back to new and frees " \
+           "its agent's slot, unless the lead changed since." in [c.value for c in at.caption]
+    assert loads(engine) == after
     at.button(key="bk_undo").click().run()
     assert f"undone: {placed} leads back to new" in messages(at)
     assert loads(engine) == before
@@ -92,17 +97,30 @@ def test_bulk_update_all_or_nothing_reports_and_changes_nothing(demo_url, engine
     at.radio(key="bu_mode").set_value("All or nothing")
     at.button(key="bu_apply").click().run()
     assert not at.exception
+    # A confirmation names the change and the leads first; nothing is written yet.
+    assert "Set status to qualified on 5 leads (all or nothing)? Nothing changes until you confirm." \
+        in messages(at)
+    assert counts() == before
+    at.button(key="bu_confirm").click().run()
     assert "5 row(s) refused. Nothing was changed." in messages(at)
     assert counts() == before
     at.selectbox(key="bu_status").set_value("(no change)")
     at.selectbox(key="bu_source").set_value("event")
     at.radio(key="bu_mode").set_value("Best effort")
     at.button(key="bu_apply").click().run()
+    assert "Set source to event on 5 leads (best effort)?" in messages(at)
+    at.selectbox(key="bu_source").set_value("partner").run()  # changed after: asked again
+    assert not [b for b in at.button if b.key == "bu_confirm"]
+    at.button(key="bu_apply").click().run()
+    at.button(key="bu_cancel").click().run()
+    assert not [b for b in at.button if b.key == "bu_confirm"]
+    at.button(key="bu_apply").click().run()
+    at.button(key="bu_confirm").click().run()
     assert "5 lead(s) updated." in messages(at)
     outcome = next(t.value for t in at.dataframe if "Result" in t.value.columns)
     assert outcome["Result"].tolist() == ["updated"] * 5
     with Session(engine) as s:
-        assert s.scalar(select(f.count()).select_from(Lead).where(Lead.source == "event")) >= 5
+        assert s.scalar(select(f.count()).select_from(Lead).where(Lead.source == "partner")) >= 5
 
 
 def test_import_reports_each_row_and_escapes_nothing_into_html(demo_url, engine):
@@ -145,13 +163,29 @@ def test_the_bulk_update_progress_bar_goes_away_when_the_update_ends(demo_url):
     at.number_input(key="bk_limit").set_value(3)
     at.selectbox(key="bu_source").set_value("event")
     at.button(key="bu_apply").click().run()
+    at.button(key="bu_confirm").click().run()
     assert "3 lead(s) updated." in messages(at)
     assert at.get("progress") == []
     at.selectbox(key="bu_source").set_value("(no change)")
-    at.selectbox(key="bu_status").set_value("qualified")
+    at.selectbox(key="bu_status").set_value("lost")  # without the reason it needs
     at.radio(key="bu_mode").set_value("All or nothing")
     at.button(key="bu_apply").click().run()
+    at.button(key="bu_confirm").click().run()
     assert "Nothing was changed" in messages(at) and at.get("progress") == []
+
+
+def test_a_bulk_close_as_lost_takes_its_reason_to_every_lead(demo_url, engine):
+    at = open_page()
+    at.number_input(key="bk_limit").set_value(3)
+    at.selectbox(key="bu_status").set_value("lost").run()
+    at.text_input(key="bu_lost_reason").input("duplicate entries")
+    at.button(key="bu_apply").click().run()
+    at.button(key="bu_confirm").click().run()
+    assert "3 lead(s) updated." in messages(at)
+    with Session(engine) as s:
+        reasons = s.scalars(select(Lead.lost_reason).where(Lead.status == "lost",
+                                                           Lead.lost_reason.is_not(None))).all()
+    assert reasons == ["duplicate entries"] * 3
 
 
 def test_a_performance_preview_says_per_lead_why_its_agent(demo_url):

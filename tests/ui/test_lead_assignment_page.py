@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from core.domain.leads import DETAIL_ROWS
 from db.models import Agent, AuditRow, Lead, ScoreHistory, Tenant
+from pages._shared import state
 from tests.ui.conftest import logged_in_app, messages, page_run_directly
+from tests.ui.rendering import as_text
 
 PAGE = "pages/lead_assignment.py"
 
@@ -31,11 +33,30 @@ def new_lead_and_agents(engine):
         return lead.id, agents
 
 
-def pick_lead(at, lead_id):
-    at.text_input(key="f_text").input(f"#{lead_id}").run()
-    at.selectbox(key="leadops_selected_lead").set_value(lead_id).run()
+def lead_list(at):
+    """The lead table (its key changes with the leads it lists, see the page)."""
+    return next(frame for frame in at.dataframe if (frame.key or "").startswith(state.LEAD_LIST))
+
+
+def click_row(at, lead_id):
+    """Select the lead's row in the lead table, as a click on it does in the browser."""
+    table = lead_list(at)
+    row = table.value["Lead"].tolist().index(lead_id)
+    at.session_state[table.key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
     assert not at.exception
     return at
+
+
+def open_lead_id(at):
+    """The lead whose detail is shown, read from the detail's heading."""
+    headings = [h.value for h in at.subheader if h.value.startswith("Lead #")]
+    return int(headings[0].removeprefix("Lead #")) if headings else None
+
+
+def pick_lead(at, lead_id):
+    at.text_input(key="f_text").input(f"#{lead_id}").run()
+    return click_row(at, lead_id)
 
 
 def pick_agent(at, key, agent_name):
@@ -109,10 +130,36 @@ def test_status_change_unassign_and_activity(demo_url, engine):
     at.text_area(key="activity_note").input("=HYPERLINK(\"x\")")
     at.button(key="FormSubmitter:activity_form-Log activity").click().run()
     assert f"Call logged on lead #{lead_id}." in messages(at)
-    at.button(key="unassign").click().run()
+    unassign(at, "Moved to the nurture list")
     assert f"Lead #{lead_id} is back to new" in messages(at)
     with Session(engine) as s:
         assert s.scalar(select(Lead.status).where(Lead.id == lead_id)) == "new"
+
+
+def unassign(at, reason):
+    at.text_input(key="unassign_reason").input(reason)
+    at.button(key="FormSubmitter:unassign_form-Unassign").click().run()
+    assert not at.exception
+
+
+def test_unassign_says_what_will_change_and_asks_for_a_reason(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    agent = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", agent.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    # The confirmation, opened from "Unassign…", names the change before anything is done.
+    with Session(engine) as s:
+        name = s.scalar(select(Lead.name).where(Lead.id == lead_id))
+    assert any(as_text(c.value) == f"Lead #{lead_id} ({name}) goes back to new, and {agent.name} no longer "
+               "has it. Say why: the reason goes to the lead's audit trail." for c in at.caption)
+    unassign(at, "  ")
+    assert "Unassigning needs a reason" in messages(at)
+    unassign(at, "Customer asked to pause")
+    assert f"Lead #{lead_id} is back to new; {agent.name} has one slot more." in messages(at)
+    with Session(engine) as s:
+        assert s.scalar(select(AuditRow.reason).where(AuditRow.action == "lead.unassigned")) == \
+            "Customer asked to pause"
 
 
 def test_a_change_by_someone_else_is_reported_not_overwritten(demo_url, engine):
@@ -238,3 +285,76 @@ def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, eng
     said = f"The newest {DETAIL_ROWS:,} rows; older ones are not listed here."
     assert [c.value for c in tabs["Score history"].caption] == [said]
     assert not any(said == c.value for c in tabs["Activities"].caption)
+
+
+# --- the open lead: picked by its row, kept by id whatever the list shows (issue 21) ---------
+
+def test_a_lead_opens_by_clicking_its_row(demo_url):
+    at = open_page()
+    assert open_lead_id(at) is None and "Click a lead's row" in " ".join(i.value for i in at.info)
+    second = lead_list(at).value["Lead"].tolist()[1]
+    click_row(at, second)
+    assert open_lead_id(at) == second
+
+
+def test_the_open_lead_stays_open_after_assign_then_log_activity(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    roomy = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", roomy.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert lead_id not in lead_list(at).value["Lead"].tolist()  # no longer new: not listed
+    at.button(key="FormSubmitter:activity_form-Log activity").click().run()
+    assert f"logged on lead #{lead_id}." in messages(at)
+    assert open_lead_id(at) == lead_id
+
+
+def test_the_open_lead_stays_open_after_a_new_sort_then_recalculate(demo_url):
+    at = open_page()
+    listed = lead_list(at).value["Lead"].tolist()
+    click_row(at, listed[3])
+    at.selectbox(key="f_sort").select_index(1).run()
+    assert lead_list(at).value["Lead"].tolist()[3] != listed[3]  # the row now holds another lead
+    at.button(key="rescore_lead").click().run()
+    assert f"Lead #{listed[3]} rescored" in messages(at)
+    assert open_lead_id(at) == listed[3]
+
+
+def test_searching_an_id_keeps_the_open_lead_until_its_row_is_clicked(demo_url):
+    at = open_page()
+    first, other = lead_list(at).value["Lead"].tolist()[:2]
+    click_row(at, first)
+    at.text_input(key="f_text").input(f"#{other}").run()
+    assert lead_list(at).value["Lead"].tolist() == [other]
+    assert open_lead_id(at) == first
+    click_row(at, other)
+    assert open_lead_id(at) == other
+
+
+def test_a_late_click_on_a_lead_someone_else_assigned_is_answered(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    first, second = [a for a in agents if a.open_leads < a.max_capacity][:2]
+    mine, theirs = pick_lead(open_page(), lead_id), pick_lead(open_page("admin", "admin"), lead_id)
+    pick_agent(theirs, "assign_agent", first.name)
+    theirs.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert f"is assigned to {first.name}" in messages(theirs)
+    pick_agent(mine, "assign_agent", second.name)  # the form as it was when I opened the lead
+    mine.button(key="FormSubmitter:assign_form-Assign").click().run()
+    assert not mine.exception
+    said = messages(mine)
+    assert f"Lead #{lead_id} was changed by someone else since this page showed it" in said
+    assert f"it is now assigned to {first.name}" in said and "was not applied" in said
+    with Session(engine) as s:
+        assert s.scalar(select(Lead.agent_id).where(Lead.id == lead_id)) == first.id
+    mine.run()  # said once: the page now shows the lead as it is
+    assert "changed by someone else" not in messages(mine)
+
+
+def test_my_own_change_is_not_reported_as_someone_elses(demo_url, engine):
+    lead_id, agents = new_lead_and_agents(engine)
+    roomy = next(a for a in agents if a.open_leads < a.max_capacity)
+    at = pick_lead(open_page(), lead_id)
+    pick_agent(at, "assign_agent", roomy.name)
+    at.button(key="FormSubmitter:assign_form-Assign").click().run()
+    at.button(key="rescore_lead").click().run()
+    assert "someone else" not in messages(at) and f"Lead #{lead_id} rescored" in messages(at)

@@ -101,3 +101,34 @@ def test_agents_tab_windows_differ_and_one_agent_shows_its_history(demo_url):
     chosen = at.selectbox(key="ag_agent")
     assert chosen.value is not None
     assert any("points over time" in (chart.proto.spec or "") for chart in at.get("plotly_chart"))
+
+
+def save_version(at, reason):
+    at.text_input(key="w_reason").input(reason)
+    at.button(key="FormSubmitter:save_weights-Save and rescore every lead").click().run()
+
+
+def test_after_restoring_a_version_the_sliders_and_preview_show_it(demo_url):
+    at = open_page(WEIGHTS, "admin")
+    saved_engagement = at.slider(key="w_engagement").value
+    at.slider(key="w_engagement").set_value(0.4).run()
+    save_version(at, "More weight on engagement")
+    assert "Saved version 2" in messages(at) and at.slider(key="w_engagement").value == 0.4
+    at.selectbox(key="w_restore").set_value(1)
+    at.text_input(key="w_restore_reason").input("Back to the defaults")
+    at.button(key="FormSubmitter:restore_version-Restore and rescore").click().run()
+    assert "Restored version 1 as version 3" in messages(at)
+    assert at.slider(key="w_engagement").value == saved_engagement  # not the 0.40 of version 2
+    assert newly_hot(at) == 0 and table_with(at, "Lead", "Before", "After")["Change"].eq(0).all()
+    at.run()  # and the next run (a click elsewhere) keeps them
+    assert at.slider(key="w_engagement").value == saved_engagement
+
+
+def test_a_version_saved_by_someone_else_is_said_and_shown(demo_url):
+    mine, theirs = open_page(WEIGHTS, "admin"), open_page(WEIGHTS, "admin")
+    mine.slider(key="w_urgency").set_value(0.9).run()
+    theirs.slider(key="w_engagement").set_value(0.4).run()
+    save_version(theirs, "More weight on engagement")
+    mine.run()
+    assert "Version 2 was saved by someone else" in messages(mine)
+    assert mine.slider(key="w_engagement").value == 0.4 and mine.slider(key="w_urgency").value != 0.9

@@ -99,9 +99,19 @@ def test_reassign_to_a_full_agent_keeps_the_lead_where_it_was():
 
 def test_unassign_returns_the_lead_to_new_and_frees_the_slot():
     uow = uow_with(agents=[agent(open_leads=3)], leads=[lead(status=LeadStatus.QUALIFIED, agent_id=10)])
-    assignment.unassign_lead(uow, SUPERVISOR, lead_id=4411)
+    assignment.unassign_lead(uow, SUPERVISOR, lead_id=4411, reason="Customer asked to pause")
     assert (uow.leads.rows[4411].status, uow.leads.rows[4411].agent_id) == (LeadStatus.NEW, None)
     assert uow.agents.rows[10].open_leads == 2
+    assert [(e.action, e.reason) for e in uow.audit.entries] == [
+        ("lead.unassigned", "Customer asked to pause")]
+
+
+def test_unassign_needs_a_reason_like_reassign():
+    uow = uow_with(agents=[agent(open_leads=3)], leads=[lead(status=LeadStatus.QUALIFIED, agent_id=10)])
+    for reason in ("", "   "):
+        with pytest.raises(InvalidInput, match="Unassigning needs a reason"):
+            assignment.unassign_lead(uow, SUPERVISOR, lead_id=4411, reason=reason)
+    assert uow.leads.rows[4411].agent_id == 10 and uow.audit.entries == []
 
 
 def test_closing_keeps_the_agent_and_frees_capacity():
