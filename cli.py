@@ -111,8 +111,9 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_create_user(args: argparse.Namespace) -> int:
     engine = _engine(args)
     password = _read_password(args)
+    operator = Actor.operator(tenant_id=_tenant_ids(engine, args.tenant)[args.tenant])
     user_id = create_user(
-        _units_of_work(engine)(), tenant_slug=args.tenant, username=args.username,
+        _units_of_work(engine)(), operator, username=args.username,
         name=args.name or args.username, role=args.role, password=password, email=args.email,
     )
     print(f"Created user {args.username.lower()} (id {user_id}, role {args.role}) in {args.tenant}.")
@@ -220,7 +221,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     now = utcnow()
     for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
         started = time.perf_counter()
-        report = rescore_tenant(_units_of_work(engine), tenant_id, now,
+        report = rescore_tenant(_units_of_work(engine), Actor.operator(tenant_id=tenant_id), now,
                                 refresh_components=args.refresh_components)
         print(f"Rescored {report.leads} leads of {slug} in {report.chunks} chunk(s), "
               f"{time.perf_counter() - started:.1f} s.")

@@ -153,7 +153,7 @@ class AssignmentRepository(Protocol):
 
 class ActivityRepository(Protocol):
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
-            by_user_id: int, now: datetime) -> int: ...
+            by_user_id: int | None, now: datetime) -> int: ...
 
 
 class AuditRepository(Protocol):
@@ -175,7 +175,7 @@ class BulkRepository(Protocol):
     def set_round_robin_pointer(self, tenant_id: int, agent_id: int) -> None: ...
 
     def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
-                  by_user_id: int, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
+                  by_user_id: int | None, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
         """A running batch, its plan (JSON) and how many leads it refused before its first chunk."""
         ...
 
@@ -221,7 +221,7 @@ class ScoringRepository(Protocol):
     def settings_of_version(self, tenant_id: int, version: int) -> ScoringSettings | None: ...
 
     def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
-                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    source_quality: dict[str, int], by_user_id: int | None, reason: str,
                     now: datetime) -> int: ...
 
     def versions(self, tenant_id: int) -> list[WeightsVersion]: ...

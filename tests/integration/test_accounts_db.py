@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts import login, users
 from core.domain.errors import AccountLocked
+from core.domain.identity import Actor
 from db.audit_verify import verify_audit_chains
 from db.models import AuditRow, User
 from db.unit_of_work import SqlUnitOfWork
@@ -64,7 +65,7 @@ def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
 
 
 def test_create_user_persists_a_bcrypt_login(engine, tenant):
-    users.create_user(SqlUnitOfWork(engine), tenant_slug="acme", username="bo", name="Bo Lin",
-                         role="manager", password="long-enough", hash_rounds=4)
+    users.create_user(SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant), username="bo",
+                      name="Bo Lin", role="manager", password="long-enough", hash_rounds=4)
     directory = {e.username: e for e in login.login_directory(SqlUnitOfWork(engine))}
     assert directory["bo"].role == "manager" and directory["bo"].password_hash.startswith("$2b$")

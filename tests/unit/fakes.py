@@ -141,7 +141,7 @@ class FakeActivities:
         return self._store.activities
 
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
-            by_user_id: int, now: datetime) -> int:
+            by_user_id: int | None, now: datetime) -> int:
         activity_id = len(self.activities) + 1
         self.activities.append(ActivityRow(id=activity_id, tenant_id=tenant_id, lead_id=lead_id,
                                            agent_id=agent_id, kind=kind, note=note,
