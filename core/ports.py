@@ -29,7 +29,7 @@ from core.domain.performance import ConversionCount
 from core.domain.placement import Candidate, Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
-from core.domain.users import UserRecord
+from core.domain.users import UserRecord, UserSummary
 from core.domain.vocabulary import Availability, LeadStatus
 
 
@@ -38,11 +38,25 @@ class UserRepository(Protocol):
 
     def list_active(self) -> list[UserRecord]: ...
 
+    def in_tenant(self, tenant_id: int) -> list[UserSummary]:
+        """The tenant's users by username, without password hashes."""
+        ...
+
     def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
             password_hash: str) -> int: ...
 
     def set_login_state(self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
                         last_login_at: datetime | None = None) -> None: ...
+
+    def set_role(self, user_id: int, role: str) -> None: ...
+
+    def set_active(self, user_id: int, active: bool) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def end_sessions(self, user_id: int) -> None:
+        """Bump the user's session generation: every session and login cookie ends."""
+        ...
 
 
 class TenantRepository(Protocol):

@@ -69,3 +69,26 @@ def test_create_user_persists_a_bcrypt_login(engine, tenant):
                       name="Bo Lin", role="manager", password="long-enough", hash_rounds=4)
     directory = {e.username: e for e in login.login_directory(SqlUnitOfWork(engine))}
     assert directory["bo"].role == "manager" and directory["bo"].password_hash.startswith("$2b$")
+
+
+def test_an_admin_manages_users_on_the_database(engine, tenant):
+    from core.accounts import user_admin
+
+    admin = Actor.operator(tenant_id=tenant)
+    login.record_failed_login(SqlUnitOfWork(engine), "ana", NOW)
+    user_admin.change_role(SqlUnitOfWork(engine), admin, username="ana", role="manager")
+    user_admin.unlock_user(SqlUnitOfWork(engine), admin, username="ana")
+    user_admin.set_password(SqlUnitOfWork(engine), admin, username="ana", password="new-secret-1",
+                            hash_rounds=4)
+    user_admin.set_active(SqlUnitOfWork(engine), admin, username="ana", active=False)
+    with Session(engine) as s:
+        ana = s.scalars(select(User).where(User.username == "ana")).one()
+        assert (ana.role, ana.failed_logins, ana.is_active, ana.session_generation) == (
+            "manager", 0, False, 2)  # the new password and the deactivation each ended sessions
+        assert s.scalars(select(AuditRow.action).order_by(AuditRow.id)).all() == [
+            "login.failed", "user.role_changed", "user.unlocked", "user.password_set",
+            "user.deactivated"]
+    [listed] = user_admin.list_users(SqlUnitOfWork(engine, read_only=True), admin, now=NOW)
+    assert (listed.username, listed.role, listed.is_active, listed.is_locked) == (
+        "ana", "manager", False, False)
+    assert verify_audit_chains(engine)[1] == []

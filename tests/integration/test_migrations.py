@@ -163,3 +163,19 @@ def _add_history_row(connection) -> None:
     connection.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, "
                             "new_score, new_category, calculated_at) VALUES (1, 7, 40, 42.5, "
                             "'cold', '2026-01-02 00:00:00')"))
+
+
+def test_users_get_a_session_generation_starting_at_zero_and_lose_it_again(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0008")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO users (tenant_id, username, name, role, password_hash, is_active, "
+                       "failed_logins, created_at) VALUES (1, 'ana', 'Ana', 'admin', 'x', 1, 0, "
+                       "'2026-01-01 00:00:00')"))
+    upgrade(engine, "0009")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT username, session_generation FROM users")).one() == ("ana", 0)
+    downgrade(engine, "0008")
+    assert "session_generation" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)

@@ -18,7 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.placement import Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import Thresholds, Weights
-from core.domain.users import UserRecord
+from core.domain.users import UserRecord, UserSummary
 from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
 from core.ports import (
     ActivityRepository,
@@ -58,6 +58,11 @@ class FakeUsers:
     def list_active(self) -> list[UserRecord]:
         return [replace(u) for _, u in sorted(self.rows.items()) if u.is_active]
 
+    def in_tenant(self, tenant_id: int) -> list[UserSummary]:
+        return [UserSummary(u.username, u.name, u.email, u.role, u.is_active, u.locked_until,
+                            self._store.last_logins.get(u.id))
+                for _, u in sorted(self.rows.items()) if u.tenant_id == tenant_id]
+
     def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
             password_hash: str) -> int:
         user_id = max((u.id for u in self.rows.values()), default=0) + 1
@@ -71,6 +76,21 @@ class FakeUsers:
         user.failed_logins, user.locked_until = failed_logins, locked_until
         if last_login_at is not None:
             self._store.last_logins[user_id] = last_login_at
+
+    def _by_id(self, user_id: int) -> UserRecord:
+        return next(u for u in self.rows.values() if u.id == user_id)
+
+    def set_role(self, user_id: int, role: str) -> None:
+        self._by_id(user_id).role = role
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._by_id(user_id).is_active = active
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._by_id(user_id).password_hash = password_hash
+
+    def end_sessions(self, user_id: int) -> None:
+        self._by_id(user_id).session_generation += 1
 
 
 class FakeTenants:
