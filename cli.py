@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.accounts.login import acting_user
 from core.accounts.tenants import create_tenant
+from core.accounts.user_admin import unlock_user
 from core.accounts.users import create_user
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
@@ -117,6 +118,14 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         name=args.name or args.username, role=args.role, password=password, email=args.email,
     )
     print(f"Created user {args.username.lower()} (id {user_id}, role {args.role}) in {args.tenant}.")
+    return 0
+
+
+def cmd_unlock_user(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    operator = Actor.operator(tenant_id=_tenant_ids(engine, args.tenant)[args.tenant])
+    unlock_user(_units_of_work(engine)(), operator, username=args.username)
+    print(f"Unlocked {args.username.lower()} in {args.tenant}: the failed-login count starts afresh.")
     return 0
 
 
@@ -300,6 +309,13 @@ def _add_create_user(commands: Commands) -> None:
     user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
 
+def _add_unlock_user(commands: Commands) -> None:
+    unlock = _add(commands, "unlock-user", cmd_unlock_user,
+                  "lift a user's lockout after failed logins (audited as cli)")
+    unlock.add_argument("--tenant", required=True, help="the user's tenant slug, e.g. acme")
+    unlock.add_argument("--username", required=True)
+
+
 def _add_import_leads(commands: Commands) -> None:
     importer = _add(commands, "import-leads", cmd_import_leads,
                     "import new leads from a CSV (header row of lead field names: name, email, "
@@ -381,9 +397,9 @@ def _add_bench(commands: Commands) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
-COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_import_leads,
-            _add_bulk_assign, _add_resume_batch, _add_undo_batch, _add_audit_verify, _add_rescore,
-            _add_check, _add_bench)
+COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_unlock_user,
+            _add_import_leads, _add_bulk_assign, _add_resume_batch, _add_undo_batch,
+            _add_audit_verify, _add_rescore, _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:
