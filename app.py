@@ -3,12 +3,12 @@
 from functools import partial
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
 from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from pages._shared import context, login, state
+from pages._shared.login_cookie import CookieJar
 
 st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
 
@@ -21,18 +21,18 @@ PAGES = (
      Permission.VIEW_DASHBOARDS),
     ("pages/scoring_weights.py", "Scoring weights", ":material/tune:", Permission.EDIT_SCORING),
     ("pages/audit_log.py", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
+    ("pages/users.py", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
 
 
-def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
-    """The acting user with a logout button in the sidebar, or None when logged out."""
-    if not login.is_logged_in():
-        return None
-    actor = context.current_actor()
+def _sidebar(actor: Actor, cookies: CookieJar) -> bool:
+    """Who is logged in, and the logout button. False once the user has logged out."""
     with st.sidebar:
         st.markdown(f"**{actor.name}** · {actor.role.value}")
-        authenticator.logout("Log out", location="sidebar", key="leadops_logout")
-    return actor if login.is_logged_in() else None
+        if st.button("Log out", key="leadops_logout"):
+            login.log_out(cookies)
+            return False
+    return True
 
 
 def main() -> None:
@@ -40,15 +40,14 @@ def main() -> None:
     try:
         context.require_keys()
         context.engine()
-        # One authenticator per run: its cookie component may only be rendered once. It reads
-        # the users table, so with the database away this is where the first run learns it.
-        authenticator = login.build_authenticator()
+        # The cookie component may be rendered only once per run.
+        cookies = CookieJar()
+        actor = login.logged_in_actor()
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/error:")
         st.stop()
-    actor = _logged_in_actor(authenticator)
-    if actor is None:
-        login_page = st.Page(partial(login.render_login_page, authenticator), title="Log in",
+    if actor is None or not _sidebar(actor, cookies):
+        login_page = st.Page(partial(login.render_login_page, cookies), title="Log in",
                              url_path="login")
         st.navigation([login_page], position="hidden").run()
         return

@@ -29,14 +29,16 @@ from core.domain.performance import ConversionCount
 from core.domain.placement import Candidate, Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
-from core.domain.users import UserRecord, UserSummary
+from core.domain.users import UserIdentity, UserRecord, UserSummary
 from core.domain.vocabulary import Availability, LeadStatus
 
 
 class UserRepository(Protocol):
     def get_by_username(self, username: str, *, for_update: bool = False) -> UserRecord | None: ...
 
-    def list_active(self) -> list[UserRecord]: ...
+    def identity(self, username: str) -> UserIdentity | None:
+        """Who the user is, for every run of a session: no password hash."""
+        ...
 
     def in_tenant(self, tenant_id: int) -> list[UserSummary]:
         """The tenant's users by username, without password hashes."""

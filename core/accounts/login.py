@@ -1,51 +1,43 @@
-"""Login bookkeeping with lockout, and the acting user (DESIGN.md §2, §7)."""
+"""Logging in and out, with lockout, and the acting user (DESIGN.md §2, §7).
+
+A login reads one user, by the name typed, and checks one bcrypt hash whatever happens (a
+dummy one for a name that does not exist), so neither the answer nor the time it takes tells
+which usernames exist. A session carries the user's session generation: logging out or being
+deactivated bumps it, which ends every session and login cookie of the user at once.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.accounts.passwords import DUMMY_HASH, password_matches
 from core.domain.audit import AuditEntry
-from core.domain.errors import AccountLocked, NotFound, PermissionDenied
+from core.domain.errors import InvalidInput, LoginRefused, PermissionDenied, SessionEnded
 from core.domain.identity import Actor
 from core.domain.permissions import Role
-from core.domain.users import UserRecord
+from core.domain.users import UserIdentity, UserRecord
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+LOGIN_REFUSED = (
+    "Username or password is incorrect. "
+    f"{MAX_FAILED_LOGINS} failed logins in a row lock an account for "
+    f"{LOCKOUT.seconds // 60} minutes; an admin can unlock it sooner on the Users page."
+)
 
 
 @dataclass(frozen=True)
-class LoginEntry:
-    """What the login form needs to check a password: never more than that."""
-
-    username: str
-    name: str
-    email: str | None
-    role: str
-    password_hash: str
+class LoginSession:
+    actor: Actor
+    generation: int  # the user's session generation when the session began
 
 
-@retry_on_conflict
-def login_directory(uow: UnitOfWork) -> list[LoginEntry]:
-    with uow:
-        return [
-            LoginEntry(u.username, u.name, u.email, u.role, u.password_hash)
-            for u in uow.users.list_active()
-        ]
-
-
-def _locked_message(user: UserRecord) -> str:
-    until = user.locked_until.strftime("%H:%M UTC") if user.locked_until else "later"
-    return (
-        f"Account {user.username} is locked after {MAX_FAILED_LOGINS} failed logins. "
-        f"Try again after {until}, or ask an admin to unlock it."
-    )
-
-
-def _is_locked(user: UserRecord, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
+def missing_login_fields(username: str, password: str) -> str | None:
+    missing = [name for name, value in (("username", username.strip()), ("password", password))
+               if not value]
+    return f"Enter your {' and '.join(missing)} to log in." if missing else None
 
 
 def _login_audit(user: UserRecord, action: str, after: dict[str, Any] | None = None) -> AuditEntry:
@@ -55,56 +47,76 @@ def _login_audit(user: UserRecord, action: str, after: dict[str, Any] | None = N
     )
 
 
+def _count_failure(uow: UnitOfWork, user: UserRecord, now: datetime) -> None:
+    """A wrong password: counted, and the fifth in a row locks the account."""
+    failures = user.failed_logins + 1
+    locked_until = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
+    uow.users.set_login_state(user.id, failed_logins=0 if locked_until else failures,
+                              locked_until=locked_until)
+    uow.audit.append(_login_audit(user, "login.failed", {"failed_logins": failures}))
+    if locked_until:
+        uow.audit.append(_login_audit(user, "login.locked", {"locked_until": locked_until}))
+
+
 @retry_on_conflict
-def record_failed_login(uow: UnitOfWork, username: str, now: datetime) -> str | None:
-    """Count a wrong password; lock the account on the fifth. Returns a lock message if locked."""
+def log_in(uow: UnitOfWork, *, username: str, password: str, now: datetime) -> LoginSession:
+    """The typed name and password, checked; every failure is refused with LOGIN_REFUSED."""
+    missing = missing_login_fields(username, password)
+    if missing:
+        raise InvalidInput(missing)
     with uow:
-        user = uow.users.get_by_username(username, for_update=True)
+        user = uow.users.get_by_username(username.strip().lower(), for_update=True)
+        matches = password_matches(password, user.password_hash if user else DUMMY_HASH)
         if user is None:
-            return None  # unknown names belong to no tenant, so there is no chain to audit in
-        if _is_locked(user, now):
+            raise LoginRefused(LOGIN_REFUSED)  # no tenant, so no chain to audit it in
+        if not user.is_active:
+            uow.audit.append(_login_audit(user, "login.refused_inactive"))
+        elif user.locked_until is not None and user.locked_until > now:
             uow.audit.append(_login_audit(user, "login.refused_locked"))
+        elif not matches:
+            _count_failure(uow, user, now)
+        else:
+            uow.users.set_login_state(user.id, failed_logins=0, locked_until=None, last_login_at=now)
+            uow.audit.append(_login_audit(user, "login.succeeded"))
             uow.commit()
-            return _locked_message(user)
-        failures = user.failed_logins + 1
-        locked_until = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
-        uow.users.set_login_state(
-            user.id, failed_logins=0 if locked_until else failures, locked_until=locked_until
-        )
-        uow.audit.append(_login_audit(user, "login.failed", {"failed_logins": failures}))
-        if locked_until:
-            user.locked_until = locked_until
-            uow.audit.append(_login_audit(user, "login.locked", {"locked_until": locked_until}))
+            return LoginSession(_actor(user), user.session_generation)
         uow.commit()
-        return _locked_message(user) if locked_until else None
+    raise LoginRefused(LOGIN_REFUSED)
 
 
 @retry_on_conflict
-def record_successful_login(uow: UnitOfWork, username: str, now: datetime) -> Actor:
-    """The password matched: refuse a locked account, else reset its failure count."""
+def log_out(uow: UnitOfWork, username: str, generation: int) -> None:
+    """End every session of the user, on every device, and their login cookies."""
     with uow:
         user = uow.users.get_by_username(username, for_update=True)
-        if user is None or not user.is_active:
-            raise NotFound(f"User {username} does not exist or was deactivated. Ask an admin.")
-        if _is_locked(user, now):
-            uow.audit.append(_login_audit(user, "login.refused_locked"))
-            uow.commit()
-            raise AccountLocked(_locked_message(user))
-        uow.users.set_login_state(user.id, failed_logins=0, locked_until=None, last_login_at=now)
-        uow.audit.append(_login_audit(user, "login.succeeded"))
+        if user is None or user.session_generation != generation:
+            return  # that session had ended already
+        uow.users.end_sessions(user.id)
+        uow.audit.append(_login_audit(user, "logout"))
         uow.commit()
-        return _actor(user)
+
+
+@retry_on_conflict
+def session_user(uow: UnitOfWork, username: str, generation: int) -> Actor:
+    """The user of a session (or of a login cookie), as of now: a role change applies on the
+    next rerun; a logout elsewhere, a deactivation or a new password ends the session."""
+    with uow:
+        user = uow.users.identity(username)
+    if user is None or not user.is_active or user.session_generation != generation:
+        raise SessionEnded("Your session has ended (you logged out, or an admin changed your "
+                           "account). Log in again.")
+    return _actor(user)
 
 
 @retry_on_conflict
 def acting_user(uow: UnitOfWork, username: str) -> Actor:
-    """The logged-in user as of now: a role change or deactivation applies on the next rerun."""
+    """A named user for `cli.py --as USER`: the command line has no session to check."""
     with uow:
-        user = uow.users.get_by_username(username)
+        user = uow.users.identity(username)
     if user is None or not user.is_active:
         raise PermissionDenied(f"User {username} is no longer active. Log in again or ask an admin.")
     return _actor(user)
 
 
-def _actor(user: UserRecord) -> Actor:
+def _actor(user: UserRecord | UserIdentity) -> Actor:
     return Actor(user.id, user.username, user.name, user.tenant_id, Role(user.role))

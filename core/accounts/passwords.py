@@ -5,9 +5,13 @@ import bcrypt
 from core.domain.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
+BCRYPT_ROUNDS = 12  # the cost of every stored hash (the demo and tests use less)
+# A hash of a random password nobody knows, of the same cost: a login for a name that does not
+# exist is checked against it, so it takes as long as a wrong password for a real user.
+DUMMY_HASH = "$2b$12$jLmrLWcyqENMUAmrzcrJPuqEX0H/XDAHl4glP3IM8QVg6OU/ylcVq"
 
 
-def hash_password(password: str, *, rounds: int = 12) -> str:
+def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             f"Passwords need at least {MIN_PASSWORD_LENGTH} characters. Choose a longer one."

@@ -56,7 +56,7 @@ def change_role(uow: UnitOfWork, actor: Actor, *, username: str, role: str) -> N
         user = _target(uow, actor, username)
         _not_yourself(actor, user, "change the role of")
         if user.role == role:
-            raise InvalidInput(f"{user.name} is already a {role}. Nothing changed.")
+            raise InvalidInput(f"{user.username} is already a {role}. Nothing changed.")
         uow.users.set_role(user.id, role)
         _audit(uow, actor, user, "user.role_changed", before={"role": user.role}, after={"role": role})
         uow.commit()
@@ -71,7 +71,7 @@ def set_active(uow: UnitOfWork, actor: Actor, *, username: str, active: bool) ->
         _not_yourself(actor, user, "deactivate" if not active else "reactivate")
         if user.is_active == active:
             state = "active" if active else "deactivated"
-            raise InvalidInput(f"{user.name} is already {state}. Nothing changed.")
+            raise InvalidInput(f"{user.username} is already {state}. Nothing changed.")
         uow.users.set_active(user.id, active)
         if not active:
             uow.users.end_sessions(user.id)

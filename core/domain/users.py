@@ -23,6 +23,19 @@ class UserRecord:
 
 
 @dataclass(frozen=True)
+class UserIdentity:
+    """Who a session's user is, read on every run: never the password hash."""
+
+    id: int
+    tenant_id: int
+    username: str
+    name: str
+    role: str
+    is_active: bool
+    session_generation: int
+
+
+@dataclass(frozen=True)
 class UserSummary:
     username: str
     name: str

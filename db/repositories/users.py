@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from core.domain.clock import utcnow
-from core.domain.users import UserRecord, UserSummary
+from core.domain.users import UserIdentity, UserRecord, UserSummary
 from db.models import User
 from db.results import AnyRow, inserted_id
 
@@ -28,10 +28,11 @@ class SqlUserRepository:
         user = self.connection.execute(query).one_or_none()
         return _record(user) if user else None
 
-    def list_active(self) -> list[UserRecord]:
-        users = self.connection.execute(
-            select(User.table()).where(User.is_active).order_by(User.username))
-        return [_record(u) for u in users]
+    def identity(self, username: str) -> UserIdentity | None:
+        user = self.connection.execute(
+            select(User.id, User.tenant_id, User.username, User.name, User.role, User.is_active,
+                   User.session_generation).where(User.username == username)).one_or_none()
+        return UserIdentity(*user) if user else None
 
     def in_tenant(self, tenant_id: int) -> list[UserSummary]:
         users = self.connection.execute(

@@ -1,79 +1,102 @@
-"""Login with streamlit-authenticator, credentials read from the users table each run.
+"""Login, logout and the re-login cookie. The rules (lockout, one answer for every failure,
+sessions that end everywhere) are core's (core/accounts/login.py); this is the form and the
+session state.
 
-The library checks the bcrypt hash and keeps the cookie; LeadOps keeps the lockout and the
-audit trail in the database, so they hold across replicas and restarts.
+Nothing here reads users until it needs one: a logged-in run reads the session's user, a
+login reads the one user whose name was typed, a cookie the one user it names.
 """
 
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities.exceptions import LoginError
 
-from core.accounts.login import login_directory, record_failed_login, record_successful_login
+from core.accounts import login
 from core.domain.clock import utcnow
-from core.domain.errors import LeadOpsError
-from pages._shared import context, state
-
-LOGIN_SLEEP_SECONDS = 0.7  # the library's default pause while logged out; tests lower it
-
-
-def build_authenticator(*, login_sleep_time: float = LOGIN_SLEEP_SECONDS) -> stauth.Authenticate:
-    settings = context.settings()
-    directory = login_directory(context.reader())
-    credentials = {
-        "usernames": {
-            entry.username: {
-                "name": entry.name, "email": entry.email, "password": entry.password_hash,
-                "roles": [entry.role], "failed_login_attempts": 0,
-            }
-            for entry in directory
-        }
-    }
-    return stauth.Authenticate(
-        credentials, cookie_name=settings.cookie_name, cookie_key=settings.cookie_key,
-        cookie_expiry_days=settings.cookie_expiry_days, auto_hash=False,
-        login_sleep_time=login_sleep_time,
-    )
+from core.domain.errors import LeadOpsError, SessionEnded
+from core.domain.identity import Actor
+from pages._shared import context, login_cookie, state
+from pages._shared.login_cookie import CookieClaims, CookieJar
 
 
 def is_logged_in() -> bool:
     return bool(st.session_state.get(state.AUTH_STATUS))
 
 
-def _forget_login() -> None:
-    for key in (state.AUTH_STATUS, state.USERNAME, state.ROLES, "name", "email"):
+def _remember(actor: Actor, generation: int) -> None:
+    st.session_state[state.AUTH_STATUS] = True
+    st.session_state[state.USERNAME] = actor.username
+    st.session_state[state.ROLES] = [actor.role.value]
+    st.session_state[state.SESSION_GENERATION] = generation
+
+
+def forget_login() -> None:
+    for key in (state.AUTH_STATUS, state.USERNAME, state.ROLES, state.SESSION_GENERATION):
         st.session_state[key] = None
 
 
-def _on_password_login(event: dict) -> None:
-    # Raising here stops the library before it sets the cookie.
-    record_successful_login(context.writer(), event["username"], utcnow())
+def logged_in_actor() -> Actor | None:
+    """The user of this session, or of the browser's login cookie; None when logged out (and
+    when the session ended on another device: the login form then says so)."""
+    if is_logged_in():
+        try:
+            return context.session_actor()
+        except SessionEnded as ended:
+            forget_login()
+            st.session_state[state.LOGIN_NOTE] = ended.message
+            return None
+    return _actor_from_cookie()
 
 
-def _failed_username(authenticator: stauth.Authenticate) -> str | None:
-    users = authenticator.authentication_controller.authentication_model.credentials["usernames"]
-    return next((name for name, user in users.items() if user["failed_login_attempts"]), None)
+def _actor_from_cookie() -> Actor | None:
+    settings = context.settings()
+    claims = login_cookie.decode(login_cookie.browser_token(settings.cookie_name),
+                                 key=settings.cookie_key)
+    if claims is None:
+        return None
+    try:
+        actor = login.session_user(context.reader(), claims.username, claims.generation)
+    except SessionEnded:
+        return None  # logged out since (on any device), or deactivated
+    _remember(actor, claims.generation)
+    return actor
 
 
-def render_login_page(authenticator: stauth.Authenticate) -> None:
+def render_login_page(cookies: CookieJar) -> None:
     st.title("LeadOps")
     st.caption("Lead assignment for the call center. Log in with your LeadOps account.")
+    note = st.session_state.pop(state.LOGIN_NOTE, None)
+    if note:
+        st.info(note, icon=":material/logout:")
+    with st.form("leadops_login"):
+        st.subheader("Login")
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Login")
+    if not submitted:
+        return
     try:
-        authenticator.login(location="main", callback=_on_password_login, key="leadops_login")
-    except (LeadOpsError, LoginError) as exc:
-        _forget_login()
-        st.error(getattr(exc, "message", str(exc)), icon=":material/lock:")
+        session = login.log_in(context.writer(), username=username, password=password, now=utcnow())
+    except LeadOpsError as exc:  # a refusal, what is missing, or the database gone
+        st.error(exc.message, icon=":material/lock:")
         return
-    if is_logged_in():
-        # No st.rerun() here: it would drop the cookie component before the browser sets the
-        # cookie (then a reload logs out). Setting the cookie reruns the app by itself.
-        st.success("Logged in. Opening your dashboard…", icon=":material/check_circle:")
-        return
-    if st.session_state.get(state.AUTH_STATUS) is False:
-        failed = _failed_username(authenticator)
-        try:
-            lock_message = record_failed_login(context.writer(), failed, utcnow()) if failed else None
-        except LeadOpsError as exc:  # the database went away between the form and the count
-            st.error(exc.message, icon=":material/error:")
-            return
-        st.error(lock_message or "Username or password is incorrect.", icon=":material/lock:")
-        st.session_state[state.AUTH_STATUS] = None  # count each submit once
+    _remember(session.actor, session.generation)
+    settings = context.settings()
+    cookies.set(settings.cookie_name,
+                login_cookie.encode(CookieClaims(session.actor.username, session.generation),
+                                    key=settings.cookie_key, days=settings.cookie_expiry_days),
+                days=settings.cookie_expiry_days)
+    # No st.rerun() here: it would drop the cookie component before the browser sets the
+    # cookie (then a reload logs out). Setting the cookie reruns the app by itself.
+    st.success("Logged in. Opening your dashboard…", icon=":material/check_circle:")
+
+
+def log_out(cookies: CookieJar) -> None:
+    """End this user's sessions on every device, then this one's state and cookie."""
+    username = st.session_state.get(state.USERNAME)
+    generation = st.session_state.get(state.SESSION_GENERATION)
+    try:
+        if username and generation is not None:
+            login.log_out(context.writer(), username, generation)
+    except LeadOpsError as exc:
+        st.session_state[state.LOGIN_NOTE] = (
+            f"Logged out here, but other devices could not be logged out: {exc.message}")
+    forget_login()
+    cookies.delete(context.settings().cookie_name)

@@ -1,7 +1,7 @@
 """Session-state keys, in one place, and their starting values (set once per session).
 
-The first three are streamlit-authenticator's own. Keys marked "widget" belong to a widget
-that the page also reads from session state; Streamlit sets those itself.
+The first four say who is logged in (pages/_shared/login.py sets them). Keys marked "widget"
+belong to a widget that the page also reads from session state; Streamlit sets those itself.
 """
 
 from typing import Any
@@ -11,6 +11,8 @@ import streamlit as st
 AUTH_STATUS = "authentication_status"
 USERNAME = "username"
 ROLES = "roles"
+SESSION_GENERATION = "leadops_session_generation"  # the user's generation when this login began
+LOGIN_NOTE = "leadops_login_note"  # why the login form is shown again (a session that ended)
 FLASH = "leadops_flash"  # messages to show after the rerun that follows a change
 SELECTED_LEAD = "leadops_selected_lead"  # widget: the lead open on Lead assignment
 LEAD_PAGE = "leadops_lead_page"  # widget: the lead list's page number
@@ -20,7 +22,10 @@ CAPACITY_SAVES = "cap_editor_saves"  # how many saves the capacity table has had
 SOURCE_EDITOR = "w_sources"  # widget: the weights page's source-quality table, with its edits
 SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
 
-_STARTING_VALUES: dict[str, Any] = {FLASH: [], BULK_PLAN: None, CAPACITY_SAVES: 0}
+_STARTING_VALUES: dict[str, Any] = {
+    AUTH_STATUS: None, USERNAME: None, ROLES: None, SESSION_GENERATION: None,
+    FLASH: [], BULK_PLAN: None, CAPACITY_SAVES: 0,
+}
 
 
 def init_session_state() -> None:

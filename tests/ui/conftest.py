@@ -15,7 +15,6 @@ def demo_url(engine, database_url, monkeypatch):
     seed_demo(engine, leads=200, agents=12, password_rounds=4)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("LEADOPS_COOKIE_KEY", "test-cookie-key-of-at-least-32-characters")
-    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 0)
     return database_url
 
 
@@ -29,6 +28,7 @@ def logged_in_app(username: str, role: str) -> AppTest:
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["roles"] = [role]
+    at.session_state["leadops_session_generation"] = 0  # the demo's users start at generation 0
     return at.run()
 
 
@@ -83,4 +83,5 @@ def page_run_directly(page: str, username: str) -> AppTest:
     at = AppTest.from_file(str(Path(APP).parent / page), default_timeout=30)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
+    at.session_state["leadops_session_generation"] = 0
     return at.run()

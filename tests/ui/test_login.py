@@ -14,7 +14,7 @@ EXPECTED_PAGES = {
     "supervisor": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard"},
     "manager": {"Agent capacity", "Scoring leaderboard", "Audit log"},
     "admin": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard",
-              "Scoring weights", "Audit log"},
+              "Scoring weights", "Audit log", "Users"},
 }
 PASSWORDS = {"supervisor": "demo-supervisor", "manager": "demo-manager", "admin": "demo-admin"}
 
@@ -46,15 +46,40 @@ def test_wrong_password_is_refused_with_a_message(demo_url, engine):
             "login.failed"]
 
 
-def test_fifth_failure_locks_the_account_even_for_the_right_password(demo_url):
+def test_fifth_failure_locks_the_account_even_for_the_right_password(demo_url, engine):
     at = new_app().run()
     for _ in range(5):
         at = log_in(at, "manager", "wrong-password")
-    assert "locked after 5 failed logins" in messages(at)
     at = log_in(at, "manager", PASSWORDS["manager"])
-    assert "is locked" in messages(at)
+    assert "Username or password is incorrect" in messages(at)
     assert not at.session_state["authentication_status"]
     assert offered_pages(at) == {"Log in"}
+    with Session(engine) as s:
+        assert s.scalars(select(AuditRow.action).where(AuditRow.action.like("login.%"))
+                         .order_by(AuditRow.id)).all()[-2:] == ["login.locked", "login.refused_locked"]
+
+
+def test_a_locked_account_and_an_unknown_name_get_the_same_answer(demo_url):
+    """The answer must not tell an attacker which usernames exist."""
+    at = new_app().run()
+    for _ in range(5):
+        at = log_in(at, "manager", "wrong-password")
+    answers = {}
+    for username, password in [("manager", "wrong-password"), ("manager", PASSWORDS["manager"]),
+                               ("no.such.user", "wrong-password"), ("supervisor", "wrong-password")]:
+        answers[username, password] = messages(log_in(at, username, password))
+    assert len(set(answers.values())) == 1, answers
+    assert "an admin can unlock it sooner on the Users page" in answers["manager", "wrong-password"]
+
+
+def test_an_empty_login_form_says_what_is_missing(demo_url, engine):
+    at = log_in(new_app().run(), "", "")
+    assert not at.exception
+    assert "Enter your username and password to log in." in messages(at)
+    at = log_in(at, "admin", "")
+    assert "Enter your password to log in." in messages(at)
+    with Session(engine) as s:
+        assert s.scalars(select(AuditRow.action).where(AuditRow.action.like("login.%"))).all() == []
 
 
 def test_logout_returns_to_the_login_form(demo_url):
@@ -65,9 +90,79 @@ def test_logout_returns_to_the_login_form(demo_url):
     assert offered_pages(at) == {"Log in"}
 
 
+def test_logging_out_on_one_device_ends_the_session_on_the_others(demo_url):
+    laptop = log_in(new_app().run(), "admin", PASSWORDS["admin"])
+    phone = log_in(new_app().run(), "admin", PASSWORDS["admin"])
+    laptop.sidebar.button(key="leadops_logout").click()
+    laptop.run()
+    phone.run()
+    assert not phone.exception
+    assert offered_pages(phone) == {"Log in"}
+    assert "Your session has ended" in messages(phone)
+
+
+def test_the_login_cookie_logs_in_until_the_user_logs_out(demo_url, monkeypatch):
+    """A reload or a new tab logs in from the cookie; after a logout anywhere it no longer does
+    (the cookie is valid for a day, so deleting it from one browser is not enough)."""
+    from pages._shared import login_cookie
+    from settings import load_settings
+
+    settings = load_settings()
+    cookie = login_cookie.encode(login_cookie.CookieClaims("admin", 0), key=settings.cookie_key,
+                                 days=settings.cookie_expiry_days)
+    monkeypatch.setattr(login_cookie, "browser_token", lambda name: cookie)
+    reloaded = new_app().run()
+    assert not reloaded.exception and "Scoring weights" in offered_pages(reloaded)
+    reloaded.sidebar.button(key="leadops_logout").click()
+    reloaded.run()
+    again = new_app().run()  # the same cookie, sent by another browser
+    assert not again.exception
+    assert offered_pages(again) == {"Log in"}
+    forged = login_cookie.encode(login_cookie.CookieClaims("admin", 1), key="x" * 32, days=1)
+    monkeypatch.setattr(login_cookie, "browser_token", lambda name: forged)
+    assert offered_pages(new_app().run()) == {"Log in"}
+
+
+def test_deactivating_a_user_ends_their_open_session(demo_url, engine):
+    from core.accounts import user_admin
+    from core.domain.identity import Actor
+    from db.unit_of_work import SqlUnitOfWork
+
+    supervisor = log_in(new_app().run(), "supervisor", PASSWORDS["supervisor"])
+    user_admin.set_active(SqlUnitOfWork(engine), Actor.operator(tenant_id=1), username="supervisor",
+                          active=False)
+    supervisor.run()
+    assert not supervisor.exception
+    assert offered_pages(supervisor) == {"Log in"}
+
+
+def test_a_run_reads_no_password_hash_but_the_one_typed_at_login(demo_url):
+    """The login used to read every user of every tenant, with hashes, on every run."""
+    from sqlalchemy import Engine, event
+
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", remember)
+    try:
+        at = new_app().run()
+        assert not [s for s in statements if "password_hash" in s]
+        log_in(at, "admin", PASSWORDS["admin"])
+        reading_hashes = [s for s in statements if "password_hash" in s]
+        assert reading_hashes and all("WHERE users.username =" in s for s in reading_hashes)
+        statements.clear()
+        at.run()  # a logged-in run
+        assert not [s for s in statements if "password_hash" in s]
+    finally:
+        event.remove(Engine, "before_cursor_execute", remember)
+
+
 @pytest.mark.parametrize("page", ["pages/agent_capacity.py", "pages/lead_assignment.py",
                                   "pages/bulk_operations.py", "pages/scoring_leaderboard.py",
-                                  "pages/scoring_weights.py", "pages/audit_log.py"])
+                                  "pages/scoring_weights.py", "pages/audit_log.py",
+                                  "pages/users.py"])
 def test_pages_refuse_a_visitor_who_is_not_logged_in(demo_url, page):
     """A page file run directly (as a fresh server may do) does not skip the login."""
     from streamlit.testing.v1 import AppTest

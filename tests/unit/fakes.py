@@ -18,7 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.placement import Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import Thresholds, Weights
-from core.domain.users import UserRecord, UserSummary
+from core.domain.users import UserIdentity, UserRecord, UserSummary
 from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
 from core.ports import (
     ActivityRepository,
@@ -55,8 +55,10 @@ class FakeUsers:
         user = self.rows.get(username)
         return replace(user) if user else None
 
-    def list_active(self) -> list[UserRecord]:
-        return [replace(u) for _, u in sorted(self.rows.items()) if u.is_active]
+    def identity(self, username: str) -> UserIdentity | None:
+        u = self.rows.get(username)
+        return UserIdentity(u.id, u.tenant_id, u.username, u.name, u.role, u.is_active,
+                            u.session_generation) if u else None
 
     def in_tenant(self, tenant_id: int) -> list[UserSummary]:
         return [UserSummary(u.username, u.name, u.email, u.role, u.is_active, u.locked_until,
