@@ -16,8 +16,8 @@ from core.domain.errors import InvalidInput, LoginRefused, PermissionDenied, Ses
 from core.domain.identity import Actor
 from core.domain.permissions import Role
 from core.domain.users import UserIdentity, UserRecord
-from core.ports import UnitOfWork
-from core.retry import retry_on_conflict
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import in_transaction, retry_on_conflict
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -58,30 +58,42 @@ def _count_failure(uow: UnitOfWork, user: UserRecord, now: datetime) -> None:
         uow.audit.append(_login_audit(user, "login.locked", {"locked_until": locked_until}))
 
 
-@retry_on_conflict
-def log_in(uow: UnitOfWork, *, username: str, password: str, now: datetime) -> LoginSession:
-    """The typed name and password, checked; every failure is refused with LOGIN_REFUSED."""
+def log_in(new_uow: UnitOfWorkFactory, *, username: str, password: str,
+           now: datetime) -> LoginSession:
+    """The typed name and password, checked; every failure is refused with LOGIN_REFUSED.
+
+    The bcrypt check (a quarter of a second) runs between two short transactions, never
+    inside one: on SQLite a write transaction holds the database's only write lock."""
     missing = missing_login_fields(username, password)
     if missing:
         raise InvalidInput(missing)
-    with uow:
-        user = uow.users.get_by_username(username.strip().lower(), for_update=True)
-        matches = password_matches(password, user.password_hash if user else DUMMY_HASH)
+    username = username.strip().lower()
+    stored = in_transaction(new_uow, lambda uow: uow.users.get_by_username(username))
+    checked_hash = stored.password_hash if stored else DUMMY_HASH
+    matches = password_matches(password, checked_hash)
+    if stored is None:
+        raise LoginRefused(LOGIN_REFUSED)  # no tenant, so no chain to audit it in
+
+    def record(uow: UnitOfWork) -> LoginSession | None:
+        user = uow.users.get_by_username(username, for_update=True)
         if user is None:
-            raise LoginRefused(LOGIN_REFUSED)  # no tenant, so no chain to audit it in
+            return None
         if not user.is_active:
             uow.audit.append(_login_audit(user, "login.refused_inactive"))
         elif user.locked_until is not None and user.locked_until > now:
             uow.audit.append(_login_audit(user, "login.refused_locked"))
-        elif not matches:
+        elif not matches or user.password_hash != checked_hash:  # changed while we checked
             _count_failure(uow, user, now)
         else:
             uow.users.set_login_state(user.id, failed_logins=0, locked_until=None, last_login_at=now)
             uow.audit.append(_login_audit(user, "login.succeeded"))
-            uow.commit()
             return LoginSession(_actor(user), user.session_generation)
-        uow.commit()
-    raise LoginRefused(LOGIN_REFUSED)
+        return None
+
+    session = in_transaction(new_uow, record)
+    if session is None:
+        raise LoginRefused(LOGIN_REFUSED)
+    return session
 
 
 @retry_on_conflict

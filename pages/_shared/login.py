@@ -73,7 +73,7 @@ def render_login_page(cookies: CookieJar) -> None:
     if not submitted:
         return
     try:
-        session = login.log_in(context.writer(), username=username, password=password, now=utcnow())
+        session = login.log_in(context.writer, username=username, password=password, now=utcnow())
     except LeadOpsError as exc:  # a refusal, what is missing, or the database gone
         st.error(exc.message, icon=":material/lock:")
         return

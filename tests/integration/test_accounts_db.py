@@ -26,7 +26,7 @@ def tenant(engine):
 
 def fail_login(engine, now=NOW):
     with pytest.raises(LoginRefused):
-        login.log_in(SqlUnitOfWork(engine), username="ana", password="wrong-password", now=now)
+        login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="wrong-password", now=now)
 
 
 def test_lockout_is_stored_and_audited(engine, tenant):
@@ -38,15 +38,15 @@ def test_lockout_is_stored_and_audited(engine, tenant):
         actions = s.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
     assert actions == ["login.failed"] * 5 + ["login.locked"]
     with pytest.raises(LoginRefused):
-        login.log_in(SqlUnitOfWork(engine), username="ana", password="correct-horse",
+        login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse",
                      now=NOW + timedelta(minutes=14))
-    session = login.log_in(SqlUnitOfWork(engine), username="ana", password="correct-horse",
+    session = login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse",
                            now=NOW + timedelta(minutes=16))
     assert session.actor.username == "ana" and session.actor.tenant_id == tenant
 
 
 def test_logging_out_ends_the_users_sessions_on_the_database(engine, tenant):
-    session = login.log_in(SqlUnitOfWork(engine), username="ana", password="correct-horse", now=NOW)
+    session = login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse", now=NOW)
     assert login.session_user(SqlUnitOfWork(engine), "ana", session.generation).username == "ana"
     login.log_out(SqlUnitOfWork(engine), "ana", session.generation)
     with pytest.raises(SessionEnded):
@@ -82,7 +82,7 @@ def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
 def test_create_user_persists_a_bcrypt_login(engine, tenant):
     users.create_user(SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant), username="bo",
                       name="Bo Lin", role="manager", password="long-enough", hash_rounds=4)
-    session = login.log_in(SqlUnitOfWork(engine), username="bo", password="long-enough", now=NOW)
+    session = login.log_in(lambda: SqlUnitOfWork(engine), username="bo", password="long-enough", now=NOW)
     assert session.actor.role == "manager"
 
 

@@ -28,13 +28,13 @@ def user(username="ana", role="supervisor", **changes) -> UserRecord:
 
 def refusal(uow, username, password) -> str:
     with pytest.raises(LoginRefused) as refused:
-        login.log_in(uow, username=username, password=password, now=NOW)
+        login.log_in(lambda: uow, username=username, password=password, now=NOW)
     return refused.value.message
 
 
 def test_the_right_password_logs_in_with_the_users_session_generation():
     uow = FakeUnitOfWork(users=[user(failed_logins=3, session_generation=4)])
-    session = login.log_in(uow, username=" Ana ", password=PASSWORD, now=NOW)
+    session = login.log_in(lambda: uow, username=" Ana ", password=PASSWORD, now=NOW)
     assert session.actor == Actor(1, "ana", "Ana Ruiz", 1, Role.SUPERVISOR)
     assert session.generation == 4
     assert uow.users.rows["ana"].failed_logins == 0
@@ -58,7 +58,7 @@ def test_a_locked_account_is_refused_even_with_the_right_password():
 
 def test_the_lock_expires():
     uow = FakeUnitOfWork(users=[user(failed_logins=3, locked_until=NOW - timedelta(seconds=1))])
-    assert login.log_in(uow, username="ana", password=PASSWORD, now=NOW).actor.username == "ana"
+    assert login.log_in(lambda: uow, username="ana", password=PASSWORD, now=NOW).actor.username == "ana"
 
 
 def test_every_refusal_reads_the_same_so_it_tells_no_one_which_usernames_exist():
@@ -97,6 +97,35 @@ def test_a_wrong_password_and_an_unknown_name_cost_the_same():
     assert 0.6 < unknown / wrong < 1.6, (unknown, wrong)
 
 
+def test_the_password_is_checked_outside_any_transaction(monkeypatch):
+    """A bcrypt check takes a quarter of a second: on SQLite a write transaction holds the
+    database's one write lock, so no login may hold one while it checks."""
+    uow = FakeUnitOfWork(users=[user()])
+    open_during_check = []
+    real_check = login.password_matches
+
+    def check(password, hashed):
+        open_during_check.append(len(uow._last_commit))
+        return real_check(password, hashed)
+
+    monkeypatch.setattr(login, "password_matches", check)
+    login.log_in(lambda: uow, username="ana", password=PASSWORD, now=NOW)
+    refusal(uow, "nobody", PASSWORD)
+    assert open_during_check == [0, 0]
+
+
+def test_a_password_changed_during_the_check_is_not_accepted(monkeypatch):
+    uow = FakeUnitOfWork(users=[user()])
+    real_check = login.password_matches
+
+    def check_while_an_admin_sets_a_new_one(password, hashed):
+        uow.users.rows["ana"].password_hash = hash_password("brand-new-one", rounds=4)
+        return real_check(password, hashed)
+
+    monkeypatch.setattr(login, "password_matches", check_while_an_admin_sets_a_new_one)
+    refusal(uow, "ana", PASSWORD)
+
+
 @pytest.mark.parametrize("username, password, missing", [
     ("", "", "Enter your username and password"),
     ("  ", "secret", "Enter your username"),
@@ -105,21 +134,21 @@ def test_a_wrong_password_and_an_unknown_name_cost_the_same():
 def test_an_empty_form_says_what_is_missing(username, password, missing):
     uow = FakeUnitOfWork(users=[user()])
     with pytest.raises(InvalidInput, match=missing):
-        login.log_in(uow, username=username, password=password, now=NOW)
+        login.log_in(lambda: uow, username=username, password=password, now=NOW)
     assert uow.audit.entries == [] and uow.users.rows["ana"].failed_logins == 0
 
 
 def test_a_session_holds_until_the_user_logs_out_on_any_device():
     uow = FakeUnitOfWork(users=[user()])
-    laptop = login.log_in(uow, username="ana", password=PASSWORD, now=NOW)
-    phone = login.log_in(uow, username="ana", password=PASSWORD, now=NOW)
+    laptop = login.log_in(lambda: uow, username="ana", password=PASSWORD, now=NOW)
+    phone = login.log_in(lambda: uow, username="ana", password=PASSWORD, now=NOW)
     assert login.session_user(uow, "ana", phone.generation).username == "ana"
     login.log_out(uow, "ana", laptop.generation)
     for session in (laptop, phone):
         with pytest.raises(SessionEnded, match="Log in again"):
             login.session_user(uow, "ana", session.generation)
     assert uow.audit.entries[-1].action == "logout"
-    assert login.log_in(uow, username="ana", password=PASSWORD, now=NOW).generation == 1
+    assert login.log_in(lambda: uow, username="ana", password=PASSWORD, now=NOW).generation == 1
 
 
 def test_logging_out_a_session_that_already_ended_changes_nothing():
