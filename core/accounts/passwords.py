@@ -1,4 +1,4 @@
-"""Password hashing (bcrypt), the same format streamlit-authenticator verifies."""
+"""Password hashing (bcrypt), the format streamlit-authenticator checks at login."""
 
 import bcrypt
 
@@ -16,6 +16,9 @@ def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
         raise InvalidInput(
             f"Passwords need at least {MIN_PASSWORD_LENGTH} characters. Choose a longer one."
         )
+    # The login (streamlit-authenticator) strips what is typed before it checks it.
+    if password != password.strip():
+        raise InvalidInput("Passwords may not begin or end with a space. Remove it and try again.")
     # bcrypt only reads 72 bytes; refuse rather than silently ignore the rest.
     if len(password.encode("utf-8")) > 72:
         raise InvalidInput("Passwords may be at most 72 bytes long. Choose a shorter one.")
