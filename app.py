@@ -1,14 +1,11 @@
 """LeadOps: the frame. Page config, login, and the pages the user's role may open."""
 
-from functools import partial
-
 import streamlit as st
 
 from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from pages._shared import context, login, state
-from pages._shared.login_cookie import CookieJar
 
 st.set_page_config(page_title="LeadOps", page_icon=":material/support_agent:", layout="wide")
 
@@ -25,14 +22,12 @@ PAGES = (
 )
 
 
-def _sidebar(actor: Actor, cookies: CookieJar) -> bool:
+def _sidebar(actor: Actor, gate: login.Login) -> bool:
     """Who is logged in, and the logout button. False once the user has logged out."""
     with st.sidebar:
         st.markdown(f"**{actor.name}** · {actor.role.value}")
-        if st.button("Log out", key="leadops_logout"):
-            login.log_out(cookies)
-            return False
-    return True
+        gate.logout_button()
+    return login.is_logged_in()
 
 
 def main() -> None:
@@ -40,15 +35,14 @@ def main() -> None:
     try:
         context.require_keys()
         context.engine()
-        # The cookie component may be rendered only once per run.
-        cookies = CookieJar()
-        actor = login.logged_in_actor()
+        # One streamlit-authenticator per run: its cookie component may be rendered only once.
+        gate = login.Login()
+        actor = gate.logged_in_actor()
     except LeadOpsError as exc:
         st.error(exc.message, icon=":material/error:")
         st.stop()
-    if actor is None or not _sidebar(actor, cookies):
-        login_page = st.Page(partial(login.render_login_page, cookies), title="Log in",
-                             url_path="login")
+    if actor is None or not _sidebar(actor, gate):
+        login_page = st.Page(gate.render_login_page, title="Log in", url_path="login")
         st.navigation([login_page], position="hidden").run()
         return
 

@@ -57,7 +57,8 @@ class UserRepository(Protocol):
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
     def end_sessions(self, user_id: int) -> None:
-        """Bump the user's session generation: every session and login cookie ends."""
+        """Bump the user's session generation and note the moment (sessions_ended_at): every
+        session and every login cookie issued until now ends."""
         ...
 
 

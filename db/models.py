@@ -81,6 +81,8 @@ class User(Base):
     created_at: Mapped[timestamp]
     # Bumped to end all of the user's sessions (core/domain/users.py, migration 0009).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When it was last bumped: login cookies issued before then are refused (migration 0010).
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class Agent(Base):

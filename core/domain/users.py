@@ -20,6 +20,8 @@ class UserRecord:
     # Bumped to end every session of the user (logout, deactivation, a new password): a
     # session or login cookie carrying an older generation is no longer accepted.
     session_generation: int = 0
+    # When that last happened: a login cookie issued before it no longer logs anyone in.
+    sessions_ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class UserIdentity:
     role: str
     is_active: bool
     session_generation: int
+    sessions_ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)

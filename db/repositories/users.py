@@ -13,7 +13,7 @@ def _record(user: AnyRow) -> UserRecord:
         id=user.id, tenant_id=user.tenant_id, username=user.username, name=user.name,
         email=user.email, role=user.role, password_hash=user.password_hash,
         failed_logins=user.failed_logins, locked_until=user.locked_until, is_active=user.is_active,
-        session_generation=user.session_generation,
+        session_generation=user.session_generation, sessions_ended_at=user.sessions_ended_at,
     )
 
 
@@ -31,7 +31,8 @@ class SqlUserRepository:
     def identity(self, username: str) -> UserIdentity | None:
         user = self.connection.execute(
             select(User.id, User.tenant_id, User.username, User.name, User.role, User.is_active,
-                   User.session_generation).where(User.username == username)).one_or_none()
+                   User.session_generation, User.sessions_ended_at)
+            .where(User.username == username)).one_or_none()
         return UserIdentity(*user) if user else None
 
     def in_tenant(self, tenant_id: int) -> list[UserSummary]:
@@ -72,7 +73,8 @@ class SqlUserRepository:
         self._update(user_id, password_hash=password_hash)
 
     def end_sessions(self, user_id: int) -> None:
-        self._update(user_id, session_generation=User.session_generation + 1)
+        self._update(user_id, session_generation=User.session_generation + 1,
+                     sessions_ended_at=utcnow())
 
     def _update(self, user_id: int, **values: object) -> None:
         self.connection.execute(update(User).where(User.id == user_id).values(**values))

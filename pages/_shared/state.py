@@ -1,6 +1,8 @@
 """Session-state keys, in one place, and their starting values (set once per session).
 
-The first four say who is logged in (pages/_shared/login.py sets them). Keys marked "widget"
+The first three say who is logged in: streamlit-authenticator's own keys, which it sets at a
+login or a cookie restore (pages/_shared/login.py); the fourth is the user's session generation
+at that moment, which LeadOps compares on every run. Keys marked "widget"
 belong to a widget that the page also reads from session state; Streamlit sets those itself.
 """
 
@@ -11,7 +13,7 @@ import streamlit as st
 AUTH_STATUS = "authentication_status"
 USERNAME = "username"
 ROLES = "roles"
-SESSION_GENERATION = "leadops_session_generation"  # the user's generation when this login began
+SESSION_GENERATION = "leadops_session_generation"  # the user's generation when this session began
 LOGIN_NOTE = "leadops_login_note"  # why the login form is shown again (a session that ended)
 FLASH = "leadops_flash"  # messages to show after the rerun that follows a change
 SELECTED_LEAD = "leadops_selected_lead"  # widget: the lead open on Lead assignment

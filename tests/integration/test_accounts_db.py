@@ -7,6 +7,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from core.accounts import login, users
+from core.accounts.passwords import password_matches
+from core.domain.clock import utcnow
 from core.domain.errors import LoginRefused, SessionEnded
 from core.domain.identity import Actor
 from db.audit_verify import verify_audit_chains
@@ -24,9 +26,19 @@ def tenant(engine):
     return tenant_id
 
 
+def log_in(engine, username, password, now=NOW) -> login.LoginSession:
+    """What the login page does, with bcrypt in streamlit-authenticator's place."""
+    entry = login.login_entry(SqlUnitOfWork(engine, read_only=True), username)
+    if password_matches(password, entry.password_hash):
+        return login.record_successful_login(SqlUnitOfWork(engine), entry.username,
+                                             checked_hash=entry.password_hash, now=now)
+    login.record_failed_login(SqlUnitOfWork(engine), entry.username, now)
+    raise LoginRefused(login.LOGIN_REFUSED)
+
+
 def fail_login(engine, now=NOW):
     with pytest.raises(LoginRefused):
-        login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="wrong-password", now=now)
+        log_in(engine, "ana", "wrong-password", now=now)
 
 
 def test_lockout_is_stored_and_audited(engine, tenant):
@@ -38,19 +50,22 @@ def test_lockout_is_stored_and_audited(engine, tenant):
         actions = s.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
     assert actions == ["login.failed"] * 5 + ["login.locked"]
     with pytest.raises(LoginRefused):
-        login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse",
-                     now=NOW + timedelta(minutes=14))
-    session = login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse",
-                           now=NOW + timedelta(minutes=16))
+        log_in(engine, "ana", "correct-horse", now=NOW + timedelta(minutes=14))
+    session = log_in(engine, "ana", "correct-horse", now=NOW + timedelta(minutes=16))
     assert session.actor.username == "ana" and session.actor.tenant_id == tenant
 
 
 def test_logging_out_ends_the_users_sessions_on_the_database(engine, tenant):
-    session = login.log_in(lambda: SqlUnitOfWork(engine), username="ana", password="correct-horse", now=NOW)
+    session = log_in(engine, "ana", "correct-horse")
     assert login.session_user(SqlUnitOfWork(engine), "ana", session.generation).username == "ana"
+    before = utcnow()
+    assert login.cookie_session(SqlUnitOfWork(engine), "ana", issued_at=before).actor.username == "ana"
     login.log_out(SqlUnitOfWork(engine), "ana", session.generation)
     with pytest.raises(SessionEnded):
         login.session_user(SqlUnitOfWork(engine), "ana", session.generation)
+    with pytest.raises(SessionEnded):  # a login cookie issued before the logout
+        login.cookie_session(SqlUnitOfWork(engine), "ana", issued_at=before)
+    assert login.cookie_session(SqlUnitOfWork(engine), "ana", issued_at=utcnow()).generation == 1
 
 
 def test_audit_chain_verifies_and_names_a_tampered_row(engine, tenant):
@@ -82,7 +97,7 @@ def test_audit_verify_notices_a_deleted_newest_row(engine, tenant):
 def test_create_user_persists_a_bcrypt_login(engine, tenant):
     users.create_user(SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant), username="bo",
                       name="Bo Lin", role="manager", password="long-enough", hash_rounds=4)
-    session = login.log_in(lambda: SqlUnitOfWork(engine), username="bo", password="long-enough", now=NOW)
+    session = log_in(engine, "bo", "long-enough")
     assert session.actor.role == "manager"
 
 

@@ -3,13 +3,14 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from core.domain.audit import AuditEntry
 from core.domain.audit_chain import CHAINS, legacy_hash
 from db.audit_seal import SealReport, seal_heads
 from db.audit_verify import verify_audit_chains
 from db.migrate import downgrade, upgrade
+from db.models import User
 from db.repositories.audit_log import SqlAuditRepository
 
 
@@ -178,4 +179,26 @@ def test_users_get_a_session_generation_starting_at_zero_and_lose_it_again(unmig
         assert c.execute(text("SELECT username, session_generation FROM users")).one() == ("ana", 0)
     downgrade(engine, "0008")
     assert "session_generation" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)
+
+
+def test_users_note_when_their_sessions_ended_to_the_microsecond(unmigrated_engine):
+    """A login cookie is compared with this moment: a whole second lost could let a cookie
+    issued just before a logout through."""
+    engine = unmigrated_engine
+    upgrade(engine, "0009")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO users (tenant_id, username, name, role, password_hash, is_active, "
+                       "failed_logins, created_at) VALUES (1, 'ana', 'Ana', 'admin', 'x', 1, 0, "
+                       "'2026-01-01 00:00:00')"))
+    upgrade(engine, "0010")
+    ended = datetime(2026, 1, 2, 3, 4, 5, 678901)
+    with engine.begin() as c:
+        assert c.execute(text("SELECT sessions_ended_at FROM users")).scalar_one() is None
+        c.execute(text("UPDATE users SET sessions_ended_at = :t"), {"t": ended})
+    with engine.connect() as c:
+        assert c.execute(select(User.sessions_ended_at)).scalar_one() == ended
+    downgrade(engine, "0009")
+    assert "sessions_ended_at" not in {c["name"] for c in inspect(engine).get_columns("users")}
     upgrade(engine)

@@ -30,6 +30,7 @@ def server(monkeypatch):
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", server.url)
     monkeypatch.setenv("LEADOPS_COOKIE_KEY", "test-cookie-key-of-at-least-32-characters")
+    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 0)
     yield server
     server.stop()
 

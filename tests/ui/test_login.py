@@ -1,13 +1,14 @@
 """The login form, on its own, and what each role is offered after it."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditRow
-from tests.ui.conftest import log_in, messages, new_app, offered_pages
+from db.models import AuditRow, User
+from tests.ui.conftest import log_in, login_cookie, messages, new_app, offered_pages, send_cookie
 
 # Pages that exist so far, per role (DESIGN.md §2). Grows with each page.
 EXPECTED_PAGES = {
@@ -72,6 +73,42 @@ def test_a_locked_account_and_an_unknown_name_get_the_same_answer(demo_url):
     assert "an admin can unlock it sooner on the Users page" in answers["manager", "wrong-password"]
 
 
+def test_every_login_checks_one_bcrypt_hash_a_dummy_one_for_an_unknown_name(demo_url, engine,
+                                                                            monkeypatch):
+    """So an unknown name costs what a wrong password costs (the dummy has the production
+    cost: tests/unit/accounts/test_login.py)."""
+    import bcrypt
+
+    from core.accounts.passwords import DUMMY_HASH
+
+    checked = []
+    real_check = bcrypt.checkpw
+
+    def check(password, hashed):
+        checked.append(hashed.decode())
+        return real_check(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", check)
+    at = log_in(new_app().run(), "no.such.user", "wrong-password")
+    log_in(at, "supervisor", "wrong-password")
+    with Session(engine) as s:
+        supervisors_hash = s.scalar(select(User.password_hash).where(User.username == "supervisor"))
+    assert checked == [DUMMY_HASH, supervisors_hash]
+
+
+def test_the_form_and_a_login_do_not_wait_for_the_librarys_pause(demo_url, monkeypatch):
+    """streamlit-authenticator's login() pauses (login_sleep_time) on every logged-out run; in
+    a browser, a form submitted during that pause is lost to the cookie manager's rerun. It is
+    called only to restore a session from a cookie, never on the way to the form."""
+    import time
+
+    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 20)
+    started = time.monotonic()
+    at = log_in(new_app().run(), "admin", PASSWORDS["admin"])
+    assert at.session_state["authentication_status"] is True
+    assert time.monotonic() - started < 15
+
+
 def test_an_empty_login_form_says_what_is_missing(demo_url, engine):
     at = log_in(new_app().run(), "", "")
     assert not at.exception
@@ -102,25 +139,43 @@ def test_logging_out_on_one_device_ends_the_session_on_the_others(demo_url):
 
 
 def test_the_login_cookie_logs_in_until_the_user_logs_out(demo_url, monkeypatch):
-    """A reload or a new tab logs in from the cookie; after a logout anywhere it no longer does
-    (the cookie is valid for a day, so deleting it from one browser is not enough)."""
-    from pages._shared import login_cookie
-    from settings import load_settings
-
-    settings = load_settings()
-    cookie = login_cookie.encode(login_cookie.CookieClaims("admin", 0), key=settings.cookie_key,
-                                 days=settings.cookie_expiry_days)
-    monkeypatch.setattr(login_cookie, "browser_token", lambda name: cookie)
+    """A reload or a new tab logs in from streamlit-authenticator's cookie; after a logout
+    anywhere a cookie issued before it no longer does (a browser keeps it for a day, so
+    deleting it from one browser is not enough), while a cookie from a later login does."""
+    issued_before = datetime.now(UTC) - timedelta(hours=1)
+    send_cookie(monkeypatch, login_cookie("admin", issued_before))
     reloaded = new_app().run()
     assert not reloaded.exception and "Scoring weights" in offered_pages(reloaded)
+    assert reloaded.session_state["username"] == "admin"
     reloaded.sidebar.button(key="leadops_logout").click()
     reloaded.run()
     again = new_app().run()  # the same cookie, sent by another browser
     assert not again.exception
-    assert offered_pages(again) == {"Log in"}
-    forged = login_cookie.encode(login_cookie.CookieClaims("admin", 1), key="x" * 32, days=1)
-    monkeypatch.setattr(login_cookie, "browser_token", lambda name: forged)
+    assert offered_pages(again) == {"Log in"} and not again.session_state["authentication_status"]
+    send_cookie(monkeypatch, login_cookie("admin", datetime.now(UTC)))  # a login since the logout
+    assert "Scoring weights" in offered_pages(new_app().run())
+
+
+def test_a_forged_or_expired_login_cookie_logs_no_one_in(demo_url, monkeypatch):
+    send_cookie(monkeypatch, login_cookie("admin", datetime.now(UTC), key="x" * 40))
     assert offered_pages(new_app().run()) == {"Log in"}
+    send_cookie(monkeypatch, login_cookie("admin", datetime.now(UTC) - timedelta(days=2)))
+    assert offered_pages(new_app().run()) == {"Log in"}
+
+
+def test_a_new_password_ends_the_login_cookie_and_the_open_session(demo_url, engine, monkeypatch):
+    from core.accounts import user_admin
+    from core.domain.identity import Actor
+    from db.unit_of_work import SqlUnitOfWork
+
+    send_cookie(monkeypatch, login_cookie("supervisor", datetime.now(UTC) - timedelta(minutes=5)))
+    open_session = new_app().run()
+    assert "Lead assignment" in offered_pages(open_session)
+    user_admin.set_password(SqlUnitOfWork(engine), Actor.operator(tenant_id=1), username="supervisor",
+                            password="a-new-secret", hash_rounds=4)
+    open_session.run()
+    assert offered_pages(open_session) == {"Log in"} and "Your session has ended" in messages(open_session)
+    assert offered_pages(new_app().run()) == {"Log in"}  # the cookie, in a new tab
 
 
 def test_deactivating_a_user_ends_their_open_session(demo_url, engine):

@@ -44,8 +44,8 @@ __all__ = ["FakeUnitOfWork", "LeadFields"]
 
 
 class FakeUsers:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self._store, self._clock = store, clock
 
     @property
     def rows(self) -> dict[str, UserRecord]:
@@ -58,7 +58,7 @@ class FakeUsers:
     def identity(self, username: str) -> UserIdentity | None:
         u = self.rows.get(username)
         return UserIdentity(u.id, u.tenant_id, u.username, u.name, u.role, u.is_active,
-                            u.session_generation) if u else None
+                            u.session_generation, u.sessions_ended_at) if u else None
 
     def in_tenant(self, tenant_id: int) -> list[UserSummary]:
         return [UserSummary(u.username, u.name, u.email, u.role, u.is_active, u.locked_until,
@@ -92,7 +92,9 @@ class FakeUsers:
         self._by_id(user_id).password_hash = password_hash
 
     def end_sessions(self, user_id: int) -> None:
-        self._by_id(user_id).session_generation += 1
+        user = self._by_id(user_id)
+        user.session_generation += 1
+        user.sessions_ended_at = self._clock()
 
 
 class FakeTenants:
@@ -208,7 +210,7 @@ class FakeUnitOfWork:
                            lead_fields={i: (lead_fields or {}).get(i) or LeadFields() for i in states})
         for tenant_id in self.store.tenants.values():
             add_default_weights(self.store, tenant_id, clock())
-        self.users = FakeUsers(self.store)
+        self.users = FakeUsers(self.store, clock)
         self.tenants = FakeTenants(self.store, clock)
         self.agents = FakeAgents(self.store)
         self.leads = FakeLeads(self.store)
