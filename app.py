@@ -4,7 +4,6 @@ from functools import partial
 from pathlib import Path
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
 from core.domain.errors import LeadOpsError
 from core.domain.identity import Actor
@@ -29,6 +28,7 @@ PAGES = (
     ("pages/scoring_weights.py", "scoring_weights", "Scoring weights", ":material/tune:",
      Permission.EDIT_SCORING),
     ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
+    ("pages/users.py", "users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
 
 
@@ -38,12 +38,11 @@ def _not_for_your_role(actor: Actor, title: str) -> None:
              "your role may use; ask an admin if you need this one.", icon=":material/block:")
 
 
-def _login_pages(authenticator: stauth.Authenticate) -> list[st.Page]:
+def _login_pages(gate: login.Login) -> list[st.Page]:
     """The login form at every page's URL. A reload or a link starts a session that runs logged
     out until the login cookie is read: the URL must still name its page once logged in
     (Streamlit identifies a page by its URL path)."""
-    form = partial(login.render_login_page, authenticator)
-    return [st.Page(form, title="Log in", url_path=url, default=index == 0)
+    return [st.Page(gate.render_login_page, title="Log in", url_path=url, default=index == 0)
             for index, (_, url, _, _, _) in enumerate(PAGES)]
 
 
@@ -58,15 +57,12 @@ def _pages_for(actor: Actor) -> list[st.Page]:
     ]
 
 
-def _logged_in_actor(authenticator: stauth.Authenticate) -> Actor | None:
-    """The acting user with a logout button in the sidebar, or None when logged out."""
-    if not login.is_logged_in():
-        return None
-    actor = context.current_actor()
+def _sidebar(actor: Actor, gate: login.Login) -> bool:
+    """Who is logged in, and the logout button. False once the user has logged out."""
     with st.sidebar:
         st.markdown(f"**{literal(actor.name)}** · {actor.role.value}")
-        authenticator.logout("Log out", location="sidebar", key="leadops_logout")
-    return actor if login.is_logged_in() else None
+        gate.logout_button()
+    return login.is_logged_in()
 
 
 def main() -> None:
@@ -74,15 +70,14 @@ def main() -> None:
     try:
         context.require_keys()
         context.engine()
-        # One authenticator per run: its cookie component may only be rendered once. It reads
-        # the users table, so with the database away this is where the first run learns it.
-        authenticator = login.build_authenticator()
+        # One streamlit-authenticator per run: its cookie component may be rendered only once.
+        gate = login.Login()
+        actor = gate.logged_in_actor()
     except LeadOpsError as exc:
         st.error(literal(exc.message), icon=":material/error:")
         st.stop()
-    actor = _logged_in_actor(authenticator)
-    if actor is None:
-        st.navigation(_login_pages(authenticator), position="hidden").run()
+    if actor is None or not _sidebar(actor, gate):
+        st.navigation(_login_pages(gate), position="hidden").run()
         return
     st.navigation(_pages_for(actor)).run()
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.accounts.login import acting_user
 from core.accounts.tenants import create_tenant
+from core.accounts.user_admin import unlock_user
 from core.accounts.users import create_user
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
@@ -112,11 +113,20 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_create_user(args: argparse.Namespace) -> int:
     engine = _engine(args)
     password = _read_password(args)
+    operator = Actor.operator(tenant_id=_tenant_ids(engine, args.tenant)[args.tenant])
     user_id = create_user(
-        _units_of_work(engine)(), tenant_slug=args.tenant, username=args.username,
+        _units_of_work(engine)(), operator, username=args.username,
         name=args.name or args.username, role=args.role, password=password, email=args.email,
     )
     print(f"Created user {args.username.lower()} (id {user_id}, role {args.role}) in {args.tenant}.")
+    return 0
+
+
+def cmd_unlock_user(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    operator = Actor.operator(tenant_id=_tenant_ids(engine, args.tenant)[args.tenant])
+    unlock_user(_units_of_work(engine)(), operator, username=args.username)
+    print(f"Unlocked {args.username.lower()} in {args.tenant}: the failed-login count starts afresh.")
     return 0
 
 
@@ -230,7 +240,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     now = utcnow()
     for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
         started = time.perf_counter()
-        report = rescore_tenant(_units_of_work(engine), tenant_id, now,
+        report = rescore_tenant(_units_of_work(engine), Actor.operator(tenant_id=tenant_id), now,
                                 refresh_components=args.refresh_components)
         print(f"Rescored {report.leads} leads of {slug} in {report.chunks} chunk(s), "
               f"{time.perf_counter() - started:.1f} s.")
@@ -307,6 +317,13 @@ def _add_create_user(commands: Commands) -> None:
     user.add_argument("--name", help="display name (default: the username)")
     user.add_argument("--email")
     user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+
+def _add_unlock_user(commands: Commands) -> None:
+    unlock = _add(commands, "unlock-user", cmd_unlock_user,
+                  "lift a user's lockout after failed logins (audited as cli)")
+    unlock.add_argument("--tenant", required=True, help="the user's tenant slug, e.g. acme")
+    unlock.add_argument("--username", required=True)
 
 
 def _add_import_leads(commands: Commands) -> None:
@@ -390,9 +407,9 @@ def _add_bench(commands: Commands) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
-COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_import_leads,
-            _add_bulk_assign, _add_resume_batch, _add_undo_batch, _add_audit_verify, _add_rescore,
-            _add_check, _add_bench)
+COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_unlock_user,
+            _add_import_leads, _add_bulk_assign, _add_resume_batch, _add_undo_batch,
+            _add_audit_verify, _add_rescore, _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from db.unit_of_work import SqlUnitOfWork
 
 KINDS = ("assign", "reassign", "unassign", "close", "availability")
 WEIGHTS = (40, 20, 20, 10, 10)
-ActorValues = tuple[int, str, str, int, str]  # user id, username, name, tenant id, role
+ActorValues = tuple[int | None, str, str, int, str]  # user id, username, name, tenant id, role
 
 
 @dataclass

@@ -41,11 +41,14 @@ def prepare(engine: Engine, *, leads: int, agents: int,
     progress(f"seeding {leads:,} leads and {agents:,} agents with the demo generator")
     seed_demo(engine, leads=leads, agents=agents, second_tenant=False, score=False,
               password_rounds=4, tenant_slug=scratch.BENCH_SLUG)
-    create_user(SqlUnitOfWork(engine), tenant_slug=scratch.BENCH_SLUG, username=ADMIN_USERNAME,
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        tenant_id = uow.tenants.id_for_slug(scratch.BENCH_SLUG)
+    assert tenant_id is not None  # seeded just above
+    create_user(SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant_id), username=ADMIN_USERNAME,
                 name="Bench Admin", role="admin", password=secrets.token_urlsafe(24), hash_rounds=4)
     admin = acting_user(SqlUnitOfWork(engine, read_only=True), ADMIN_USERNAME)
     scratch.fill_components(engine, admin.tenant_id)
     progress("scoring every lead once with the default weights, as an import or the demo does")
-    rescore_tenant(lambda: SqlUnitOfWork(engine), admin.tenant_id, utcnow(), refresh_components=False)
+    rescore_tenant(lambda: SqlUnitOfWork(engine), admin, utcnow(), refresh_components=False)
     return BenchTenant(admin.tenant_id, admin, scratch.lead_id_range(engine, admin.tenant_id),
                        scratch.agent_id_range(engine, admin.tenant_id))

@@ -31,20 +31,37 @@ from core.domain.placement import Candidate, Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
 from core.domain.standings import BadgeAward, PointsEntry
-from core.domain.users import UserRecord
+from core.domain.users import UserIdentity, UserRecord, UserSummary
 from core.domain.vocabulary import Availability, LeadStatus
 
 
 class UserRepository(Protocol):
     def get_by_username(self, username: str, *, for_update: bool = False) -> UserRecord | None: ...
 
-    def list_active(self) -> list[UserRecord]: ...
+    def identity(self, username: str) -> UserIdentity | None:
+        """Who the user is, for every run of a session: no password hash."""
+        ...
+
+    def in_tenant(self, tenant_id: int) -> list[UserSummary]:
+        """The tenant's users by username, without password hashes."""
+        ...
 
     def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
             password_hash: str) -> int: ...
 
     def set_login_state(self, user_id: int, *, failed_logins: int, locked_until: datetime | None,
                         last_login_at: datetime | None = None) -> None: ...
+
+    def set_role(self, user_id: int, role: str) -> None: ...
+
+    def set_active(self, user_id: int, active: bool) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def end_sessions(self, user_id: int) -> None:
+        """Bump the user's session generation and note the moment (sessions_ended_at): every
+        session and every login cookie issued until now ends."""
+        ...
 
 
 class TenantRepository(Protocol):
@@ -162,7 +179,7 @@ class AssignmentRepository(Protocol):
 
 class ActivityRepository(Protocol):
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
-            by_user_id: int, now: datetime) -> int: ...
+            by_user_id: int | None, now: datetime) -> int: ...
 
 
 class PointsRepository(Protocol):
@@ -220,7 +237,7 @@ class BulkRepository(Protocol):
     def set_round_robin_pointer(self, tenant_id: int, agent_id: int) -> None: ...
 
     def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
-                  by_user_id: int, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
+                  by_user_id: int | None, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
         """A running batch, its plan (JSON) and how many leads it refused before its first chunk."""
         ...
 
@@ -266,7 +283,7 @@ class ScoringRepository(Protocol):
     def settings_of_version(self, tenant_id: int, version: int) -> ScoringSettings | None: ...
 
     def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
-                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    source_quality: dict[str, int], by_user_id: int | None, reason: str,
                     now: datetime) -> int: ...
 
     def versions(self, tenant_id: int) -> list[WeightsVersion]: ...

@@ -17,6 +17,7 @@ from core.accounts.passwords import hash_password
 from core.domain.audit import AuditEntry
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
 from core.domain.vocabulary import (
     DEFAULT_SOURCE_QUALITY,
     OPEN_STATUSES,
@@ -137,7 +138,8 @@ def seed_demo(
             ))
     if score:
         for tenant_id in tenant_ids:
-            rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, now, refresh_components=True)
+            rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant_id), now,
+                           refresh_components=True)
     return DemoSummary(len(tenants), *totals)
 
 

@@ -79,6 +79,10 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[timestamp]
+    # Bumped to end all of the user's sessions (core/domain/users.py, migration 0010).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When it was last bumped: login cookies issued before then are refused (migration 0011).
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class Agent(Base):

@@ -178,7 +178,7 @@ def _score(new_uow: UnitOfWorkFactory, actor: Actor, items: list[BatchItem]) -> 
     if not ids:
         return None
     try:
-        rescore_tenant(new_uow, actor.tenant_id, utcnow(), refresh_components=True,
+        rescore_tenant(new_uow, actor, utcnow(), refresh_components=True,
                        bounds=IdRange(min(ids), max(ids)))
     except (TransientConflict, DatabaseUnavailable, RescoreIncomplete):
         return ("The leads are imported, but scoring them could not finish: they show a score of "

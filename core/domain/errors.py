@@ -21,8 +21,12 @@ class InvalidInput(LeadOpsError):
     """A value a person or file supplied breaks a rule."""
 
 
-class AccountLocked(LeadOpsError):
-    """Too many failed logins: the account is locked for a while."""
+class LoginRefused(LeadOpsError):
+    """A login failed: one sentence for every reason, so it names no account."""
+
+
+class SessionEnded(LeadOpsError):
+    """The user logged out on some device, or was deactivated: this session is over."""
 
 
 class ConfigurationError(LeadOpsError):

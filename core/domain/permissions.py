@@ -18,6 +18,7 @@ class Permission(StrEnum):
     EDIT_AGENT_CAPACITY = "set agent capacity and availability"
     EXPORT_LEADS = "export lead lists"
     VIEW_AUDIT_LOG = "view the audit log"
+    RESCORE_LEADS = "recalculate lead scores"
     EDIT_SCORING = "change scoring weights and thresholds"
     MANAGE_USERS = "manage users"
 
@@ -27,7 +28,8 @@ _EVERYONE = {Permission.VIEW_DASHBOARDS, Permission.EXPORT_LEADS}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(
         _EVERYONE
-        | {Permission.ASSIGN_LEADS, Permission.BULK_OPERATIONS, Permission.EDIT_AGENT_CAPACITY}
+        | {Permission.ASSIGN_LEADS, Permission.BULK_OPERATIONS, Permission.EDIT_AGENT_CAPACITY,
+           Permission.RESCORE_LEADS}
     ),
     Role.MANAGER: frozenset(_EVERYONE | {Permission.VIEW_AUDIT_LOG}),
     Role.ADMIN: frozenset(Permission),

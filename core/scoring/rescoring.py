@@ -72,7 +72,7 @@ class RescoreReport:
 
 
 def rescore_tenant(
-    new_uow: UnitOfWorkFactory, tenant_id: int, now: datetime, *,
+    new_uow: UnitOfWorkFactory, actor: Actor, now: datetime, *,
     refresh_components: bool, chunk_ids: int = CHUNK_IDS,
     progress: Callable[[float], object] = lambda done: None, bounds: IdRange | None = None,
 ) -> RescoreReport:
@@ -80,9 +80,11 @@ def rescore_tenant(
 
     Chunks are disjoint, so as many run at once as the store can write (one on SQLite).
     `progress` is called from the caller's thread (Streamlit draws only from there), in order.
-    Callers check permissions: the weights page (admin), imports and `cli.py rescore`.
+    Callers: the weights page (admin), imports, and `cli.py rescore` as `Actor.operator`.
     `bounds` limits the run to an id range (the leads an import just added).
     """
+    actor.require(Permission.RESCORE_LEADS)
+    tenant_id = actor.tenant_id
     def read(uow: UnitOfWork) -> tuple[IdRange | None, ScoringSettings, ConversionStats | None, int]:
         return (bounds or uow.scoring.id_bounds(tenant_id), uow.scoring.current_settings(tenant_id),
                 uow.scoring.conversion_stats(tenant_id) if refresh_components else None,

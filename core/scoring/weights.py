@@ -110,7 +110,7 @@ def _save(new_uow: UnitOfWorkFactory, actor: Actor, *, weights: Weights, thresho
 
     version, new_table = in_transaction(new_uow, save)
     try:
-        report = rescore_tenant(new_uow, actor.tenant_id, now, progress=progress,
+        report = rescore_tenant(new_uow, actor, now, progress=progress,
                                 refresh_components=new_table)
     except RescoreIncomplete as stopped:  # the version is saved; the leads catch up later
         return SaveReport(version, 0, time.perf_counter() - started, stopped.message)

@@ -38,7 +38,7 @@ class SqlBulkRepository:
                              .values(round_robin_agent_id=agent_id))
 
     def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
-                  by_user_id: int, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
+                  by_user_id: int | None, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
         self.connection.execute(insert(BatchRow).values(
             id=batch_id, tenant_id=tenant_id, kind=kind.value, strategy=strategy, created_by=by_user_id,
             created_at=now, leads_changed=0, leads_refused=refused, state=BatchState.RUNNING.value,

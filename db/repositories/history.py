@@ -51,7 +51,7 @@ class SqlActivityRepository:
         self.connection = connection
 
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str,
-            note: str | None, by_user_id: int, now: datetime) -> int:
+            note: str | None, by_user_id: int | None, now: datetime) -> int:
         return inserted_id(self.connection.execute(insert(LeadActivity).values(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, kind=kind, occurred_at=now,
             note=note, created_by=by_user_id,

@@ -74,7 +74,7 @@ class SqlScoringRepository:
         return _settings(row) if row else None
 
     def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
-                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    source_quality: dict[str, int], by_user_id: int | None, reason: str,
                     now: datetime) -> int:
         # The unique (tenant_id, version) key refuses a concurrent save of the same number.
         latest = self.connection.scalar(select(func.max(ScoringWeights.version))

@@ -65,17 +65,25 @@ def current_actor() -> Actor:
 
     Pages call this first. Streamlit can run a file in `pages/` without app.py (the first
     run of a fresh server treats `pages/` as a page folder), so a page must not trust
-    that the login ran: without a logged-in user it stops here.
+    that the login ran: without a logged-in user, or when the session has ended, it stops here.
     """
     username = st.session_state.get(state.USERNAME)
     if not st.session_state.get(state.AUTH_STATUS) or not username:
         st.warning("You are not logged in. Open the LeadOps start page to log in.", icon=":material/lock:")
         st.stop()
     try:
-        return login.acting_user(reader(), username)
-    except LeadOpsError as exc:
+        return session_actor()
+    except LeadOpsError as exc:  # the session ended, or the database is gone
         st.error(literal(exc.message), icon=":material/lock:")
         st.stop()
+
+
+def session_actor() -> Actor:
+    """The user of this session while its generation holds; SessionEnded once a logout on any
+    device, a deactivation or a new password has ended it."""
+    generation = st.session_state.get(state.SESSION_GENERATION)
+    return login.session_user(reader(), st.session_state.get(state.USERNAME) or "",
+                              -1 if generation is None else generation)
 
 
 # Cached reads are keyed by tenant *and role*: core checks the role's permission on the first

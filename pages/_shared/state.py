@@ -1,7 +1,9 @@
 """Session-state keys, in one place, and their starting values (set once per session).
 
-The first three are streamlit-authenticator's own. Keys marked "widget" belong to a widget
-that the page also reads from session state; Streamlit sets those itself.
+The first three say who is logged in: streamlit-authenticator's own keys, which it sets at a
+login or a cookie restore (pages/_shared/login.py); the fourth is the user's session generation
+at that moment, which LeadOps compares on every run. Keys marked "widget"
+belong to a widget that the page also reads from session state; Streamlit sets those itself.
 """
 
 from typing import Any
@@ -11,6 +13,8 @@ import streamlit as st
 AUTH_STATUS = "authentication_status"
 USERNAME = "username"
 ROLES = "roles"
+SESSION_GENERATION = "leadops_session_generation"  # the user's generation when this session began
+LOGIN_NOTE = "leadops_login_note"  # why the login form is shown again (a session that ended)
 FLASH = "leadops_flash"  # messages to show after the rerun that follows a change
 OPEN_LEAD = "leadops_open_lead"  # the id of the lead open on Lead assignment, kept by id
 LEAD_LIST = "leadops_lead_list_"  # widget, + the listed ids' digest: the lead table and its row selection
@@ -23,7 +27,10 @@ SOURCE_EDITOR = "w_sources_"  # widget, + the version it shows: the weights page
 WEIGHTS_SHOWN = "leadops_weights_shown"  # the weights version the sliders started from
 SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
 
-_STARTING_VALUES: dict[str, Any] = {FLASH: [], BULK_PLAN: None, CAPACITY_RESETS: 0}
+_STARTING_VALUES: dict[str, Any] = {
+    AUTH_STATUS: None, USERNAME: None, ROLES: None, SESSION_GENERATION: None,
+    FLASH: [], BULK_PLAN: None, CAPACITY_RESETS: 0,
+}
 
 
 def init_session_state() -> None:

@@ -26,7 +26,7 @@ def run_cli(*args: str, url: str | None = None, stdin: str = "") -> subprocess.C
 def test_help_lists_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "audit-verify",
+    for command in ("init-db", "seed-demo", "create-tenant", "create-user", "unlock-user", "audit-verify",
                     "rescore", "check"):
         assert command in result.stdout
     assert run_cli("seed-demo", "--help").returncode == 0
@@ -130,3 +130,26 @@ def test_rescore_refreshes_components_of_every_tenant(engine, database_url):
             Lead.calculation_method != "weighted")) == 0
     unknown = run_cli("rescore", "--tenant", "nope", url=database_url)
     assert unknown.returncode == 1 and "Tenant 'nope' does not exist" in unknown.stderr
+
+
+def test_unlock_user_lifts_a_lockout_as_the_operator(engine, database_url):
+    from datetime import timedelta
+
+    from core.domain.clock import utcnow
+    from db.models import AuditRow
+    from tests.factories import make_user
+
+    tenant_id = make_tenant(engine, "acme")
+    make_user(engine, tenant_id, "ana", "supervisor")
+    with engine.begin() as c:
+        c.execute(update(User).values(failed_logins=2, locked_until=utcnow() + timedelta(minutes=9)))
+    result = run_cli("unlock-user", "--tenant", "acme", "--username", "ana", url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "Unlocked ana" in result.stdout
+    with Session(engine) as s:
+        assert s.execute(select(User.failed_logins, User.locked_until)).one() == (0, None)
+        assert s.execute(select(AuditRow.action, AuditRow.actor_name)).one() == ("user.unlocked", "cli")
+    other = make_tenant(engine, "globex")
+    make_user(engine, other, "gus", "admin")
+    refused = run_cli("unlock-user", "--tenant", "acme", "--username", "gus", url=database_url)
+    assert refused.returncode == 1 and "User gus does not exist in your tenant" in refused.stderr

@@ -3,13 +3,14 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from core.domain.audit import AuditEntry
 from core.domain.audit_chain import CHAINS, legacy_hash
 from db.audit_seal import SealReport, seal_heads
 from db.audit_verify import verify_audit_chains
 from db.migrate import downgrade, upgrade
+from db.models import User
 from db.repositories.audit_log import SqlAuditRepository
 
 
@@ -163,3 +164,66 @@ def _add_history_row(connection) -> None:
     connection.execute(text("INSERT INTO score_history (tenant_id, lead_id, previous_score, "
                             "new_score, new_category, calculated_at) VALUES (1, 7, 40, 42.5, "
                             "'cold', '2026-01-02 00:00:00')"))
+
+
+def test_users_get_a_session_generation_starting_at_zero_and_lose_it_again(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0009")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO users (tenant_id, username, name, role, password_hash, is_active, "
+                       "failed_logins, created_at) VALUES (1, 'ana', 'Ana', 'admin', 'x', 1, 0, "
+                       "'2026-01-01 00:00:00')"))
+    upgrade(engine, "0010")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT username, session_generation FROM users")).one() == ("ana", 0)
+    downgrade(engine, "0009")
+    assert "session_generation" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)
+
+
+def test_users_note_when_their_sessions_ended_to_the_microsecond(unmigrated_engine):
+    """A login cookie is compared with this moment: a whole second lost could let a cookie
+    issued just before a logout through."""
+    engine = unmigrated_engine
+    upgrade(engine, "0010")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO users (tenant_id, username, name, role, password_hash, is_active, "
+                       "failed_logins, created_at) VALUES (1, 'ana', 'Ana', 'admin', 'x', 1, 0, "
+                       "'2026-01-01 00:00:00')"))
+    upgrade(engine, "0011")
+    ended = datetime(2026, 1, 2, 3, 4, 5, 678901)
+    with engine.begin() as c:
+        assert c.execute(text("SELECT sessions_ended_at FROM users")).scalar_one() is None
+        c.execute(text("UPDATE users SET sessions_ended_at = :t"), {"t": ended})
+    with engine.connect() as c:
+        assert c.execute(select(User.sessions_ended_at)).scalar_one() == ended
+    downgrade(engine, "0010")
+    assert "sessions_ended_at" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    upgrade(engine)
+
+
+def test_gamification_totals_start_as_the_ledger_and_go_again(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0008")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO agents (id, tenant_id, name, team, skills, max_capacity, "
+                       "availability, open_leads, version, created_at, updated_at) VALUES "
+                       "(3, 1, 'Ana', '', 'sales', 5, 'available', 0, 1, '2026-01-01 00:00:00', "
+                       "'2026-01-01 00:00:00'), (4, 1, 'Bo', '', 'sales', 5, 'available', 0, 1, "
+                       "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        c.execute(text("INSERT INTO points_ledger (tenant_id, agent_id, points, reason, awarded_at) "
+                       "VALUES (1, 3, 5, 'contacted', '2026-01-02 00:00:00'), "
+                       "(1, 3, 100, 'converted', '2026-01-03 00:00:00')"))
+    upgrade(engine, "0009")
+    with engine.connect() as c:
+        totals = c.execute(text("SELECT id, points_total FROM agents ORDER BY id")).all()
+    assert [tuple(row) for row in totals] == [(3, 105), (4, 0)]
+    columns = {c["name"] for c in inspect(engine).get_columns("leads")}
+    assert {"first_contact_at", "lost_reason"} <= columns
+    downgrade(engine, "0008")
+    assert "points_total" not in {c["name"] for c in inspect(engine).get_columns("agents")}
+    assert "lost_reason" not in {c["name"] for c in inspect(engine).get_columns("leads")}
+    upgrade(engine)

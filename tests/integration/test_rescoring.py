@@ -31,8 +31,8 @@ def _stored(engine, tenant_id):
 def test_batch_rescore_of_the_demo_matches_the_single_lead_path(engine):
     seed_demo(engine, leads=400, agents=10, password_rounds=4, now=NOW - timedelta(hours=1))
     reported = []  # (share done, thread) per chunk: Streamlit draws only from its own thread
-    report = rescore_tenant(lambda: SqlUnitOfWork(engine), 1, NOW, refresh_components=True,
-                            chunk_ids=97,
+    report = rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=1), NOW,
+                            refresh_components=True, chunk_ids=97,
                             progress=lambda done: reported.append((done, threading.get_ident())))
     assert report.leads == 400 and report.chunks == 5
     assert [done for done, _ in reported] == sorted(done for done, _ in reported)

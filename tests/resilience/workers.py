@@ -92,8 +92,8 @@ def rescore(url: str, tenant_id: int) -> Outcomes:
     """The nightly rescore, refreshing every component, while the others work."""
     engine, outcomes = keyed_engine(url), Outcomes()
     try:
-        rescore_tenant(lambda: SqlUnitOfWork(engine), tenant_id, utcnow(), refresh_components=True,
-                       chunk_ids=100)
+        rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant_id), utcnow(),
+                       refresh_components=True, chunk_ids=100)
         outcomes.done += 1
     except Exception as exc:  # noqa: BLE001
         outcomes.unexpected.append(f"rescore: {exc!r}")

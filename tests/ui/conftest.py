@@ -1,22 +1,26 @@
 """AppTest fixtures: a small seeded demo on each backend, and a helper to log in."""
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import jwt
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.demo import seed_demo
+from settings import Settings
 from tests.ui.rendering import as_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+COOKIE_KEY = "test-cookie-key-of-at-least-32-characters"
 
 
 @pytest.fixture
 def demo_url(engine, database_url, monkeypatch):
     seed_demo(engine, leads=200, agents=12, password_rounds=4)
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("LEADOPS_COOKIE_KEY", "test-cookie-key-of-at-least-32-characters")
-    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 0)
+    monkeypatch.setenv("LEADOPS_COOKIE_KEY", COOKIE_KEY)
+    monkeypatch.setattr("pages._shared.login.LOGIN_SLEEP_SECONDS", 0)  # the library's pause
     return database_url
 
 
@@ -25,12 +29,29 @@ def new_app() -> AppTest:
 
 
 def logged_in_app(username: str, role: str) -> AppTest:
-    """Pages are tested with a seeded session, as the cookie component does not render here."""
+    """Pages are tested with a seeded session, as the cookie component does not render here:
+    streamlit-authenticator's keys, and the session generation the login would have noted."""
     at = new_app()
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["roles"] = [role]
+    at.session_state["leadops_session_generation"] = 0  # the demo's users start at generation 0
     return at.run()
+
+
+def login_cookie(username: str, issued_at: datetime, *, key: str = COOKIE_KEY,
+                 days: float = Settings.cookie_expiry_days) -> str:
+    """streamlit-authenticator's login cookie: a JWT of the username and the expiry (its
+    CookieModel._token_encode), here for a login at `issued_at`."""
+    expires = issued_at + timedelta(days=days)
+    return jwt.encode({"username": username, "exp_date": expires.timestamp()}, key, algorithm="HS256")
+
+
+def send_cookie(monkeypatch, token: str) -> None:
+    """The browser sends the login cookie with its requests (AppTest sends no cookies)."""
+    from streamlit.runtime.context import ContextProxy
+
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: {Settings.cookie_name: token}))
 
 
 def log_in(at: AppTest, username: str, password: str) -> AppTest:
@@ -90,4 +111,5 @@ def page_run_directly(page: str, username: str) -> AppTest:
     at = AppTest.from_file(str(Path(APP).parent / page), default_timeout=30)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
+    at.session_state["leadops_session_generation"] = 0
     return at.run()

@@ -23,7 +23,7 @@ class FakeBulk:
         self._store.round_robin[tenant_id] = agent_id
 
     def add_batch(self, batch_id: str, *, tenant_id: int, kind: BatchKind, strategy: str | None,
-                  by_user_id: int, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
+                  by_user_id: int | None, now: datetime, plan: str, planned: int, refused: int = 0) -> None:
         if batch_id in self.batches:
             raise KeyError(f"Batch {batch_id} exists already (its id is the primary key).")
         self.batches[batch_id] = BatchRow(batch_id, tenant_id, kind, strategy, by_user_id, now,

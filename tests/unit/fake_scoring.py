@@ -63,7 +63,7 @@ class FakeScoring:
         return next((v.settings() for v in self._of_tenant(tenant_id) if v.version == version), None)
 
     def add_version(self, tenant_id: int, *, weights: Weights, thresholds: Thresholds,
-                    source_quality: dict[str, int], by_user_id: int, reason: str,
+                    source_quality: dict[str, int], by_user_id: int | None, reason: str,
                     now: datetime) -> int:
         return add_version(self._store, tenant_id, weights=weights, thresholds=thresholds,
                            source_quality=source_quality, by_user_id=by_user_id, reason=reason,

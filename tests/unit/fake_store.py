@@ -73,7 +73,7 @@ class ActivityRow(TypedDict):
     agent_id: int | None
     kind: str
     note: str | None
-    by_user_id: int
+    by_user_id: int | None
     occurred_at: datetime
 
 
@@ -93,7 +93,7 @@ class BatchRow:
     tenant_id: int
     kind: BatchKind
     strategy: str | None
-    created_by: int
+    created_by: int | None
     created_at: datetime
     leads_changed: int = 0
     leads_refused: int = 0

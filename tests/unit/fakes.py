@@ -18,7 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.placement import Placement
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import Thresholds, Weights
-from core.domain.users import UserRecord
+from core.domain.users import UserIdentity, UserRecord, UserSummary
 from core.domain.vocabulary import DEFAULT_SOURCE_QUALITY
 from core.ports import (
     ActivityRepository,
@@ -46,8 +46,8 @@ __all__ = ["FakeUnitOfWork", "LeadFields"]
 
 
 class FakeUsers:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self._store, self._clock = store, clock
 
     @property
     def rows(self) -> dict[str, UserRecord]:
@@ -57,8 +57,15 @@ class FakeUsers:
         user = self.rows.get(username)
         return replace(user) if user else None
 
-    def list_active(self) -> list[UserRecord]:
-        return [replace(u) for _, u in sorted(self.rows.items()) if u.is_active]
+    def identity(self, username: str) -> UserIdentity | None:
+        u = self.rows.get(username)
+        return UserIdentity(u.id, u.tenant_id, u.username, u.name, u.role, u.is_active,
+                            u.session_generation, u.sessions_ended_at) if u else None
+
+    def in_tenant(self, tenant_id: int) -> list[UserSummary]:
+        return [UserSummary(u.username, u.name, u.email, u.role, u.is_active, u.locked_until,
+                            self._store.last_logins.get(u.id))
+                for _, u in sorted(self.rows.items()) if u.tenant_id == tenant_id]
 
     def add(self, *, tenant_id: int, username: str, name: str, email: str | None, role: str,
             password_hash: str) -> int:
@@ -73,6 +80,23 @@ class FakeUsers:
         user.failed_logins, user.locked_until = failed_logins, locked_until
         if last_login_at is not None:
             self._store.last_logins[user_id] = last_login_at
+
+    def _by_id(self, user_id: int) -> UserRecord:
+        return next(u for u in self.rows.values() if u.id == user_id)
+
+    def set_role(self, user_id: int, role: str) -> None:
+        self._by_id(user_id).role = role
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._by_id(user_id).is_active = active
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._by_id(user_id).password_hash = password_hash
+
+    def end_sessions(self, user_id: int) -> None:
+        user = self._by_id(user_id)
+        user.session_generation += 1
+        user.sessions_ended_at = self._clock()
 
 
 class FakeTenants:
@@ -143,7 +167,7 @@ class FakeActivities:
         return self._store.activities
 
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,
-            by_user_id: int, now: datetime) -> int:
+            by_user_id: int | None, now: datetime) -> int:
         activity_id = len(self.activities) + 1
         self.activities.append(ActivityRow(id=activity_id, tenant_id=tenant_id, lead_id=lead_id,
                                            agent_id=agent_id, kind=kind, note=note,
@@ -189,7 +213,7 @@ class FakeUnitOfWork:
                            lead_fields={i: (lead_fields or {}).get(i) or LeadFields() for i in states})
         for tenant_id in self.store.tenants.values():
             add_default_weights(self.store, tenant_id, clock())
-        self.users = FakeUsers(self.store)
+        self.users = FakeUsers(self.store, clock)
         self.tenants = FakeTenants(self.store, clock)
         self.agents = FakeAgents(self.store)
         self.leads = FakeLeads(self.store)

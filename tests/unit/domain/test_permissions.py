@@ -9,6 +9,7 @@ EXPECTED = {
     Permission.ASSIGN_LEADS: {Role.SUPERVISOR, Role.ADMIN},
     Permission.BULK_OPERATIONS: {Role.SUPERVISOR, Role.ADMIN},
     Permission.EDIT_AGENT_CAPACITY: {Role.SUPERVISOR, Role.ADMIN},
+    Permission.RESCORE_LEADS: {Role.SUPERVISOR, Role.ADMIN},
     Permission.EXPORT_LEADS: {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN},
     Permission.VIEW_AUDIT_LOG: {Role.MANAGER, Role.ADMIN},
     Permission.EDIT_SCORING: {Role.ADMIN},

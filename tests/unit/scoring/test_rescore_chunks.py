@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from core.scoring.rescoring import rescore_tenant
+from tests.unit.builders import ADMIN
 
 NOW = datetime(2026, 11, 22, 9, 0)
 
@@ -68,7 +69,7 @@ class ChunkRecorder:
 def test_chunks_written_at_once_cover_every_id_once_and_report_progress_in_order():
     store = ChunkRecorder(bounds=(5, 104), at_once=3, seconds=0.01)
     reported = []
-    report = rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=7,
+    report = rescore_tenant(store, ADMIN, NOW, refresh_components=False, chunk_ids=7,
                             progress=lambda done: reported.append((done, threading.get_ident())))
     ids = sorted(i for low, high in store.committed for i in range(low, high + 1))
     assert ids == list(range(5, 105))
@@ -80,13 +81,13 @@ def test_chunks_written_at_once_cover_every_id_once_and_report_progress_in_order
 def test_no_new_chunk_starts_once_a_failure_reaches_the_caller():
     store = ChunkRecorder(bounds=(1, 300), at_once=3, fail_low=11, seconds=0.05)
     with pytest.raises(RuntimeError, match="chunk failed"):
-        rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
+        rescore_tenant(store, ADMIN, NOW, refresh_components=False, chunk_ids=10)
     assert len(store.started) < 10  # of 30: the rest were cancelled, not written
 
 
 def test_cleanup_is_held_back_from_before_the_first_chunk_until_after_the_last():
     store = ChunkRecorder(bounds=(1, 100), at_once=3, seconds=0.01)
-    rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
+    rescore_tenant(store, ADMIN, NOW, refresh_components=False, chunk_ids=10)
     assert store.events[0] == "cleanup held" and store.events[-1] == "cleanup let go"
     assert sorted(store.events[1:-1]) == [("chunk", low) for low in range(1, 101, 10)]
 
@@ -94,6 +95,6 @@ def test_cleanup_is_held_back_from_before_the_first_chunk_until_after_the_last()
 def test_cleanup_is_let_go_when_a_chunk_fails():
     store = ChunkRecorder(bounds=(1, 100), at_once=3, fail_low=31, seconds=0.01)
     with pytest.raises(RuntimeError, match="chunk failed"):
-        rescore_tenant(store, 1, NOW, refresh_components=False, chunk_ids=10)
+        rescore_tenant(store, ADMIN, NOW, refresh_components=False, chunk_ids=10)
     assert store.events[0] == "cleanup held" and store.events[-1] == "cleanup let go"
     assert all(event[0] == "chunk" for event in store.events[1:-1])  # chunks running finished first

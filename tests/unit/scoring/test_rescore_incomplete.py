@@ -24,7 +24,7 @@ def ten_leads() -> FakeUnitOfWork:
 
 
 def rescore(uow):
-    return rescore_tenant(lambda: uow, 1, NOW, refresh_components=False, chunk_ids=3)
+    return rescore_tenant(lambda: uow, ADMIN, NOW, refresh_components=False, chunk_ids=3)
 
 
 def stopped_sentence(cause, *, first, version):

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from core.domain.errors import InvalidInput, NotFound, PermissionDenied
+from core.domain.identity import Actor
 from core.domain.vocabulary import LeadStatus, ScoreCategory
 from core.leads.search import lead_detail
 from core.scoring.rescoring import RescoreReport, rescore_lead, rescore_leads, rescore_tenant
-from tests.unit.builders import MANAGER, OTHER_TENANT, SUPERVISOR, lead
+from tests.unit.builders import ADMIN, MANAGER, OTHER_TENANT, SUPERVISOR, lead
 from tests.unit.fakes import FakeUnitOfWork, LeadFields
 
 NOW = datetime(2026, 11, 22, 9, 0)
@@ -57,13 +58,14 @@ def test_a_score_that_did_not_move_writes_no_history_row():
 def test_the_single_lead_path_and_the_tenant_path_store_the_same_scores():
     one_by_one, in_chunks = tenant(), tenant()
     assert rescore_leads(one_by_one, SUPERVISOR, [1, 2, 3, 4], NOW) == 3  # lead 4 is not ours
-    report = rescore_tenant(lambda: in_chunks, 1, NOW, refresh_components=True, chunk_ids=2)
+    report = rescore_tenant(lambda: in_chunks, ADMIN, NOW, refresh_components=True, chunk_ids=2)
     assert report == RescoreReport(leads=3, chunks=2)
     assert one_by_one.leads.fields == in_chunks.leads.fields
 
 
 def test_a_tenant_without_leads_is_rescored_in_no_chunk():
-    assert rescore_tenant(lambda: FakeUnitOfWork(), 1, NOW, refresh_components=False) == RescoreReport(0, 0)
+    empty = rescore_tenant(lambda: FakeUnitOfWork(), ADMIN, NOW, refresh_components=False)
+    assert empty == RescoreReport(0, 0)
 
 
 def test_rescoring_refuses_another_tenants_lead_a_long_selection_and_managers():
@@ -77,3 +79,13 @@ def test_rescoring_refuses_another_tenants_lead_a_long_selection_and_managers():
     with pytest.raises(PermissionDenied):
         rescore_lead(uow, MANAGER, 1, NOW)
     assert uow.leads.fields[1].last_calculated is None
+
+
+def test_rescoring_a_tenant_needs_an_actor_who_may_and_stays_in_their_tenant():
+    uow = tenant()
+    with pytest.raises(PermissionDenied, match="may not recalculate lead scores"):
+        rescore_tenant(lambda: uow, MANAGER, NOW, refresh_components=True)
+    assert uow.leads.fields[1].last_calculated is None
+    assert rescore_tenant(lambda: uow, Actor.operator(tenant_id=1), NOW,  # cli.py rescore
+                          refresh_components=True).leads == 3  # lead 4 is another tenant's
+    assert uow.leads.fields[4].last_calculated is None
