@@ -4,7 +4,7 @@ both to this page."""
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -206,12 +206,15 @@ class PointsRepository(Protocol):
         """Each agent's stored all-time total."""
         ...
 
-    def top(self, tenant_id: int, *, since: datetime, limit: int) -> list[tuple[int, int]]:
-        """(agent id, points earned since `since`), most points first, then agent id."""
+    def top(self, tenant_id: int, *, since: date, limit: int) -> list[tuple[int, int]]:
+        """(agent id, points earned on the UTC day `since` and after), most points first, then
+        agent id: from the agents' daily totals."""
         ...
 
-    def recent_work(self, tenant_id: int, *, since: datetime,
-                    agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]: ...
+    def recent_work(self, tenant_id: int, *, since: date,
+                    agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]:
+        """Each agent's points, first contacts and fast first contacts since that UTC day."""
+        ...
 
     def entries(self, tenant_id: int, agent_id: int) -> list[PointsEntry]:
         """One agent's ledger, oldest first."""

@@ -29,7 +29,18 @@ from core.domain.vocabulary import (
 )
 from core.scoring.rescoring import rescore_tenant
 from db import demo_points
-from db.models import Agent, Assignment, Badge, Base, Lead, LeadActivity, PointsEntry, Tenant, User
+from db.models import (
+    Agent,
+    AgentPointsDay,
+    Assignment,
+    Badge,
+    Base,
+    Lead,
+    LeadActivity,
+    PointsEntry,
+    Tenant,
+    User,
+)
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
@@ -174,6 +185,7 @@ def _seed_call_center(
     _bulk_insert(connection, Assignment, assignment_rows)
     _bulk_insert(connection, LeadActivity, activity_rows)
     _bulk_insert(connection, PointsEntry, ledger)
+    _bulk_insert(connection, AgentPointsDay, demo_points.day_rows(tenant_id, ledger))
     _bulk_insert(connection, Badge, demo_points.badge_rows(tenant_id, lead_rows, ledger))
     return len(agent_rows), len(lead_rows), len(activity_rows)
 

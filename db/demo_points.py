@@ -118,3 +118,16 @@ def totals(ledger: list[Values]) -> dict[int, int]:
     for row in ledger:
         points[row["agent_id"]] += row["points"]
     return points
+
+
+def day_rows(tenant_id: int, ledger: list[Values]) -> list[Values]:
+    """Each agent's daily totals, as `award` keeps them, from the demo's ledger."""
+    days: dict[tuple[int, Any], Values] = {}
+    for row in ledger:
+        key = (row["agent_id"], row["awarded_at"].date())
+        day = days.setdefault(key, {"agent_id": key[0], "day": key[1], "tenant_id": tenant_id,
+                                    "points": 0, "first_contacts": 0, "fast_first_contacts": 0})
+        day["points"] += row["points"]
+        day["first_contacts"] += row["reason"] == PointsReason.FIRST_CONTACT
+        day["fast_first_contacts"] += row["reason"] == PointsReason.FAST_FIRST_CONTACT
+    return list(days.values())

@@ -239,8 +239,7 @@ class ScoreHistory(Base):
 class PointsEntry(Base):
     __tablename__ = "points_ledger"
     __table_args__ = (
-        # A week's standings from the index alone; one agent's facts; one lead's earned steps.
-        Index("ix_points_ledger_time", "tenant_id", "awarded_at", "agent_id", "points"),
+        # One agent's facts and history; one lead's earned steps.
         Index("ix_points_ledger_agent_time", "tenant_id", "agent_id", "awarded_at", "reason", "points"),
         Index("ix_points_ledger_lead", "lead_id", "reason", "points"),
     )
@@ -251,6 +250,21 @@ class PointsEntry(Base):
     reason: Mapped[short_str]
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
     awarded_at: Mapped[timestamp]
+
+
+class AgentPointsDay(Base):
+    """Each agent's points per UTC day, moved with every ledger entry: the agents leaderboard
+    and the performance score read a week or a month of these (agents × days rows) instead of
+    every ledger row of the period. `cli.py check` compares them with the ledger."""
+
+    __tablename__ = "agent_points_daily"
+    __table_args__ = (Index("ix_agent_points_daily_day", "tenant_id", "day", "agent_id", "points"),)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    first_contacts: Mapped[int] = mapped_column(Integer, default=0)
+    fast_first_contacts: Mapped[int] = mapped_column(Integer, default=0)  # net of reversals
 
 
 class Badge(Base):

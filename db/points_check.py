@@ -1,9 +1,10 @@
-"""`cli.py check` for gamification: each agent's stored points total equals the sum of its
-ledger entries (DESIGN.md §6: totals are always the sum of the ledger)."""
+"""`cli.py check` for gamification: each agent's stored points total, and each of its daily
+totals, equal the sum of its ledger entries (DESIGN.md §6: totals are always the sum of the
+ledger)."""
 
 from sqlalchemy import Connection, func, select
 
-from db.models import Agent, PointsEntry, Tenant
+from db.models import Agent, AgentPointsDay, PointsEntry, Tenant
 
 
 def points_violations(connection: Connection) -> list[tuple[str, str, str]]:
@@ -20,3 +21,26 @@ def points_violations(connection: Connection) -> list[tuple[str, str, str]]:
     return [(row.slug, f"agent {row.id} ({row.name})",
              f"agent {row.id} ({row.name}) has points_total={row.points_total} but its ledger "
              f"sums to {row.ledger}") for row in rows]
+
+
+def daily_violations(connection: Connection) -> list[tuple[str, str, str]]:
+    """(tenant slug, agent, what is wrong) for every agent whose daily totals do not add up to
+    its ledger, day by day."""
+    ledger = (select(PointsEntry.agent_id.label("agent_id"),
+                     func.date(PointsEntry.awarded_at).label("day"),
+                     func.sum(PointsEntry.points).label("points"))
+              .group_by(PointsEntry.agent_id, func.date(PointsEntry.awarded_at)).subquery())
+    kept = (select(AgentPointsDay.agent_id.label("agent_id"), func.date(AgentPointsDay.day).label("day"),
+                   AgentPointsDay.points.label("points")).subquery())
+    differing = (select(ledger.c.agent_id).outerjoin(
+        kept, (kept.c.agent_id == ledger.c.agent_id) & (kept.c.day == ledger.c.day))
+        .where(func.coalesce(kept.c.points, 0) != ledger.c.points)
+        .union(select(kept.c.agent_id).outerjoin(
+            ledger, (kept.c.agent_id == ledger.c.agent_id) & (kept.c.day == ledger.c.day))
+            .where(kept.c.points != func.coalesce(ledger.c.points, 0))).subquery())
+    rows = connection.execute(
+        select(Tenant.slug, Agent.id, Agent.name).join(Tenant, Tenant.id == Agent.tenant_id)
+        .where(Agent.id.in_(select(differing.c.agent_id))).order_by(Tenant.slug, Agent.id))
+    return [(row.slug, f"agent {row.id} ({row.name})",
+             f"agent {row.id} ({row.name}) has daily points totals that differ from its ledger")
+            for row in rows]

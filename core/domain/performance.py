@@ -6,19 +6,20 @@ detail ranks agents by, and the `performance` bulk strategy places the hottest l
 - conversion: the conversion rate of the agent's closed leads, smoothed towards 20% as if
   every agent had closed ten more leads two of which converted, ((converted + 2) / (closed +
   10)); a smoothed rate of 40% or more scores 100. A newcomer starts at 50, not at 0 or 100.
-- speed: the share of the agent's first contacts of the last 30 days made within an hour of
-  assignment, smoothed by one fast and one slow contact ((fast + 1) / (first contacts + 2)).
+- speed: the share of the agent's first contacts of the last 30 days (today and the 29 UTC
+  days before) made within an hour of assignment, smoothed by one fast and one slow contact
+  ((fast + 1) / (first contacts + 2)).
 - recent points: points earned in the last 30 days; 1,000 or more (ten conversions) score 100.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 CONVERSION_PRIOR_CLOSED = 10
 CONVERSION_PRIOR_CONVERTED = 2
 CONVERSION_FOR_FULL_MARKS = 0.40
-RECENT = timedelta(days=30)
+RECENT_DAYS = 30  # today and the 29 UTC days before
 RECENT_POINTS_FOR_FULL_MARKS = 1_000
 WEIGHTS = (0.50, 0.25, 0.25)  # conversion, speed, recent points
 
@@ -67,6 +68,10 @@ class Performance:
     def describe(self) -> str:
         return (f"performance {self.score:.0f} (conversion {self.conversion:.0f}, "
                 f"speed {self.speed:.0f}, recent points {self.recent_points:.0f})")
+
+
+def recent_since(today: date) -> date:
+    return today - timedelta(days=RECENT_DAYS - 1)
 
 
 def performance_of(counts: ConversionCount, recent: RecentWork) -> Performance:

@@ -2,7 +2,7 @@
 badge awards as the pages show them."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core.domain.gamification import BadgeKind, Level, PointsReason
@@ -12,15 +12,20 @@ BOARD_SIZE = 100
 
 
 class Window(StrEnum):
-    """Rolling windows ending now: a week is the last 7 days, a month the last 30."""
+    """Whole UTC days ending today: a week is today and the 6 days before, a month today and
+    the 29 before (the daily totals the board reads are kept per UTC day)."""
 
     WEEK = "This week"
     MONTH = "This month"
     ALL_TIME = "All time"
 
-    def since(self, now: datetime) -> datetime | None:
+    def first_day(self, today: date) -> date | None:
         days = {Window.WEEK: 7, Window.MONTH: 30}.get(self)
-        return now - timedelta(days=days) if days else None
+        return today - timedelta(days=days - 1) if days else None
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from core.domain.clock import utcnow
 from core.domain.errors import NotFound
 from core.domain.gamification import BadgeKind, level_of
 from core.domain.identity import Actor
-from core.domain.performance import NO_CLOSED_LEADS, RECENT, Performance, RecentWork, performance_of
+from core.domain.performance import NO_CLOSED_LEADS, Performance, RecentWork, performance_of, recent_since
 from core.domain.permissions import Permission
-from core.domain.standings import BOARD_SIZE, AgentStanding, BadgeAward, PointsEntry, Window
+from core.domain.standings import BOARD_SIZE, AgentStanding, BadgeAward, PointsEntry, Window, start_of
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
@@ -20,7 +20,7 @@ def performance_scores(uow: UnitOfWork, tenant_id: int, *, now: datetime,
     """Every agent's (or these agents') performance, inside the caller's transaction."""
     ids = agent_ids if agent_ids is not None else [a.id for a in uow.agents.states(tenant_id)]
     counts = uow.agents.conversion_counts(tenant_id, agent_ids)
-    recent = uow.points.recent_work(tenant_id, since=now - RECENT, agent_ids=agent_ids)
+    recent = uow.points.recent_work(tenant_id, since=recent_since(now.date()), agent_ids=agent_ids)
     return {agent_id: performance_of(counts.get(agent_id, NO_CLOSED_LEADS),
                                      recent.get(agent_id, RecentWork()))
             for agent_id in ids}
@@ -40,7 +40,7 @@ def agent_leaderboard(uow: UnitOfWork, actor: Actor, window: Window, *,
     fewer have points, the others follow with none."""
     actor.require(Permission.VIEW_DASHBOARDS)
     now = utcnow()
-    since = window.since(now)
+    since = window.first_day(now.date())
     with uow:
         agents = {a.id: a for a in uow.agents.states(actor.tenant_id)}
         teams = uow.agents.teams(actor.tenant_id)
@@ -50,7 +50,8 @@ def agent_leaderboard(uow: UnitOfWork, actor: Actor, window: Window, *,
             points = dict(uow.points.top(actor.tenant_id, since=since, limit=size))
         ranked = sorted(agents, key=lambda i: (-points.get(i, 0), agents[i].name, i))[:size]
         totals = points if since is None else uow.points.totals(actor.tenant_id, ranked)
-        conversions = uow.agents.conversion_counts(actor.tenant_id, ranked, since=since)
+        conversions = uow.agents.conversion_counts(actor.tenant_id, ranked,
+                                                   since=start_of(since) if since else None)
         performance = performance_scores(uow, actor.tenant_id, now=now, agent_ids=ranked)
         badges: dict[int, list[BadgeKind]] = {}
         for award in uow.points.badges(actor.tenant_id, ranked):

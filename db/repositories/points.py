@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Insert, case, func, insert, select, update
 
@@ -18,7 +18,9 @@ from core.domain.performance import RecentWork
 from core.domain.standings import BadgeAward, PointsEntry
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.models import Agent, Badge, Lead
+from db.models import AgentPointsDay as Day
 from db.models import PointsEntry as LedgerRow
+from db.points_days import add_to_days, day_totals
 
 CLOSED = [s.value for s in CLOSED_STATUSES]
 FAST_REASON = PointsReason.FAST_FIRST_CONTACT
@@ -52,17 +54,21 @@ class SqlPointsRepository:
         return dict(earned)
 
     def award(self, tenant_id: int, awards: Sequence[PointsAward], *, now: datetime) -> None:
+        """The agents' totals first (their rows locked in id order, as every use case locks
+        agents), then the entries, then each agent's total of the day."""
         if not awards:
             return
-        per_agent: dict[int, int] = defaultdict(int)
-        for award in awards:
-            per_agent[award.agent_id] += award.points
-        for agent_id in sorted(per_agent):  # agents in id order, as every use case locks them
+        days = day_totals(awards)
+        for agent_id in sorted(days):
             self.connection.execute(update(Agent).where(Agent.id == agent_id).values(
-                points_total=Agent.points_total + per_agent[agent_id]))
+                points_total=Agent.points_total + days[agent_id].points))
         self.connection.execute(insert(LedgerRow), [
             dict(tenant_id=tenant_id, agent_id=a.agent_id, lead_id=a.lead_id, reason=a.reason.value,
                  points=a.points, awarded_at=now) for a in awards])
+        self.connection.execute(add_to_days(self.connection.dialect.name, [
+            dict(agent_id=agent_id, day=now.date(), tenant_id=tenant_id, points=work.points,
+                 first_contacts=work.first_contacts, fast_first_contacts=work.fast_first_contacts)
+            for agent_id, work in sorted(days.items())]))
 
     def badge_facts(self, tenant_id: int, agent_id: int, *, now: datetime) -> BadgeFacts:
         is_converted = Lead.status == LeadStatus.CONVERTED.value
@@ -96,24 +102,20 @@ class SqlPointsRepository:
             query = query.where(Agent.id.in_(agent_ids))
         return {agent_id: int(total) for agent_id, total in self.connection.execute(query)}
 
-    def top(self, tenant_id: int, *, since: datetime, limit: int) -> list[tuple[int, int]]:
-        points = func.sum(LedgerRow.points).label("points")
+    def top(self, tenant_id: int, *, since: date, limit: int) -> list[tuple[int, int]]:
+        points = func.sum(Day.points).label("points")
         rows = self.connection.execute(
-            select(LedgerRow.agent_id, points)
-            .where(LedgerRow.tenant_id == tenant_id, LedgerRow.awarded_at >= since)
-            .group_by(LedgerRow.agent_id).order_by(points.desc(), LedgerRow.agent_id).limit(limit))
+            select(Day.agent_id, points).where(Day.tenant_id == tenant_id, Day.day >= since)
+            .group_by(Day.agent_id).order_by(points.desc(), Day.agent_id).limit(limit))
         return [(agent_id, int(total)) for agent_id, total in rows]
 
-    def recent_work(self, tenant_id: int, *, since: datetime,
+    def recent_work(self, tenant_id: int, *, since: date,
                     agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]:
-        first = PointsReason.FIRST_CONTACT.value
-        query = (select(LedgerRow.agent_id, func.sum(LedgerRow.points),
-                        func.sum(case((LedgerRow.reason == first, 1), else_=0)),
-                        func.sum(case((LedgerRow.reason == FAST, func.sign(LedgerRow.points)), else_=0)))
-                 .where(LedgerRow.tenant_id == tenant_id, LedgerRow.awarded_at >= since)
-                 .group_by(LedgerRow.agent_id))
+        query = (select(Day.agent_id, func.sum(Day.points), func.sum(Day.first_contacts),
+                        func.sum(Day.fast_first_contacts))
+                 .where(Day.tenant_id == tenant_id, Day.day >= since).group_by(Day.agent_id))
         if agent_ids is not None:
-            query = query.where(LedgerRow.agent_id.in_(agent_ids))
+            query = query.where(Day.agent_id.in_(agent_ids))
         return {agent_id: RecentWork(int(points), max(int(contacts), 0), max(int(fast), 0))
                 for agent_id, points, contacts, fast in self.connection.execute(query)}
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from db.demo import seed_demo
 from db.invariants import Totals, Violation, count_checked, find_violations, find_warnings
-from db.models import Agent
+from db.models import Agent, AgentPointsDay
 from tests.factories import make_agent, make_assignment, make_lead, make_tenant, set_capacity
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -153,3 +153,15 @@ def test_a_points_total_that_is_not_the_sum_of_the_ledger_is_named(engine):
     found = [v for v in find_violations(engine) if v.kind == "points_total_mismatch"]
     assert len(found) == 1 and found[0].entity.startswith(f"agent {agent_id} (")
     assert f"points_total={total + 5} but its ledger sums to {total}" in found[0].message
+
+
+def test_a_daily_points_total_that_is_not_its_ledger_day_is_named(engine):
+    seed_demo(engine, leads=300, agents=10, password_rounds=4)
+    with engine.begin() as connection:
+        agent_id, day = connection.execute(select(AgentPointsDay.agent_id, AgentPointsDay.day)
+                                           .where(AgentPointsDay.points > 0).limit(1)).one()
+        connection.execute(update(AgentPointsDay).where(
+            AgentPointsDay.agent_id == agent_id, AgentPointsDay.day == day).values(
+            points=AgentPointsDay.points + 20))
+    found = [v for v in find_violations(engine) if v.kind == "daily_points_mismatch"]
+    assert [v.entity.split(" (")[0] for v in found] == [f"agent {agent_id}"]

@@ -1,9 +1,10 @@
 """The points ledger, stored totals and badges in memory, as db/repositories/points.py keeps
-them: a total moves with each entry, and a badge is granted once per agent."""
+them: a total moves with each entry, and a badge is granted once per agent. The daily totals
+the SQL reads for a window are summed here from the entries' UTC days."""
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from core.domain.gamification import (
     POINTS,
@@ -73,20 +74,20 @@ class FakePoints:
         return {a.id: self._store.points_totals.get(a.id, 0) for a in self._store.agents.values()
                 if a.tenant_id == tenant_id and (agent_ids is None or a.id in agent_ids)}
 
-    def top(self, tenant_id: int, *, since: datetime, limit: int) -> list[tuple[int, int]]:
+    def top(self, tenant_id: int, *, since: date, limit: int) -> list[tuple[int, int]]:
         points: Counter[int] = Counter()
         for row in self._of(tenant_id):
-            if row.awarded_at >= since:
+            if row.awarded_at.date() >= since:
                 points[row.agent_id] += row.points
         return sorted(points.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
-    def recent_work(self, tenant_id: int, *, since: datetime,
+    def recent_work(self, tenant_id: int, *, since: date,
                     agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]:
         points: Counter[int] = Counter()
         contacts: Counter[int] = Counter()
         fast: Counter[int] = Counter()
         for row in self._of(tenant_id):
-            if row.awarded_at < since or (agent_ids is not None and row.agent_id not in agent_ids):
+            if row.awarded_at.date() < since or (agent_ids is not None and row.agent_id not in agent_ids):
                 continue
             points[row.agent_id] += row.points
             contacts[row.agent_id] += row.reason == PointsReason.FIRST_CONTACT
