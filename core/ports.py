@@ -12,7 +12,7 @@ import pandas as pd
 
 from core.domain.audit import AuditEntry, AuditFilters, AuditRecord
 from core.domain.batches import Batch, BatchItem, BatchKind
-from core.domain.capacity import AgentLoad
+from core.domain.capacity import AgentLoad, AgentName
 from core.domain.components import ConversionStats, LeadFacts, LeadScore, ScoredComponents
 from core.domain.gamification import BadgeFacts, BadgeKind, PointsAward, PointsReason
 from core.domain.leads import (
@@ -87,12 +87,15 @@ class AgentRepository(Protocol):
 
     def teams(self, tenant_id: int) -> dict[int, str]: ...
 
+    def names(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> dict[int, AgentName]:
+        """Name and team of every agent (or of these agents)."""
+        ...
+
     def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]: ...
 
-    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
-                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
-        """Each agent's closed leads and how many converted (of these agents only, if given;
-        closed since `since`, if given)."""
+    def conversion_counts(self, tenant_id: int,
+                          agent_ids: Sequence[int] | None = None) -> dict[int, ConversionCount]:
+        """Each agent's closed leads and how many converted (of these agents only, if given)."""
         ...
 
     def add_open_lead(self, agent_id: int) -> bool:
@@ -213,7 +216,8 @@ class PointsRepository(Protocol):
 
     def recent_work(self, tenant_id: int, *, since: date,
                     agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]:
-        """Each agent's points, first contacts and fast first contacts since that UTC day."""
+        """Each agent's points, first contacts, fast first contacts and conversions since that
+        UTC day."""
         ...
 
     def entries(self, tenant_id: int, agent_id: int) -> list[PointsEntry]:

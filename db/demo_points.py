@@ -126,8 +126,10 @@ def day_rows(tenant_id: int, ledger: list[Values]) -> list[Values]:
     for row in ledger:
         key = (row["agent_id"], row["awarded_at"].date())
         day = days.setdefault(key, {"agent_id": key[0], "day": key[1], "tenant_id": tenant_id,
-                                    "points": 0, "first_contacts": 0, "fast_first_contacts": 0})
+                                    "points": 0, "first_contacts": 0, "fast_first_contacts": 0,
+                                    "conversions": 0})
         day["points"] += row["points"]
         day["first_contacts"] += row["reason"] == PointsReason.FIRST_CONTACT
         day["fast_first_contacts"] += row["reason"] == PointsReason.FAST_FIRST_CONTACT
+        day["conversions"] += row["reason"] == PointsReason.CONVERTED
     return list(days.values())

@@ -135,8 +135,6 @@ class Lead(Base):
         Index("ix_leads_tenant_phone", "tenant_id", "phone_normalized"),
         # Open hot leads per agent (capacity page): read from the index alone.
         Index("ix_leads_tenant_status_category", "tenant_id", "status", "score_category", "agent_id"),
-        # Conversions within a window (agents leaderboard, badge rules), from the index alone.
-        Index("ix_leads_tenant_closed", "tenant_id", "closed_at", "status", "agent_id"),
     )
     id: Mapped[int_pk]
     tenant_id: Mapped[tenant_fk]
@@ -265,6 +263,7 @@ class AgentPointsDay(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     first_contacts: Mapped[int] = mapped_column(Integer, default=0)
     fast_first_contacts: Mapped[int] = mapped_column(Integer, default=0)  # net of reversals
+    conversions: Mapped[int] = mapped_column(Integer, default=0)  # net of reversals
 
 
 class Badge(Base):

@@ -13,20 +13,24 @@ from core.domain.gamification import PointsAward, PointsReason
 from core.domain.performance import RecentWork
 from db.models import AgentPointsDay as Day
 
-COUNTED = ("points", "first_contacts", "fast_first_contacts")
+COUNTED = ("points", "first_contacts", "fast_first_contacts", "conversions")
 
 
 def day_totals(awards: Iterable[PointsAward]) -> dict[int, RecentWork]:
-    """Per agent: the points, first contacts and fast first contacts (net) of these entries."""
+    """Per agent: the points, first contacts, fast first contacts and conversions (the last two
+    net of reversals) of these entries."""
     points: dict[int, int] = defaultdict(int)
     contacts: dict[int, int] = defaultdict(int)
     fast: dict[int, int] = defaultdict(int)
+    conversions: dict[int, int] = defaultdict(int)
     for award in awards:
+        sign = 1 if award.points > 0 else -1
         points[award.agent_id] += award.points
         contacts[award.agent_id] += award.reason == PointsReason.FIRST_CONTACT
-        if award.reason == PointsReason.FAST_FIRST_CONTACT:
-            fast[award.agent_id] += 1 if award.points > 0 else -1
-    return {agent_id: RecentWork(points[agent_id], contacts[agent_id], fast[agent_id]) for agent_id in points}
+        fast[award.agent_id] += sign if award.reason == PointsReason.FAST_FIRST_CONTACT else 0
+        conversions[award.agent_id] += sign if award.reason == PointsReason.CONVERTED else 0
+    return {agent_id: RecentWork(points[agent_id], contacts[agent_id], fast[agent_id], conversions[agent_id])
+            for agent_id in points}
 
 
 def add_to_days(dialect: str, rows: Sequence[dict[str, Any]]) -> Insert:

@@ -1,10 +1,16 @@
 """Capacity figures (DESIGN.md §3): utilization per agent and workload fairness."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.domain.vocabulary import Availability
 
 HIGH_UTILIZATION = 0.8
+
+
+class AgentName(NamedTuple):
+    name: str
+    team: str
 
 
 @dataclass(frozen=True)

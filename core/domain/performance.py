@@ -47,11 +47,12 @@ NO_CLOSED_LEADS = ConversionCount(0, 0)
 
 @dataclass(frozen=True)
 class RecentWork:
-    """An agent's ledger over the last RECENT days."""
+    """An agent's ledger over some whole days (the sum of its daily totals)."""
 
     points: int = 0
     first_contacts: int = 0
     fast_first_contacts: int = 0
+    conversions: int = 0
 
 
 @dataclass(frozen=True)

@@ -53,5 +53,6 @@ class AgentStanding:
     total_points: int           # all time: what the level comes from
     level: Level
     badges: tuple[BadgeKind, ...]
-    conversions: ConversionCount  # leads closed in the window
+    conversions: int            # in the window
+    record: ConversionCount     # all time: closed leads and how many converted (the rate)
     performance: Performance

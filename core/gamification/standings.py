@@ -10,7 +10,7 @@ from core.domain.gamification import BadgeKind, level_of
 from core.domain.identity import Actor
 from core.domain.performance import NO_CLOSED_LEADS, Performance, RecentWork, performance_of, recent_since
 from core.domain.permissions import Permission
-from core.domain.standings import BOARD_SIZE, AgentStanding, BadgeAward, PointsEntry, Window, start_of
+from core.domain.standings import BOARD_SIZE, AgentStanding, BadgeAward, PointsEntry, Window
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
@@ -37,30 +37,38 @@ def agent_performance(uow: UnitOfWork, actor: Actor) -> dict[int, Performance]:
 def agent_leaderboard(uow: UnitOfWork, actor: Actor, window: Window, *,
                       size: int = BOARD_SIZE) -> list[AgentStanding]:
     """The `size` agents with the most points in the window, most first (ties by name); when
-    fewer have points, the others follow with none."""
+    fewer have points, the others follow with none. Reads the agents' daily totals, not the
+    ledger: a week is agents × 7 rows however busy the week was."""
     actor.require(Permission.VIEW_DASHBOARDS)
-    now = utcnow()
-    since = window.first_day(now.date())
+    today = utcnow().date()
+    first_day = window.first_day(today)
+    tenant_id = actor.tenant_id
     with uow:
-        agents = {a.id: a for a in uow.agents.states(actor.tenant_id)}
-        teams = uow.agents.teams(actor.tenant_id)
-        if since is None:
-            points = uow.points.totals(actor.tenant_id)
-        else:
-            points = dict(uow.points.top(actor.tenant_id, since=since, limit=size))
-        ranked = sorted(agents, key=lambda i: (-points.get(i, 0), agents[i].name, i))[:size]
-        totals = points if since is None else uow.points.totals(actor.tenant_id, ranked)
-        conversions = uow.agents.conversion_counts(actor.tenant_id, ranked,
-                                                   since=start_of(since) if since else None)
-        performance = performance_scores(uow, actor.tenant_id, now=now, agent_ids=ranked)
+        points = (uow.points.totals(tenant_id) if first_day is None
+                  else dict(uow.points.top(tenant_id, since=first_day, limit=size)))
+        # The names of the agents ranked; of every agent when fewer than `size` have points.
+        names = uow.agents.names(tenant_id, list(points) if len(points) >= size else None)
+        ranked = sorted(names, key=lambda i: (-points.get(i, 0), names[i].name, i))[:size]
+        totals = points if first_day is None else uow.points.totals(tenant_id, ranked)
+        records = uow.agents.conversion_counts(tenant_id, ranked)
+        recent = uow.points.recent_work(tenant_id, since=recent_since(today), agent_ids=ranked)
+        in_window = ({} if first_day is None
+                     else uow.points.recent_work(tenant_id, since=first_day, agent_ids=ranked))
         badges: dict[int, list[BadgeKind]] = {}
-        for award in uow.points.badges(actor.tenant_id, ranked):
+        for award in uow.points.badges(tenant_id, ranked):
             badges.setdefault(award.agent_id, []).append(award.badge)
-    return [AgentStanding(rank=position, agent_id=i, name=agents[i].name, team=teams.get(i, ""),
-                          points=points.get(i, 0), total_points=totals.get(i, 0),
-                          level=level_of(totals.get(i, 0)), badges=tuple(badges.get(i, ())),
-                          conversions=conversions.get(i, NO_CLOSED_LEADS), performance=performance[i])
-            for position, i in enumerate(ranked, start=1)]
+    standings = []
+    for rank, agent_id in enumerate(ranked, start=1):
+        record = records.get(agent_id, NO_CLOSED_LEADS)
+        conversions = (record.converted if first_day is None
+                       else in_window.get(agent_id, RecentWork()).conversions)
+        standings.append(AgentStanding(
+            rank=rank, agent_id=agent_id, name=names[agent_id].name, team=names[agent_id].team,
+            points=points.get(agent_id, 0), total_points=totals.get(agent_id, 0),
+            level=level_of(totals.get(agent_id, 0)), badges=tuple(badges.get(agent_id, ())),
+            conversions=conversions, record=record,
+            performance=performance_of(record, recent.get(agent_id, RecentWork()))))
+    return standings
 
 
 @dataclass(frozen=True)

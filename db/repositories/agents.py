@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, case, func, select, update
 
-from core.domain.capacity import AgentLoad
+from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
 from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
@@ -80,8 +80,8 @@ class SqlAgentRepository:
         agents = self.connection.execute(select(_AGENTS).where(Agent.tenant_id == tenant_id))
         return [_state(agent) for agent in agents]
 
-    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
-                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
+    def conversion_counts(self, tenant_id: int,
+                          agent_ids: Sequence[int] | None = None) -> dict[int, ConversionCount]:
         converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
         query = (select(Lead.agent_id, converted, func.count())
                  .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED),
@@ -89,10 +89,14 @@ class SqlAgentRepository:
                  .group_by(Lead.agent_id))
         if agent_ids is not None:
             query = query.where(Lead.agent_id.in_(agent_ids))
-        if since is not None:
-            query = query.where(Lead.closed_at >= since)
         rows = self.connection.execute(query)
         return {agent_id: ConversionCount(int(won), int(closed)) for agent_id, won, closed in rows}
+
+    def names(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> dict[int, AgentName]:
+        query = select(Agent.id, Agent.name, Agent.team).where(Agent.tenant_id == tenant_id)
+        if agent_ids is not None:
+            query = query.where(Agent.id.in_(agent_ids))
+        return {agent_id: AgentName(name, team) for agent_id, name, team in self.connection.execute(query)}
 
     def teams(self, tenant_id: int) -> dict[int, str]:
         rows = self.connection.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant_id))

@@ -67,7 +67,8 @@ class SqlPointsRepository:
                  points=a.points, awarded_at=now) for a in awards])
         self.connection.execute(add_to_days(self.connection.dialect.name, [
             dict(agent_id=agent_id, day=now.date(), tenant_id=tenant_id, points=work.points,
-                 first_contacts=work.first_contacts, fast_first_contacts=work.fast_first_contacts)
+                 first_contacts=work.first_contacts, fast_first_contacts=work.fast_first_contacts,
+                 conversions=work.conversions)
             for agent_id, work in sorted(days.items())]))
 
     def badge_facts(self, tenant_id: int, agent_id: int, *, now: datetime) -> BadgeFacts:
@@ -112,12 +113,13 @@ class SqlPointsRepository:
     def recent_work(self, tenant_id: int, *, since: date,
                     agent_ids: Sequence[int] | None = None) -> dict[int, RecentWork]:
         query = (select(Day.agent_id, func.sum(Day.points), func.sum(Day.first_contacts),
-                        func.sum(Day.fast_first_contacts))
+                        func.sum(Day.fast_first_contacts), func.sum(Day.conversions))
                  .where(Day.tenant_id == tenant_id, Day.day >= since).group_by(Day.agent_id))
         if agent_ids is not None:
             query = query.where(Day.agent_id.in_(agent_ids))
-        return {agent_id: RecentWork(int(points), max(int(contacts), 0), max(int(fast), 0))
-                for agent_id, points, contacts, fast in self.connection.execute(query)}
+        return {agent_id: RecentWork(int(points), max(int(contacts), 0), max(int(fast), 0),
+                                     max(int(conversions), 0))
+                for agent_id, points, contacts, fast, conversions in self.connection.execute(query)}
 
     def entries(self, tenant_id: int, agent_id: int) -> list[PointsEntry]:
         rows = self.connection.execute(

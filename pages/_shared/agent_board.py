@@ -25,8 +25,8 @@ def standings_frame(standings: list[AgentStanding]) -> pd.DataFrame:
         "Points": [s.points for s in standings],
         "Level": [f"{s.level.number} · {s.level.name}" for s in standings],
         "Badges": [", ".join(b.display_name for b in s.badges) for s in standings],
-        "Conversions": [s.conversions.converted for s in standings],
-        "Conversion rate": [s.conversions.rate for s in standings],
+        "Conversions": [s.conversions for s in standings],
+        "Conversion rate": [s.record.rate for s in standings],
         "Performance": [s.performance.score for s in standings],
     })
 
@@ -83,9 +83,9 @@ def render_agent_board(actor: Actor) -> None:
         st.info("This tenant has no agents yet.", icon=":material/info:")
         return
     frame = standings_frame(standings)
-    st.caption(f"Points earned {window.value.lower()} (a week: the last 7 days; a month: the last "
-               "30); conversions and conversion rate over the leads closed in the same period; "
-               "level from all-time points.")
+    st.caption(f"Points and conversions {window.value.lower()} (a week: today and the 6 days "
+               "before, a month: today and the 29 before, in UTC); conversion rate over all the "
+               "agent's closed leads; level from all-time points.")
     st.plotly_chart(_top_chart(frame, window), width="stretch")
     st.dataframe(frame, hide_index=True, key="ag_board", placeholder=EMPTY, column_config={
         "Conversion rate": st.column_config.NumberColumn(format="percent"),

@@ -62,7 +62,7 @@ def test_the_leaderboard_and_one_agents_history_read_the_ledger(engine):
     lifecycle.change_status(SqlUnitOfWork(engine), actor, lead_id=third, new_status="converted")
     lifecycle.change_status(SqlUnitOfWork(engine), actor, lead_id=first, new_status="contacted")
     board = agent_leaderboard(SqlUnitOfWork(engine), actor, Window.WEEK)
-    assert [(s.name, s.points, s.conversions.converted) for s in board] == [
+    assert [(s.name, s.points, s.conversions) for s in board] == [
         ("Bo Lin", 120, 1), ("Ana Ruiz", 5, 0)]
     assert board[0].badges and board[0].badges[0].value == "first_conversion"
     history = agent_history(SqlUnitOfWork(engine), actor, bo)

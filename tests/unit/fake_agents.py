@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from core.domain.capacity import AgentLoad
+from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
 from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
@@ -45,21 +45,22 @@ class FakeAgents:
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[AgentState]:
         return self._of_tenant(tenant_id, ids)
 
+    def names(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> dict[int, AgentName]:
+        return {a.id: AgentName(a.name, self._store.teams.get(a.id, "")) for a in self._of_tenant(tenant_id)
+                if agent_ids is None or a.id in agent_ids}
+
     def teams(self, tenant_id: int) -> dict[int, str]:
         return {a.id: self._store.teams.get(a.id, "") for a in self._of_tenant(tenant_id)}
 
     def skills_of(self, tenant_id: int, ids: Sequence[int]) -> dict[int, frozenset[str]]:
         return {a.id: a.skills for a in self._of_tenant(tenant_id, ids)}
 
-    def conversion_counts(self, tenant_id: int, agent_ids: Sequence[int] | None = None,
-                          *, since: datetime | None = None) -> dict[int, ConversionCount]:
+    def conversion_counts(self, tenant_id: int,
+                          agent_ids: Sequence[int] | None = None) -> dict[int, ConversionCount]:
         closed: Counter[int] = Counter()
         converted: Counter[int] = Counter()
         for lead in self._store.leads.values():
-            closed_at = self._store.fields_of(lead.id).closed_at
             if agent_ids is not None and lead.agent_id not in agent_ids:
-                continue
-            if since is not None and (closed_at is None or closed_at < since):
                 continue
             if lead.tenant_id == tenant_id and lead.status in CLOSED_STATUSES and lead.agent_id:
                 closed[lead.agent_id] += 1

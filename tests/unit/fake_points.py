@@ -86,14 +86,17 @@ class FakePoints:
         points: Counter[int] = Counter()
         contacts: Counter[int] = Counter()
         fast: Counter[int] = Counter()
+        conversions: Counter[int] = Counter()
         for row in self._of(tenant_id):
             if row.awarded_at.date() < since or (agent_ids is not None and row.agent_id not in agent_ids):
                 continue
             points[row.agent_id] += row.points
             contacts[row.agent_id] += row.reason == PointsReason.FIRST_CONTACT
-            if row.reason == PointsReason.FAST_FIRST_CONTACT:
-                fast[row.agent_id] += 1 if row.points > 0 else -1
-        return {agent_id: RecentWork(points[agent_id], max(contacts[agent_id], 0), max(fast[agent_id], 0))
+            sign = 1 if row.points > 0 else -1
+            fast[row.agent_id] += sign if row.reason == PointsReason.FAST_FIRST_CONTACT else 0
+            conversions[row.agent_id] += sign if row.reason == PointsReason.CONVERTED else 0
+        return {agent_id: RecentWork(points[agent_id], max(contacts[agent_id], 0), max(fast[agent_id], 0),
+                                     max(conversions[agent_id], 0))
                 for agent_id in points.keys() | contacts.keys()}
 
     def entries(self, tenant_id: int, agent_id: int) -> list[PointsEntry]:

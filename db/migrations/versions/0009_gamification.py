@@ -5,11 +5,10 @@ the indexes the agents leaderboard and the badge rules read.
   batch as each entry (`cli.py check` compares them).
 - `leads.first_contact_at`: the first contact since the current assignment (first-contact
   points; later, first-contact SLAs). `leads.lost_reason`: why a lead was closed as lost.
-- `agent_points_daily`: each agent's points, first contacts and fast first contacts per UTC
-  day, moved with each entry, so a week's or a month's standings read agents × days rows, not
+- `agent_points_daily`: each agent's points, first contacts, fast first contacts and
+  conversions per UTC day, moved with each entry, so a week's or a month's standings read agents × days rows, not
   every ledger row of the period; filled here from the ledger there is.
 - The ledger by agent, covering reason and points, for one agent's badge facts and history.
-- Leads by closed_at, covering status and agent, for conversions within a window.
 
 Revision ID: 0009
 Revises: 0008
@@ -50,22 +49,22 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("first_contacts", sa.Integer(), nullable=False),
         sa.Column("fast_first_contacts", sa.Integer(), nullable=False),
+        sa.Column("conversions", sa.Integer(), nullable=False),
         **MYSQL_TABLE_OPTIONS,
     )
     op.create_index("ix_agent_points_daily_day", "agent_points_daily",
                     ["tenant_id", "day", "agent_id", "points"])
     op.execute(
         "INSERT INTO agent_points_daily (agent_id, day, tenant_id, points, first_contacts, "
-        "fast_first_contacts) SELECT agent_id, DATE(awarded_at), MIN(tenant_id), SUM(points), "
-        "SUM(CASE WHEN reason = 'first_contact' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN reason = 'fast_first_contact' THEN SIGN(points) ELSE 0 END) "
+        "fast_first_contacts, conversions) SELECT agent_id, DATE(awarded_at), MIN(tenant_id), "
+        "SUM(points), SUM(CASE WHEN reason = 'first_contact' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN reason = 'fast_first_contact' THEN SIGN(points) ELSE 0 END), "
+        "SUM(CASE WHEN reason = 'converted' THEN SIGN(points) ELSE 0 END) "
         "FROM points_ledger GROUP BY agent_id, DATE(awarded_at)")
     op.create_index("ix_points_ledger_lead", "points_ledger", ["lead_id", "reason", "points"])
-    op.create_index("ix_leads_tenant_closed", "leads", ["tenant_id", "closed_at", "status", "agent_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_leads_tenant_closed", table_name="leads")
     if op.get_bind().dialect.name == "mysql":
         # MySQL let ix_points_ledger_lead serve the lead foreign key and dropped the key's own
         # index: give it back, under the name MySQL gave it, before that index goes.
