@@ -34,6 +34,10 @@ def render_lead_board(actor: Actor) -> None:
     board, read_at = attempt_or_stop(lambda: context.cached_leaderboard(actor, filters, settings.version))
 
     matching = board.matching
+    if not matching:  # no charts, button or "why" panel over nothing
+        st.info("No lead matches these filters. Widen them (Filters, above) to see leads here.",
+                icon=":material/filter_alt_off:")
+        return
     st.caption(f"Scores from weights version {settings.version}. {matching:,} leads match the filters. "
                f"Counts and movers as of {read_at:%H:%M:%S} UTC (re-read every minute and after a "
                "recalculation here); the top leads are read on every view.")
@@ -64,7 +68,7 @@ def render_lead_board(actor: Actor) -> None:
     fallers.dataframe(table(board.fallers, MOVERS), hide_index=True, key="lb_fallers", placeholder=EMPTY)
 
     st.subheader("Why did this lead score so?")
-    if not top.rows:
+    if not top.rows:  # a lead may have left the filters since the cached counts were read
         return
     labels = {r.id: f"#{r.id} · {r.name} · {r.score:.2f}" for r in top.rows}
     lead_id = st.selectbox("Lead", list(labels), format_func=lambda i: labels[i], key="lb_lead")
