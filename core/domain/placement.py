@@ -31,6 +31,13 @@ class Candidate:
     manual_agent_id: int | None = None  # per-row agent of a manual CSV
 
 
+class LeadShown(NamedTuple):
+    """What a plan shows of a lead beside its id."""
+
+    name: str
+    score: float
+
+
 class Placement(NamedTuple):
     lead_id: int
     agent_id: int
