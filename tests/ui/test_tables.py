@@ -37,7 +37,7 @@ def assert_fits(frame, room: int) -> None:
 def test_the_audit_log_fits_across_the_page(demo_url):
     at = logged_in_app("manager", "manager")
     at.switch_page("pages/audit_log.py").run()
-    assert_fits(frame_with(at, "Action", "Before", "After", "Row"), ACROSS_THE_PAGE)
+    assert_fits(frame_with(at, "Action", "Changes", "Row"), ACROSS_THE_PAGE)
 
 
 def test_recent_batches_fit_across_the_page(demo_url):
@@ -64,6 +64,9 @@ def test_a_leads_history_and_audit_trail_fit_in_the_detail(demo_url, engine):
     tabs = {tab.label: tab for tab in at.tabs}
     for name in ("Assignment history", "Audit trail", "Score history"):
         assert_fits(tabs[name].dataframe[0], IN_THE_DETAIL)
+    trail = tabs["Audit trail"].dataframe[0].value
+    changes = trail["Changes"].iloc[0].split("; ")  # not JSON: the fields that changed
+    assert "status: new → assigned" in changes and any(c.startswith("agent: ") for c in changes)
 
 
 def test_every_table_shows_an_empty_cell_as_a_dash_not_none():
