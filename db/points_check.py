@@ -1,5 +1,5 @@
 """`cli.py check` for gamification: each agent's stored points total equals the sum of its
-ledger entries (DESIGN.md §6: totals are always the sum of the ledger)."""
+ledger entries (docs/design.md §6: totals are always the sum of the ledger)."""
 
 from sqlalchemy import Connection, func, select
 

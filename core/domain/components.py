@@ -1,4 +1,4 @@
-"""The four score components (DESIGN.md §5), each 0-100 with two decimals, and a lead's score.
+"""The four score components (docs/design.md §5), each 0-100 with two decimals, and a lead's score.
 
 Plain functions of a lead's own facts, its activities and the tenant's conversion history.
 The single-lead path and the nightly batch call these same functions, so they agree.

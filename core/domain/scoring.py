@@ -1,4 +1,4 @@
-"""The scoring formula (DESIGN.md §5): normalized weighted sum, rounded to 2 decimals, and
+"""The scoring formula (docs/design.md §5): normalized weighted sum, rounded to 2 decimals, and
 categories from thresholds.
 
 The sum is computed in whole numbers (weights in ten-thousandths, scores in hundredths) with

@@ -1,4 +1,4 @@
-"""Urgency (DESIGN.md §5): from the due date when set, else from the lead's age. (A closed
+"""Urgency (docs/design.md §5): from the due date when set, else from the lead's age. (A closed
 lead is not rescored: tests/unit/scoring/test_closed_leads.py.)"""
 
 from datetime import datetime, timedelta
