@@ -164,7 +164,10 @@ class LeadRepository(Protocol):
 
     def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]: ...
 
-    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]: ...
+    def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
+        """The open or new leads whose last calculation moved their score most (closed leads
+        keep their score, so they are no longer movers)."""
+        ...
 
 
 class AssignmentRepository(Protocol):
@@ -296,8 +299,9 @@ class ScoringRepository(Protocol):
     def versions(self, tenant_id: int) -> list[WeightsVersion]: ...
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
-        """Every lead's id, name, source, four components, overall score and category, one
-        row per lead (columns named as those fields): the what-if preview's input."""
+        """Every lead a rescore would move (not those that keep their score: see
+        `keeps_its_score`): id, name, source, four components, overall score and category,
+        one row per lead (columns named as those fields): the what-if preview's input."""
         ...
 
     def conversion_stats(self, tenant_id: int) -> ConversionStats: ...
@@ -318,11 +322,16 @@ class ScoringRepository(Protocol):
     def write_components(self, rows: Sequence[ScoredComponents]) -> None: ...
 
     def write_score(self, tenant_id: int, score: LeadScore, settings: ScoringSettings, *,
-                    now: datetime, method: str) -> None: ...
+                    now: datetime, method: str) -> None:
+        """One lead's score; a first calculation, as in `apply_overall`, is no move."""
+        ...
 
     def apply_overall(self, tenant_id: int, settings: ScoringSettings, *, low: int, high: int,
                       now: datetime, method: str) -> int:
-        """Set-based: overall score and category from stored components for ids in [low, high]."""
+        """Set-based: overall score and category from stored components for ids in [low, high],
+        except leads that keep their score (`keeps_its_score`); how many were rescored. A
+        lead's first calculation has no previous score and no change (it is not a move), and
+        only a change writes a score-history row."""
         ...
 
 

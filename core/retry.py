@@ -1,4 +1,4 @@
-"""Bounded retries of a transaction after a conflict or a lost connection (DESIGN.md §8).
+"""Bounded retries of a transaction after a conflict or a lost connection (docs/design.md §8).
 
 On a cluster a certification conflict is an ordinary event, so the whole transaction is run
 again, after a pause that grows and is randomized ("full jitter") so that writers which

@@ -302,6 +302,8 @@ def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_lea
         closed_at = (min(assigned_at + timedelta(days=rnd.randint(1, 20)), now)
                      if assigned_at and status in (LeadStatus.CONVERTED, LeadStatus.LOST) else None)
         due = (now + timedelta(days=rnd.randint(-3, 21))).date() if rnd.random() < 0.25 else None
+        if due is not None:  # never due before the lead existed: at the earliest, the day after
+            due = max(due, created.date() + timedelta(days=1))
         leads.append({
             "id": lead_id, "tenant_id": tenant_id, "name": f"{first} {last}", "email": email,
             "phone": phone, "company": rnd.choice(COMPANIES) if rnd.random() < 0.6 else None,

@@ -1,6 +1,6 @@
 """`cli.py check` for gamification: each agent's stored points total, and each of its daily
-totals, equal the sum of its ledger entries (DESIGN.md §6: totals are always the sum of the
-ledger)."""
+totals, equal the sum of its ledger entries (docs/design.md §6: totals are always the sum of
+the ledger)."""
 
 from sqlalchemy import Connection, func, select
 

@@ -9,7 +9,7 @@ from core.domain.capacity import fairness_sentence, filter_loads
 from core.domain.permissions import Permission, allows
 from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
 from pages._shared import context, state
-from pages._shared.capacity_views import loads_frame, utilization_chart
+from pages._shared.capacity_views import loads_frame, styled_loads, utilization_chart
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
 from pages._shared.tables import EMPTY
 from pages._shared.versions import versions_seen_before
@@ -26,7 +26,9 @@ cols = st.columns(4)
 cols[0].metric("Agents available", f"{totals.agents_available} of {totals.agents}")
 cols[1].metric("Free slots (available agents)", totals.free_slots)
 cols[2].metric("Team utilization", f"{totals.utilization:.0%}", help="Open leads over total capacity.")
-cols[3].metric("Fairness (Gini)", f"{totals.fairness_gini:.2f}")
+cols[3].metric("Fairness (Gini)", f"{totals.fairness_gini:.2f}",
+               help="How evenly work is spread over the available agents: 0 equal, 1 one agent "
+                    "has it all (read the sentence below).")
 st.caption(fairness_sentence(totals.fairness_gini))
 
 can_edit = allows(actor.role, Permission.EDIT_AGENT_CAPACITY)
@@ -60,8 +62,8 @@ st.plotly_chart(utilization_chart(frame), width="stretch")
 st.subheader(f"Agents ({len(shown)} of {len(loads)})")
 columns = {
     "agent_id": None, "version": None,
-    "Utilization": st.column_config.ProgressColumn("Utilization", format="%.0f%%", min_value=0,
-                                                   max_value=100),
+    "Utilization": st.column_config.NumberColumn(
+        "Utilization", format="%.0f%%", help="Open leads over max capacity; over 100% in red."),
     "Over capacity": st.column_config.CheckboxColumn(
         "Over capacity", help="Capacity was lowered below the load: no new leads until below it."),
     "Max": st.column_config.NumberColumn("Max", min_value=0, max_value=MAX_CAPACITY_LIMIT, step=1,
@@ -74,12 +76,12 @@ columns = {
              "a quarter points of the last 30 days (at most a minute old)."),
 }
 if not can_edit:
-    st.dataframe(frame, hide_index=True, column_config=columns, placeholder=EMPTY)
+    st.dataframe(styled_loads(frame), hide_index=True, column_config=columns, placeholder=EMPTY)
     st.stop()
 
 st.caption("Edit **Max** and **Availability** in place, then save. Each change is checked and audited.")
 edited = st.data_editor(
-    frame, hide_index=True, column_config=columns, key=editor_key, placeholder=EMPTY,
+    styled_loads(frame), hide_index=True, column_config=columns, key=editor_key, placeholder=EMPTY,
     disabled=[c for c in frame.columns if c not in ("Max", "Availability")],
 )
 changed = edited[(edited["Max"] != frame["Max"]) | (edited["Availability"] != frame["Availability"])]

@@ -7,8 +7,9 @@ from core.domain.audit import AuditFilters
 from core.domain.permissions import Permission
 from core.exports.safe_csv import to_safe_csv
 from pages._shared import context, state
+from pages._shared.changes import audit_table
 from pages._shared.feedback import attempt, attempt_or_stop
-from pages._shared.tables import AUDIT_LOG, AUDIT_LOG_COLUMNS, EMPTY, table
+from pages._shared.tables import AUDIT_EXPORT, AUDIT_LOG, AUDIT_LOG_COLUMNS, EMPTY, table
 
 PAGE_SIZE = 50
 
@@ -36,15 +37,14 @@ result = attempt_or_stop(lambda: audit_page(context.reader(), actor, filters, pa
 pager = result.pager
 st.caption(f"{result.total:,} audited changes match · page {pager.shown_page} of {pager.pages} · "
            "rows are never edited or deleted; `python cli.py audit-verify` checks their keyed hash chains.")
-# Who, what and why first; the before/after JSON is wide and goes last.
-st.dataframe(table(result.rows, AUDIT_LOG), hide_index=True, key="au_table", placeholder=EMPTY,
-             column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Before", "After",
-                           "Row"],
+# Who, what and why first; the changed fields can be long and go last.
+st.dataframe(audit_table(result.rows, AUDIT_LOG), hide_index=True, key="au_table", placeholder=EMPTY,
+             column_order=["When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Changes", "Row"],
              column_config=AUDIT_LOG_COLUMNS)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.AUDIT_PAGE)
 if st.button("Prepare CSV export of these rows", key="au_export"):
     export = attempt(lambda: audit_export(context.reader(), actor, filters))
     if export is not None:
-        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(table(export, AUDIT_LOG)),
+        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(table(export, AUDIT_EXPORT)),
                            "audit-log.csv", "text/csv", key="au_download")

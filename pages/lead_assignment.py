@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.agents.capacity import agent_capacity
 from core.domain.permissions import Permission
-from core.leads.ranking import rank_agents_for_lead
+from core.leads.ranking import AgentOption, rank_agents_for_lead
 from core.leads.search import lead_detail, search_leads
 from pages._shared import context, state
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash
@@ -17,6 +17,19 @@ from pages._shared.tables import AGENT_OPTION_COLUMNS, EMPTY
 from pages._shared.versions import versions_seen_before
 
 PAGE_SIZE = 25
+
+
+def _ranked_agents(options: list[AgentOption]) -> None:
+    st.subheader("Agents for this lead")
+    st.dataframe(
+        [{"Agent": o.name, "Eligible": o.eligible, "Performance": o.performance, "Why": o.why}
+         for o in options],
+        hide_index=True, key="ranked_agents", placeholder=EMPTY, column_config=AGENT_OPTION_COLUMNS,
+    )
+    st.caption("Eligible agents first, best performance first (0-100: conversion, speed to first "
+               "contact, recent points). Free slots and eligibility are read now; performance "
+               "is at most a minute old.")
+
 
 st.title("Lead assignment")
 actor = context.actor_allowed_to(
@@ -43,7 +56,7 @@ if open_id is None:
     st.stop()
 lead_id: int = open_id
 lead = attempt_or_stop(lambda: lead_detail(context.reader(), actor, lead_id))
-options = attempt_or_stop(lambda: rank_agents_for_lead(
+options = [] if lead.closed else attempt_or_stop(lambda: rank_agents_for_lead(
     context.reader(), actor, lead_id, performance=context.cached_performance(actor)))
 
 expected = versions_seen_before("lead", {lead.id: lead.version})[lead.id]
@@ -53,13 +66,10 @@ detail_col, agents_col = st.columns([3, 2])
 with detail_col:
     render_detail(lead)
 with agents_col:
-    st.subheader("Agents for this lead")
-    st.dataframe(
-        [{"Agent": o.name, "Eligible": o.eligible, "Performance": o.performance, "Why": o.why}
-         for o in options],
-        hide_index=True, key="ranked_agents", placeholder=EMPTY, column_config=AGENT_OPTION_COLUMNS,
-    )
-    st.caption("Eligible agents first, best performance first (0-100: conversion, speed to first "
-               "contact, recent points). Free slots and eligibility are read now; performance "
-               "is at most a minute old.")
+    if lead.closed:
+        st.info(literal(f"Lead #{lead.id} is {lead.status.value}: it is closed, so no agent can "
+                        "receive it. Its score stays as it was when it closed."),
+                icon=":material/lock:")
+    else:
+        _ranked_agents(options)
     render_actions(actor, lead, options, expected_version=expected)

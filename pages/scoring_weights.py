@@ -30,7 +30,8 @@ show_flash()
 saved = attempt_or_stop(lambda: current_settings(context.reader(), actor))
 leads = attempt_or_stop(lambda: context.cached_scored_leads(actor, saved.version))
 st.caption(f"Current version {saved.version}. Move the sliders: the preview below shows what saving "
-           f"would do to all {len(leads):,} leads. Nothing changes until you save.")
+           f"would do to the {len(leads):,} open and new leads (closed leads keep the score they "
+           "closed with). Nothing changes until you save.")
 
 WEIGHT_SLIDERS = (("Source quality", "source_quality", "w_source"),
                   ("Engagement", "engagement", "w_engagement"),

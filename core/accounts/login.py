@@ -1,4 +1,4 @@
-"""Login bookkeeping, lockout, sessions and the acting user (DESIGN.md §2, §7).
+"""Login bookkeeping, lockout, sessions and the acting user (docs/design.md §2, §7).
 
 streamlit-authenticator checks the password (pages/_shared/login.py); this module gives it the
 one user it needs and keeps what must outlive a Streamlit session in the database: the

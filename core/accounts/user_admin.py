@@ -1,4 +1,4 @@
-"""Managing a tenant's users (DESIGN.md §2 "manage users"): list, role, deactivate and
+"""Managing a tenant's users (docs/design.md §2 "manage users"): list, role, deactivate and
 reactivate, unlock, set a new password. Admins of the tenant only, or an operator at the
 command line; every change is audited in its own transaction."""
 

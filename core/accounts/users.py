@@ -1,4 +1,4 @@
-"""Creating users: an admin, or an operator at the command line (DESIGN.md §2)."""
+"""Creating users: an admin, or an operator at the command line (docs/design.md §2)."""
 
 import re
 

@@ -14,6 +14,7 @@ from core.domain.leads import LeadFilters
 from core.domain.permissions import Permission
 from core.domain.placement import (
     Candidate,
+    LeadShown,
     Placement,
     PlacementResult,
     Refusal,
@@ -64,6 +65,7 @@ class BulkPlan:
     round_robin_before: int | None
     notice: str | None = None  # set when commit re-planned because the data moved
     why: dict[int, str] = field(default_factory=dict)  # lead id -> why its agent (performance)
+    leads: dict[int, LeadShown] = field(default_factory=dict)  # lead id -> its name and score
 
     def load_after(self) -> dict[int, int]:
         added = Counter(p.agent_id for p in self.placed)
@@ -169,6 +171,7 @@ def plan_bulk_assign(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> Bul
         request=request, placed=placement.placed, why=why,
         unplaced=snapshot.missing + not_new + placement.unplaced, agents_before=snapshot.agents,
         lead_versions={c.lead.id: c.lead.version for c in snapshot.candidates},
+        leads={c.lead.id: LeadShown(c.lead.name, c.score) for c in snapshot.candidates},
         round_robin_after=placement.round_robin_agent_id, round_robin_before=pointer,
     )
 

@@ -1,4 +1,4 @@
-"""Resuming a batch that stopped part-way (DESIGN.md §8): the same plan, from where it stopped."""
+"""Resuming a batch that stopped part-way (docs/design.md §8): the same plan, from where it stopped."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

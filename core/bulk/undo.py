@@ -1,4 +1,4 @@
-"""Undo a bulk assignment as a whole (DESIGN.md §4), while none of its leads changed since.
+"""Undo a bulk assignment as a whole (docs/design.md §4), while none of its leads changed since.
 
 The undo is a batch of its own, run like the assignment was: a durable plan (the leads the
 assignment placed), chunks that lock and revert the leads still as the assignment left them,

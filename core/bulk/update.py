@@ -1,6 +1,6 @@
 """Bulk update of lead fields: status (allowed transitions), source, required skill, due date.
 
-Two modes (DESIGN.md §4): best effort applies the valid rows and reports each invalid one;
+Two modes (docs/design.md §4): best effort applies the valid rows and reports each invalid one;
 all or nothing changes nothing unless every row is valid, and then applies them in one
 transaction so no other change can slip between the check and the write.
 """

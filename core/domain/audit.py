@@ -1,4 +1,4 @@
-"""Audit entries (DESIGN.md §7) and the audit log as it is read. How rows are chained and
+"""Audit entries (docs/design.md §7) and the audit log as it is read. How rows are chained and
 sealed against tampering is core.domain.audit_chain."""
 
 import json

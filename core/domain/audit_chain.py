@@ -1,4 +1,4 @@
-"""The audit trail's tamper evidence (DESIGN.md §7): keyed hash chains, many per tenant.
+"""The audit trail's tamper evidence (docs/design.md §7): keyed hash chains, many per tenant.
 
 Each tenant's audit rows form CHAINS separate chains. A writer appends to one chain, picked
 at random for its transaction, so concurrent writers (and writers on different cluster nodes)

@@ -1,4 +1,4 @@
-"""Batches (DESIGN.md §4, §8): one per bulk run, shared by its audit rows; durable, so that a
+"""Batches (docs/design.md §4, §8): one per bulk run, shared by its audit rows; durable, so that a
 run cut short by a fault is seen as interrupted and can be resumed or undone.
 
 A batch keeps its plan (what it is to apply, position by position) and, for each position

@@ -1,4 +1,4 @@
-"""Capacity figures (DESIGN.md §3): utilization per agent and workload fairness."""
+"""Capacity figures (docs/design.md §3): utilization per agent and workload fairness."""
 
 from dataclasses import dataclass
 from typing import NamedTuple

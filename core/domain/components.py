@@ -1,4 +1,4 @@
-"""The four score components (DESIGN.md §5), each 0-100 with two decimals, and a lead's score.
+"""The four score components (docs/design.md §5), each 0-100 with two decimals, and a lead's score.
 
 Plain functions of a lead's own facts, its activities and the tenant's conversion history.
 The single-lead path and the nightly batch call these same functions, so they agree.
@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from core.domain.scoring import Components, ScoringSettings, category, overall_score
-from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
+from core.domain.scoring import Components, ScoringSettings, category, keeps_its_score, overall_score
+from core.domain.vocabulary import ScoreCategory
 
 ENGAGEMENT_HALF_LIFE_DAYS = 14
 ACTIVITY_POINTS = {"meeting": 40.0, "call": 20.0, "email": 10.0, "web_visit": 8.0, "note": 3.0}
@@ -47,10 +47,9 @@ def engagement(activities: list[ActivityFact], now: datetime) -> Decimal:
     return two_decimals(total)
 
 
-def urgency(status: str, due_date: date | None, created_at: datetime, now: datetime) -> Decimal:
-    """Overdue or due within a day = 100; else by days left; without a due date, by age."""
-    if LeadStatus(status) in CLOSED_STATUSES:
-        return two_decimals(0.0)
+def urgency(due_date: date | None, created_at: datetime, now: datetime) -> Decimal:
+    """Overdue or due within a day = 100; else by days left; without a due date, by age.
+    (A closed lead is not rescored: it keeps the urgency it had when it closed.)"""
     if due_date is not None:
         days_left = (due_date - now.date()).days
         return two_decimals(100.0 if days_left <= 1 else max(100.0 - 10.0 * (days_left - 1), 30.0))
@@ -97,6 +96,11 @@ class LeadFacts:
     due_date: date | None
     created_at: datetime
     activities: list[ActivityFact] = field(default_factory=list)
+    last_calculated: datetime | None = None
+
+    @property
+    def keeps_its_score(self) -> bool:
+        return keeps_its_score(self.status, self.last_calculated)
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def score_components(facts: LeadFacts, settings: ScoringSettings, stats: Convers
         engagement=engagement(facts.activities, now),
         conversion=conversion_probability(
             lead_attributes(facts.source, facts.required_skill, facts.company), stats),
-        urgency=urgency(facts.status, facts.due_date, facts.created_at, now),
+        urgency=urgency(facts.due_date, facts.created_at, now),
     )
 
 

@@ -1,4 +1,4 @@
-"""Points, levels and badges (DESIGN.md §6), as pure rules.
+"""Points, levels and badges (docs/design.md §6), as pure rules.
 
 Points are earned by the lead's agent, in the transaction of the change that earns them, and
 are only ever added to a ledger: a reversal is a negative entry, and every total is a sum of

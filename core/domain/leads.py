@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from core.domain.errors import InvalidInput
 from core.domain.pager import Pager
-from core.domain.vocabulary import SKILLS, SOURCES, LeadStatus, ScoreCategory
+from core.domain.vocabulary import CLOSED_STATUSES, SKILLS, SOURCES, LeadStatus, ScoreCategory
 
 MAX_SEARCH_LENGTH = 100
 DETAIL_ROWS = 200  # newest rows a lead's detail lists per tab; enough for a phone call
@@ -183,6 +183,11 @@ class LeadDetail:
     cut_off: frozenset[DetailList] = frozenset()
     lost_reason: str | None = None
     first_contact_at: datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        """Converted or lost: no agent receives it again, and it keeps the score it closed with."""
+        return self.status in CLOSED_STATUSES
 
 
 @dataclass(frozen=True)

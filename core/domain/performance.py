@@ -1,4 +1,4 @@
-"""An agent's performance score, 0-100 (DESIGN.md §6): what the capacity page shows, the lead
+"""An agent's performance score, 0-100 (docs/design.md §6): what the capacity page shows, the lead
 detail ranks agents by, and the `performance` bulk strategy places the hottest leads with.
 
     score = 0.50 × conversion + 0.25 × speed + 0.25 × recent points      (each part 0-100)

@@ -1,4 +1,4 @@
-"""Roles and what each may do (DESIGN.md §2). Every use case calls `require`."""
+"""Roles and what each may do (docs/design.md §2). Every use case calls `require`."""
 
 from enum import StrEnum
 

@@ -1,4 +1,4 @@
-"""How a bulk assignment places leads (DESIGN.md §4). Pure functions over a snapshot.
+"""How a bulk assignment places leads (docs/design.md §4). Pure functions over a snapshot.
 
 Every placement passes the capacity rule against the load the plan has built so far, so a
 plan never overfills anyone; leads that fit nowhere are returned with the rule that refused.
@@ -29,6 +29,13 @@ class Candidate:
     lead: LeadState
     score: float = 0.0
     manual_agent_id: int | None = None  # per-row agent of a manual CSV
+
+
+class LeadShown(NamedTuple):
+    """What a plan shows of a lead beside its id."""
+
+    name: str
+    score: float
 
 
 class Placement(NamedTuple):

@@ -1,4 +1,4 @@
-"""The capacity rule and the lead lifecycle (DESIGN.md §3), as pure functions.
+"""The capacity rule and the lead lifecycle (docs/design.md §3), as pure functions.
 
 Each returns the sentence that refuses, or None when the change is allowed, so the same
 check explains an agent's ineligibility on screen and refuses the write in a use case.

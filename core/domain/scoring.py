@@ -1,4 +1,4 @@
-"""The scoring formula (DESIGN.md §5): normalized weighted sum, rounded to 2 decimals, and
+"""The scoring formula (docs/design.md §5): normalized weighted sum, rounded to 2 decimals, and
 categories from thresholds.
 
 The sum is computed in whole numbers (weights in ten-thousandths, scores in hundredths) with
@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from core.domain.errors import InvalidInput
-from core.domain.vocabulary import ScoreCategory
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 
 CENT = Decimal("0.01")
 WEIGHT_UNIT = Decimal("0.0001")
@@ -81,6 +81,14 @@ def overall_score(components: Components, weights: Weights) -> Decimal:
         weights.as_units(),
     )
     return Decimal(cents) * CENT
+
+
+def keeps_its_score(status: LeadStatus | str, last_calculated: datetime | None) -> bool:
+    """A closed lead keeps the score it had when it closed: a rescore, a weights change or the
+    passing of time no longer moves it (a converted lead does not turn cold as its urgency
+    fades). One never scored (the demo's history) is scored once. The set-based rescore in
+    db/repositories/scoring.py applies the same rule in SQL."""
+    return LeadStatus(status) in CLOSED_STATUSES and last_calculated is not None
 
 
 def category(score: Decimal, thresholds: Thresholds) -> ScoreCategory:

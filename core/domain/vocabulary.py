@@ -1,4 +1,4 @@
-"""Vocabulary of the domain (DESIGN.md §3, §5): lead statuses, availability, activity kinds,
+"""Vocabulary of the domain (docs/design.md §3, §5): lead statuses, availability, activity kinds,
 score categories, sources and skills."""
 
 from collections.abc import Iterable
@@ -42,7 +42,7 @@ class ScoreCategory(StrEnum):
     NURTURE = "nurture"
 
 
-# Default per-tenant source quality (DESIGN.md §5); admins may change it later.
+# Default per-tenant source quality (docs/design.md §5); admins may change it later.
 DEFAULT_SOURCE_QUALITY: dict[str, int] = {
     "referral": 90,
     "partner": 80,

@@ -1,4 +1,4 @@
-"""Files people download: spreadsheet formulas neutralized (DESIGN.md §9)."""
+"""Files people download: spreadsheet formulas neutralized (docs/design.md §9)."""
 
 import pandas as pd
 

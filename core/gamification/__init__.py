@@ -1,1 +1,1 @@
-"""Points, badges, levels and agent performance (DESIGN.md §6)."""
+"""Points, badges, levels and agent performance (docs/design.md §6)."""

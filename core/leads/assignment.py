@@ -1,4 +1,4 @@
-"""Use cases that move a lead between agents (DESIGN.md §3): assign, reassign, unassign.
+"""Use cases that move a lead between agents (docs/design.md §3): assign, reassign, unassign.
 
 Each one checks role and tenant, enforces the capacity rule inside the transaction (the agent
 row is locked before its load is read), writes assignment history and one audit row, and

@@ -1,4 +1,4 @@
-"""Use cases along a lead's lifecycle (DESIGN.md §3): change its status, log an activity."""
+"""Use cases along a lead's lifecycle (docs/design.md §3): change its status, log an activity."""
 
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput, RuleViolation

@@ -9,6 +9,7 @@ from core.domain.performance import Performance
 from core.domain.permissions import Permission
 from core.domain.placement import least_loaded_key
 from core.domain.rules import AgentState, LeadState, why_agent_cannot_receive
+from core.domain.vocabulary import CLOSED_STATUSES
 from core.gamification.standings import performance_scores
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
@@ -41,14 +42,16 @@ def _option(agent: AgentState, lead: LeadState, performance: Performance | None)
 @retry_on_conflict
 def rank_agents_for_lead(uow: UnitOfWork, actor: Actor, lead_id: int, *,
                          performance: dict[int, Performance] | None = None) -> list[AgentOption]:
-    """Eligible agents first, best performance first (then most free slots, then lowest
-    utilization), then the rest. Loads and eligibility are read now; performance may come
-    from the caller (a page keeps it a minute)."""
+    """No agent for a closed lead. Otherwise eligible agents first, best performance first
+    (then most free slots, then lowest utilization), then the rest. Loads and eligibility are
+    read now; performance may come from the caller (a page keeps it a minute)."""
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
         lead = uow.leads.get(actor.tenant_id, lead_id)
         if lead is None:
             raise NotFound(f"Lead #{lead_id} does not exist in your tenant.")
+        if lead.status in CLOSED_STATUSES:  # it keeps the agent who closed it; nobody receives it
+            return []
         agents = [a for a in uow.agents.states(actor.tenant_id) if a.id != lead.agent_id]
         if performance is None:
             performance = performance_scores(uow, actor.tenant_id, now=utcnow())

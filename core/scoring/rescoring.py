@@ -35,6 +35,9 @@ def rescore_lead(uow: UnitOfWork, actor: Actor, lead_id: int, now: datetime) -> 
         facts = uow.scoring.lead_facts(actor.tenant_id, low=lead_id, high=lead_id)
         if not facts:
             raise NotFound(f"Lead #{lead_id} does not exist in your tenant.")
+        if facts[0].keeps_its_score:
+            raise InvalidInput(f"Lead #{lead_id} is {facts[0].status}: a closed lead keeps the score "
+                               "it had when it closed, so it is not recalculated.")
         settings = uow.scoring.current_settings(actor.tenant_id)
         stats = uow.scoring.conversion_stats(actor.tenant_id)
         score = score_lead(facts[0], settings, stats, now)
@@ -48,7 +51,8 @@ MAX_SELECTION = 500
 
 @retry_on_conflict
 def rescore_leads(uow: UnitOfWork, actor: Actor, lead_ids: list[int], now: datetime) -> int:
-    """A selection of leads (the ones a page shows), each by the single-lead path, one transaction."""
+    """A selection of leads (the ones a page shows), each by the single-lead path, one
+    transaction. Closed leads keep their score and are not counted."""
     actor.require(Permission.ASSIGN_LEADS)
     if len(lead_ids) > MAX_SELECTION:
         raise InvalidInput(f"Select at most {MAX_SELECTION} leads to recalculate, or rescore the tenant.")
@@ -58,6 +62,8 @@ def rescore_leads(uow: UnitOfWork, actor: Actor, lead_ids: list[int], now: datet
         wanted, done = set(lead_ids), 0
         for lead_id in sorted(wanted):
             for facts in uow.scoring.lead_facts(actor.tenant_id, low=lead_id, high=lead_id):
+                if facts.keeps_its_score:
+                    continue
                 score = score_lead(facts, settings, stats, now)
                 uow.scoring.write_score(actor.tenant_id, score, settings, now=now, method=METHOD_WEIGHTED)
                 done += 1
@@ -76,7 +82,8 @@ def rescore_tenant(
     refresh_components: bool, chunk_ids: int = CHUNK_IDS,
     progress: Callable[[float], object] = lambda done: None, bounds: IdRange | None = None,
 ) -> RescoreReport:
-    """Every lead of a tenant, chunk by chunk of ids, each chunk committed on its own.
+    """Every lead of a tenant, chunk by chunk of ids, each chunk committed on its own; closed
+    leads keep their score (`keeps_its_score`), and are not counted.
 
     Chunks are disjoint, so as many run at once as the store can write (one on SQLite).
     `progress` is called from the caller's thread (Streamlit draws only from there), in order.
@@ -100,7 +107,8 @@ def rescore_tenant(
         start, end = id_range
         if stats is not None:  # refreshing the components too
             facts = uow.scoring.lead_facts(tenant_id, low=start, high=end)
-            uow.scoring.write_components([score_components(f, settings, stats, now) for f in facts])
+            uow.scoring.write_components([score_components(f, settings, stats, now) for f in facts
+                                          if not f.keeps_its_score])
         return uow.scoring.apply_overall(tenant_id, settings, low=start, high=end, now=now,
                                          method=METHOD_WEIGHTED)
 

@@ -26,7 +26,7 @@ from core.domain.leads import (
     ScoreChange,
     ScoreParts,
 )
-from core.domain.vocabulary import LeadStatus
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.models import (
     Agent,
     Assignment,
@@ -38,6 +38,8 @@ from db.models import (
     User,
 )
 from db.results import AnyRow, AnySelect
+
+CLOSED = [s.value for s in CLOSED_STATUSES]
 
 LIST_COLUMNS = (Lead.id, Lead.name, Lead.company, Lead.status, Lead.score_category,
                 Lead.overall_score, Agent.name.label("agent_name"), Lead.source, Lead.required_skill,
@@ -195,7 +197,8 @@ def movers(connection: Connection, tenant_id: int, filters: LeadFilters, *, risi
         select(Lead.id, Lead.name, Lead.previous_score, Lead.overall_score, change,
                Lead.score_category),
         tenant_id, filters,
-    ).where(change > 0 if rising else change < 0).order_by(
+    ).where(change > 0 if rising else change < 0,
+            Lead.status.not_in(CLOSED)).order_by(  # a closed lead's score is frozen
         *((change.desc(), Lead.id.desc()) if rising else (change.asc(), Lead.id.asc()))).limit(limit)
     if filters.agent_id is None and filters.score_min <= 0 and filters.score_max >= 100:
         # No index holds the change (rescoring would move every lead in it), so this reads

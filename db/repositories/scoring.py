@@ -21,6 +21,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     text,
     type_coerce,
@@ -53,6 +54,8 @@ from db.scoring_sql import overall_cents_sql
 # 15.9 s with four: the server is CPU-bound by then. A bigger server can take more.
 RESCORE_WRITERS = 3
 CLOSED = [s.value for s in CLOSED_STATUSES]
+# core.domain.scoring.keeps_its_score in SQL: a closed lead already scored keeps its score.
+RESCORED = or_(Lead.status.not_in(CLOSED), Lead.last_calculated.is_(None))
 COMPONENT_COLUMNS = (Lead.source_quality_score, Lead.engagement_score, Lead.conversion_probability,
                      Lead.urgency_score)
 
@@ -103,7 +106,7 @@ class SqlScoringRepository:
                     for column in (*COMPONENT_COLUMNS, Lead.overall_score)]
         result = self.connection.execute(
             select(Lead.id, Lead.name, Lead.source, *as_float, Lead.score_category)
-            .where(Lead.tenant_id == tenant_id)
+            .where(Lead.tenant_id == tenant_id, RESCORED)
         )
         # From plain tuples: pandas took 5.5 s to build this frame from a million Row objects
         # on SQLite, and 1.1 s from the same rows as tuples.
@@ -161,7 +164,7 @@ class SqlScoringRepository:
         """Leads with ids in [low, high] and their activities, for computing components."""
         leads = self.connection.execute(
             select(Lead.id, Lead.source, Lead.status, Lead.required_skill, Lead.company,
-                   Lead.due_date, Lead.created_at)
+                   Lead.due_date, Lead.created_at, Lead.last_calculated)
             .where(Lead.tenant_id == tenant_id, Lead.id.between(low, high)).order_by(Lead.id)
         ).all()
         activities: defaultdict[int, list[ActivityFact]] = defaultdict(list)
@@ -171,7 +174,7 @@ class SqlScoringRepository:
         ):
             activities[lead_id].append(ActivityFact(kind, at))
         return [LeadFacts(r.id, r.source, r.status, r.required_skill, r.company, r.due_date,
-                          r.created_at, activities[r.id]) for r in leads]
+                          r.created_at, activities[r.id], r.last_calculated) for r in leads]
 
     def write_components(self, rows: Sequence[ScoredComponents]) -> None:
         if not rows:
@@ -190,15 +193,19 @@ class SqlScoringRepository:
                     now: datetime, method: str) -> None:
         """Store one lead's score computed in Python (the single-lead path)."""
         self.write_components([score.components])
-        old_score, old_category = self.connection.execute(
-            select(Lead.overall_score, Lead.score_category).where(Lead.id == score.lead_id)).one()
-        if old_score is None or to_cents(old_score) != to_cents(score.overall):
+        stored, stored_category, calculated = self.connection.execute(
+            select(Lead.overall_score, Lead.score_category, Lead.last_calculated)
+            .where(Lead.id == score.lead_id)).one()
+        # A first calculation: the stored 0 is a default, not a score, so this is no move.
+        old_score: Decimal | None = None if calculated is None else stored
+        old_category: str | None = None if calculated is None else stored_category
+        if old_score is not None and to_cents(old_score) != to_cents(score.overall):
             self.connection.execute(insert(ScoreHistory).values(
                 tenant_id=tenant_id, lead_id=score.lead_id, previous_score=old_score,
                 new_score=score.overall, previous_category=old_category,
                 new_category=score.category, weights_version_id=settings.version_id,
                 calculated_at=now))
-        change = (score.overall - old_score) if old_score is not None else score.overall
+        change = None if old_score is None else score.overall - old_score
         self.connection.execute(update(Lead).where(Lead.id == score.lead_id).values(
             previous_score=old_score, previous_category=old_category,
             overall_score=score.overall, score_change=change,
@@ -211,7 +218,7 @@ class SqlScoringRepository:
         then the history rows copied from the leads whose score it changed."""
         scope = and_(Lead.tenant_id == tenant_id, Lead.id.between(low, high))
         result = self.connection.execute(
-            update(Lead).where(scope).ordered_values(
+            update(Lead).where(scope, RESCORED).ordered_values(
                 *self._new_score_assignments(settings),
                 (Lead.last_calculated, now),
                 (Lead.calculation_method, method),
@@ -224,15 +231,20 @@ class SqlScoringRepository:
             select(Lead.tenant_id, Lead.id, Lead.previous_score, Lead.overall_score,
                    Lead.previous_category, Lead.score_category, Lead.weights_version_id,
                    Lead.last_calculated)
-            .where(scope, Lead.score_change != 0),
+            # A closed lead keeps its last change; a first calculation has none (NULL).
+            .where(scope, Lead.score_change != 0, Lead.status.not_in(CLOSED)),
         ))
         return result.rowcount
 
     def _new_score_assignments(self, settings: ScoringSettings) -> list[tuple[Any, Any]]:
         new_cents = overall_cents_sql(COMPONENT_COLUMNS, settings.weights.as_units())
         hot, warm, cold = settings.thresholds.hot, settings.thresholds.warm, settings.thresholds.cold
-        keep_previous = [(Lead.previous_score, Lead.overall_score),
-                         (Lead.previous_category, Lead.score_category)]
+        # A first calculation (never calculated: the default 0) has no previous score, so its
+        # change is NULL: not a move. `last_calculated` is assigned after these, so on MySQL
+        # too they read the old value.
+        first = Lead.last_calculated.is_(None)
+        keep_previous = [(Lead.previous_score, case((first, None), else_=Lead.overall_score)),
+                         (Lead.previous_category, case((first, None), else_=Lead.score_category))]
         if self.connection.dialect.name == "mysql":
             # MySQL assigns left to right, and a later clause reads the values earlier ones
             # set: the weighted sum, most of the statement's CPU, is computed once per row.
@@ -245,7 +257,7 @@ class SqlScoringRepository:
         old_cents = func.round(Lead.overall_score * 100)
         return [*keep_previous,
                 (Lead.overall_score, new_cents / literal(100.0)),
-                (Lead.score_change, (new_cents - old_cents) / literal(100.0)),
+                (Lead.score_change, case((first, None), else_=(new_cents - old_cents) / literal(100.0))),
                 (Lead.score_category, _category_of(new_cents, *(to_cents(t) for t in (hot, warm, cold))))]
 
 

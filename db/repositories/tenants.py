@@ -38,6 +38,6 @@ class SqlTenantRepository:
             conversion_weight=weights.conversion, urgency_weight=weights.urgency,
             hot_threshold=thresholds.hot, warm_threshold=thresholds.warm,
             cold_threshold=thresholds.cold, source_quality_json=json.dumps(DEFAULT_SOURCE_QUALITY),
-            created_by=None, created_at=now, reason="Default weights (DESIGN.md §5)",
+            created_by=None, created_at=now, reason="Default weights",
         ))
         return tenant_id

@@ -15,6 +15,10 @@ from pages._shared.feedback import attempt, progress_bar, succeed_and_refresh
 from pages._shared.literal import literal
 from pages._shared.tables import EMPTY, REFUSALS, table
 
+# Words for people; the enum's values are what core, the CLI and the audit rows use.
+STRATEGY_NAMES = {Strategy.ROUND_ROBIN: "Round robin", Strategy.LEAST_LOADED: "Least loaded",
+                  Strategy.PERFORMANCE: "Performance", Strategy.SKILLS: "Skills",
+                  Strategy.MANUAL: "Manual"}
 STRATEGY_HELP = {
     Strategy.LEAST_LOADED: "most free capacity first; ties by lower utilization, then id",
     Strategy.ROUND_ROBIN: "agents in turn, continuing where the last round-robin run stopped",
@@ -29,9 +33,9 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
     c1, c2, c3 = st.columns(3)
     teams = c1.multiselect("Teams", sorted({a.team for a in team}), key="bk_teams")
     skill = c2.selectbox("Only agents with skill", ["any", *SKILLS], key="bk_skill")
-    strategy = c3.selectbox("Strategy", list(Strategy), key="bk_strategy",
-                            index=list(Strategy).index(Strategy.LEAST_LOADED),
-                            format_func=lambda s: f"{s.value} — {STRATEGY_HELP[s]}") or Strategy.LEAST_LOADED
+    strategy = c3.selectbox(
+        "Strategy", list(Strategy), key="bk_strategy", index=list(Strategy).index(Strategy.LEAST_LOADED),
+        format_func=lambda s: f"{STRATEGY_NAMES[s]} — {STRATEGY_HELP[s]}") or Strategy.LEAST_LOADED
     names = {a.agent_id: a.name for a in team}
     manual_agent = (st.selectbox("Agent", list(names), format_func=lambda a: names[a], key="bk_manual_agent")
                     if strategy == Strategy.MANUAL else None)
@@ -55,7 +59,8 @@ def render_bulk_assign(actor: Actor, team: list[AgentLoad], request_leads: dict)
         if plan.placed:
             st.plotly_chart(load_chart(plan), width="stretch")
             st.dataframe(plan_frame(plan), hide_index=True, height=240, key="bk_plan_table",
-                         placeholder=EMPTY)
+                         placeholder=EMPTY,
+                         column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
         if plan.unplaced:
             unplaced = table(plan.unplaced, REFUSALS)
             st.dataframe(unplaced, hide_index=True, height=200, key="bk_unplaced", placeholder=EMPTY)

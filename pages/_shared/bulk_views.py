@@ -24,7 +24,10 @@ def load_chart(plan: BulkPlan) -> go.Figure:
 
 
 def plan_frame(plan: BulkPlan) -> pd.DataFrame:
+    shown = [plan.leads.get(p.lead_id) for p in plan.placed]
     frame = pd.DataFrame({"Lead": [p.lead_id for p in plan.placed],
+                          "Name": [s.name if s else None for s in shown],
+                          "Score": [s.score if s else None for s in shown],
                           "Agent": [plan.agents_before[p.agent_id].name for p in plan.placed]})
     if plan.why:  # the performance strategy says why each lead went to its agent
         frame["Why this agent"] = [plan.why.get(p.lead_id, "") for p in plan.placed]

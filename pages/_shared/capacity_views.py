@@ -3,10 +3,12 @@
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from core.domain.capacity import HIGH_UTILIZATION, AgentLoad
 from core.domain.performance import Performance
 from pages._shared.literal import chart_text
+from pages._shared.tables import EMPTY
 
 BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
 
@@ -27,6 +29,20 @@ def loads_frame(loads: list[AgentLoad], performance: dict[int, Performance]) -> 
         "Performance": [performance[a.agent_id].score if a.agent_id in performance else None
                         for a in loads],
     })
+
+
+def _utilization_style(utilization_pct: object) -> str:
+    if isinstance(utilization_pct, int | float) and utilization_pct > 100:
+        return f"color: {BAND_COLORS['over capacity']}; background-color: #ffebee; font-weight: bold"
+    return ""
+
+
+def styled_loads(frame: pd.DataFrame) -> Styler:
+    """The table with utilization over 100% in the chart's red: a progress bar is full at 100%,
+    so an agent over capacity looked like a full one. (A Styler only colours cells that are not
+    edited: utilization never is.)"""
+    # The Styler's own text for an empty cell would be "nan": keep the tables' dash.
+    return frame.style.format(na_rep=EMPTY).map(_utilization_style, subset=["Utilization"])
 
 
 def _band(utilization_pct: float) -> str:

@@ -22,7 +22,8 @@ from pages._shared.literal import literal
 from settings import Settings, load_settings
 
 
-@st.cache_resource(show_spinner="Opening the database…")
+@st.cache_resource(show_spinner="Opening the database… (the very first start also creates the demo "
+                                "database and fills and scores it: a few seconds)")
 def _engine_for(database_url: str, _settings: Settings) -> Engine:
     return open_database(_settings.database_url, audit_key=_settings.audit_key,
                          demo_if_empty=_settings.is_default_demo)

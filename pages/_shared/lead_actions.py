@@ -96,7 +96,7 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                     reason=reason, expected_version=expected_version))
         _status_form(actor, lead, expected_version)
         _unassign(actor, lead, expected_version)
-    if st.button("Recalculate score", key="rescore_lead"):
+    if not lead.closed and st.button("Recalculate score", key="rescore_lead"):  # closed: kept
         _run(lead.id, lambda: _rescored(actor, lead.id))
     with st.form("activity_form", clear_on_submit=True):
         st.markdown("**Log an activity**")

@@ -34,6 +34,10 @@ def render_lead_board(actor: Actor) -> None:
     board, read_at = attempt_or_stop(lambda: context.cached_leaderboard(actor, filters, settings.version))
 
     matching = board.matching
+    if not matching:  # no charts, button or "why" panel over nothing
+        st.info("No lead matches these filters. Widen them (Filters, above) to see leads here.",
+                icon=":material/filter_alt_off:")
+        return
     st.caption(f"Scores from weights version {settings.version}. {matching:,} leads match the filters. "
                f"Counts and movers as of {read_at:%H:%M:%S} UTC (re-read every minute and after a "
                "recalculation here); the top leads are read on every view.")
@@ -55,7 +59,9 @@ def render_lead_board(actor: Actor) -> None:
         count = attempt(lambda: rescore_leads(context.writer(), actor, [r.id for r in top.rows], utcnow()))
         if count is not None:
             context.forget_leaderboards()
-            succeed_and_refresh(f"Recalculated {count} leads.")
+            kept = len(top.rows) - count
+            succeed_and_refresh(f"Recalculated {count} leads." + (
+                f" {kept} closed leads keep the score they closed with." if kept else ""))
 
     risers, fallers = st.columns(2)
     risers.markdown("**Biggest risers** since the last calculation")
@@ -64,7 +70,7 @@ def render_lead_board(actor: Actor) -> None:
     fallers.dataframe(table(board.fallers, MOVERS), hide_index=True, key="lb_fallers", placeholder=EMPTY)
 
     st.subheader("Why did this lead score so?")
-    if not top.rows:
+    if not top.rows:  # a lead may have left the filters since the cached counts were read
         return
     labels = {r.id: f"#{r.id} · {r.name} · {r.score:.2f}" for r in top.rows}
     lead_id = st.selectbox("Lead", list(labels), format_func=lambda i: labels[i], key="lb_lead")
@@ -77,8 +83,12 @@ def render_lead_board(actor: Actor) -> None:
     figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     st.plotly_chart(figure, width="stretch")
     st.caption(f"Overall {float(lead.scores.overall or 0):.2f} ({lead.score_category}) = the sum of "
-               f"each component's score × its share of the weights; calculated with weights version "
-               f"{settings.version if lead.calculation_method else 'none yet'}.")
+               "each component's score × its share of the weights" + (
+                   f"; the lead is {lead.status.value} and keeps the score it closed with, so "
+                   "after a weights change these parts (today's weights) may not add up to it."
+                   if lead.closed else
+                   f"; calculated with weights version "
+                   f"{settings.version if lead.calculation_method else 'none yet'}."))
     st.dataframe(parts, hide_index=True, key="lb_parts", placeholder=EMPTY,
                  column_config={"Weight": st.column_config.NumberColumn(format="%.2f"),
                                 "Contribution": st.column_config.NumberColumn(format="%.2f")})

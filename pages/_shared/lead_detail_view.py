@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.domain.leads import DETAIL_ROWS, DetailList, LeadDetail
+from pages._shared.changes import audit_table
 from pages._shared.tables import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
@@ -60,7 +61,7 @@ def render_detail(lead: LeadDetail) -> None:
              "Never assigned."),  # never cut
             (activities, DetailList.ACTIVITIES, table(lead.activities, ACTIVITIES), ACTIVITY_COLUMNS,
              "No activities yet."),
-            (audit, DetailList.AUDIT, table(lead.audit, LEAD_AUDIT), LEAD_AUDIT_COLUMNS,
+            (audit, DetailList.AUDIT, audit_table(lead.audit, LEAD_AUDIT), LEAD_AUDIT_COLUMNS,
              "No audited changes yet."),
             (changes, DetailList.SCORE_HISTORY, score_history(lead.score_history), SCORE_HISTORY_COLUMNS,
              "The score has not changed yet.")):

@@ -255,7 +255,7 @@ def bulk_preview(page: Page, limit: int) -> None:
     loaded (its default strategy), previewed."""
     enter_text(page, page.get_by_role("spinbutton", name="At most this many leads (best score first)"),
                str(limit))
-    expect(page.get_by_role("combobox", name="Strategy")).to_have_value(re.compile(r"^least_loaded — "))
+    expect(page.get_by_role("combobox", name="Strategy")).to_have_value(re.compile(r"^Least loaded — "))
     click(page, page.get_by_role("button", name="Preview", exact=True))
     plan = page.get_by_role("heading", name="3. The plan (nothing is written until you commit)")
     expect(plan).to_be_visible()

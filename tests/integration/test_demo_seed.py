@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.domain.errors import InvalidInput
 from core.domain.vocabulary import SOURCES, LeadStatus, parse_skills
 from db.demo import seed_demo
-from db.models import Agent, Base, Lead, LeadActivity, User
+from db.models import Agent, Base, Lead, LeadActivity, ScoreHistory, User
 
 NOW = datetime(2026, 11, 22, 9, 0)
 
@@ -59,6 +59,22 @@ def test_activities_fall_within_the_past_sixty_days(seeded):
         oldest, newest = s.execute(
             select(func.min(LeadActivity.occurred_at), func.max(LeadActivity.occurred_at))).one()
     assert (NOW - oldest).days <= 60 and newest <= NOW
+
+
+def test_due_dates_fall_after_the_lead_was_created_and_some_are_overdue(seeded):
+    with Session(seeded) as s:
+        leads = s.execute(select(Lead.created_at, Lead.due_date, Lead.status)
+                          .where(Lead.due_date.is_not(None))).all()
+    assert leads and all(due > created.date() for created, due, _ in leads)
+    assert any(due < NOW.date() for _, due, status in leads if status != "converted")
+
+
+def test_the_first_scoring_of_the_demo_is_no_move(seeded):
+    with Session(seeded) as s:
+        assert not s.scalar(select(func.count()).select_from(Lead).where(
+            Lead.score_change.is_not(None) | Lead.previous_score.is_not(None)))
+        assert not s.scalar(select(func.count()).select_from(ScoreHistory))
+        assert not s.scalar(select(func.count()).select_from(Lead).where(Lead.last_calculated.is_(None)))
 
 
 def _fingerprint(engine):

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from core.domain.components import score_lead
 from core.domain.identity import Actor
+from core.domain.leads import LeadFilters
 from core.domain.permissions import Role
+from core.leads.lifecycle import change_status
+from core.scoring.leaderboard import leaderboard
 from core.scoring.rescoring import rescore_lead, rescore_tenant
 from db.demo import seed_demo
 from db.models import Lead, ScoreHistory, ScoringWeights
@@ -30,11 +33,15 @@ def _stored(engine, tenant_id):
 
 def test_batch_rescore_of_the_demo_matches_the_single_lead_path(engine):
     seed_demo(engine, leads=400, agents=10, password_rounds=4, now=NOW - timedelta(hours=1))
+    seeded = _stored(engine, 1)
+    with Session(engine) as s:
+        closed = set(s.scalars(select(Lead.id).where(Lead.tenant_id == 1,
+                                                     Lead.status.in_(["converted", "lost"]))))
     reported = []  # (share done, thread) per chunk: Streamlit draws only from its own thread
     report = rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=1), NOW,
                             refresh_components=True, chunk_ids=97,
                             progress=lambda done: reported.append((done, threading.get_ident())))
-    assert report.leads == 400 and report.chunks == 5
+    assert report.leads == 400 - len(closed) and report.chunks == 5  # closed leads keep theirs
     assert [done for done, _ in reported] == sorted(done for done, _ in reported)
     assert reported[-1][0] == 1 and {thread for _, thread in reported} == {threading.get_ident()}
     batch = _stored(engine, 1)
@@ -44,7 +51,10 @@ def test_batch_rescore_of_the_demo_matches_the_single_lead_path(engine):
             settings_ = uow.scoring.current_settings(1)
             stats = uow.scoring.conversion_stats(1)
             facts = uow.scoring.lead_facts(1, low=0, high=10**9)
+    assert closed and all(batch[lead_id] == seeded[lead_id] for lead_id in closed)
     for fact in facts:
+        if fact.lead_id in closed:
+            continue
         alone = score_lead(fact, settings_, stats, NOW)
         assert batch[fact.lead_id] == (
             alone.components.source_quality, alone.components.engagement,
@@ -66,7 +76,11 @@ def test_single_lead_rescore_writes_history_only_when_the_score_moves(engine):
         lead = s.get(Lead, 5)
         history = s.scalar(select(func.count()).select_from(ScoreHistory).where(ScoreHistory.lead_id == 5))
     assert (lead.overall_score, lead.score_category, lead.score_change) == (first.overall, first.category, 0)
-    assert history == 1
+    assert history == 0  # the demo's first calculation was no move, and these did not move it
+    later = rescore_lead(SqlUnitOfWork(engine), actor, 5, NOW + timedelta(days=5))
+    with Session(engine) as s:
+        [row] = s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == 5)).all()
+    assert (row.previous_score, row.new_score) == (first.overall, later.overall) and later != first
 
 
 component = st.decimals(min_value=0, max_value=100, places=2)
@@ -100,7 +114,8 @@ def test_property_sql_overall_equals_python_overall(engine, components, weights,
             tenant_id=tenant, name=f"L{i}", source="website", status="new", created_at=NOW,
             updated_at=NOW, version=1, source_quality_score=sq, engagement_score=en,
             conversion_probability=cv, urgency_score=ur, overall_score=before,
-            score_category="before") for i, (sq, en, cv, ur) in enumerate(components)])
+            score_category="before", last_calculated=NOW - timedelta(days=1))
+            for i, (sq, en, cv, ur) in enumerate(components)])
     with SqlUnitOfWork(engine) as uow:
         stored = uow.scoring.current_settings(tenant)
         settings_ = ScoringSettings(stored.version_id, stored.version, stored.weights, bounds, {})
@@ -164,3 +179,26 @@ def test_cleanup_is_deferred_by_a_snapshot_taken_when_it_opens(engine):
             assert name_seen(holder) == "Later"
         else:  # SQLite has no purge: nothing is held, and the read sees the latest commit
             assert seen == "After"
+
+
+def test_the_demo_has_no_movers_and_a_converted_lead_keeps_its_score_in_sql(engine):
+    seed_demo(engine, leads=80, agents=4, password_rounds=4, now=NOW - timedelta(days=10))
+    actor = Actor(1, "supervisor", "Sup", 1, Role.SUPERVISOR)
+    board = leaderboard(SqlUnitOfWork(engine), actor, LeadFilters())
+    assert board.risers == [] and board.fallers == []  # the first calculation is no move
+    with Session(engine) as s:
+        lead_id = s.scalar(select(Lead.id).where(Lead.status == "assigned").order_by(Lead.id))
+        kept = s.get(Lead, lead_id).overall_score
+    change_status(SqlUnitOfWork(engine), actor, lead_id=lead_id, new_status="converted")
+    report = rescore_tenant(lambda: SqlUnitOfWork(engine), 1, NOW, refresh_components=True)
+    with Session(engine) as s:
+        closed = s.scalar(select(func.count()).select_from(Lead).where(
+            Lead.tenant_id == 1, Lead.status.in_(["converted", "lost"])))
+        converted = s.get(Lead, lead_id)
+        history = s.scalar(select(func.count()).select_from(ScoreHistory).where(
+            ScoreHistory.lead_id.in_(select(Lead.id).where(Lead.status.in_(["converted", "lost"])))))
+    assert report.leads == 80 - closed
+    assert converted.overall_score == kept and converted.last_calculated == NOW - timedelta(days=10)
+    assert history == 0
+    board = leaderboard(SqlUnitOfWork(engine), actor, LeadFilters())
+    assert board.fallers and lead_id not in {m.lead_id for m in board.risers + board.fallers}

@@ -32,13 +32,15 @@ def admin(engine):
 def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin):
     report = save_weights(lambda: SqlUnitOfWork(engine), admin, weights=CONVERSION_HEAVY,
                           thresholds=Thresholds(), reason="Conversion matters most", now=NOW)
-    assert (report.version, report.leads) == (2, 300)
     with Session(engine) as s:
+        open_ = Lead.status.not_in(["converted", "lost"])  # closed leads keep their score
+        assert (report.version, report.leads) == (2, s.scalar(select(func.count()).select_from(Lead).where(
+            Lead.tenant_id == admin.tenant_id, open_)))
         version = s.scalars(select(ScoringWeights).where(ScoringWeights.version == 2,
                                                          ScoringWeights.tenant_id == admin.tenant_id)).one()
         assert (version.conversion_weight, version.reason) == (Decimal("0.7000"), "Conversion matters most")
         assert s.scalar(select(func.count()).select_from(Lead).where(
-            Lead.tenant_id == admin.tenant_id, Lead.weights_version_id != version.id)) == 0
+            Lead.tenant_id == admin.tenant_id, open_, Lead.weights_version_id != version.id)) == 0
         audit = s.scalars(select(AuditRow).where(AuditRow.action == "scoring.weights_saved")).one()
         assert audit.reason == "Conversion matters most" and audit.actor_name == "admin"
     stored = scored_leads(SqlUnitOfWork(engine), admin)
@@ -86,7 +88,8 @@ def test_saving_a_new_source_table_refreshes_the_source_component(engine, admin)
                  source_quality=table, reason="Website leads got better", now=NOW)
     with Session(engine) as s:
         scores = set(s.scalars(select(Lead.source_quality_score).where(
-            Lead.tenant_id == admin.tenant_id, Lead.source == "website")))
+            Lead.tenant_id == admin.tenant_id, Lead.source == "website",
+            Lead.status.not_in(["converted", "lost"]))))  # closed leads keep their score
     assert scores == {Decimal("99.00")}
 
 

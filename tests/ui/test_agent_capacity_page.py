@@ -121,3 +121,22 @@ def test_filters_wait_while_the_table_has_unsaved_edits(demo_url, engine):
     assert save_label(at) == "Save 0 change(s)" and not at.text_input(key="cap_name").disabled
     with Session(engine) as s:
         assert s.get(Agent, target.id).max_capacity == target.max_capacity
+
+
+def test_utilization_over_capacity_reads_red_in_the_table_not_as_a_bar(demo_url, engine):
+    import json
+
+    with Session(engine, expire_on_commit=False) as s:
+        loaded = s.scalars(select(Agent).join(Tenant).where(Tenant.slug == "acme", Agent.open_leads > 1)
+                           .order_by(Agent.id)).first()
+        s.execute(update(Agent).where(Agent.id == loaded.id).values(max_capacity=loaded.open_leads - 1))
+        s.commit()
+    at = logged_in_app("manager", "manager")
+    frame = at.dataframe[0]
+    table = frame.value
+    over = table.index[table["Agent"] == loaded.name][0]
+    assert table.loc[over, "Utilization"] > 100
+    assert json.loads(frame.proto.columns)["Utilization"].get("type_config", {}).get("type") != "progress"
+    styles = frame.proto.arrow_data.styler.styles
+    assert "#c62828" in styles  # the chart's "over capacity" red
+    assert styles.count("#c62828") == int((table["Utilization"] > 100).sum())

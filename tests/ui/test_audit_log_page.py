@@ -25,9 +25,11 @@ def test_manager_finds_a_capacity_change_and_exports_it(demo_url, engine):
     at.switch_page(PAGE).run()
     assert not at.exception
     at.text_input(key="au_action").input("agent.").run()
-    table = table_with(at, "Action", "By", "After")
+    table = table_with(at, "Action", "By", "Changes")
     assert table[["Action", "By"]].values.tolist() == [["agent.capacity_changed", "supervisor"]]
-    assert '"max_capacity":33' in table["After"].iloc[0]
+    assert table["Changes"].iloc[0].startswith("max capacity: ") and table["Changes"].iloc[0].endswith(
+        " → 33") and "{" not in table["Changes"].iloc[0]
+    assert "Before" not in table.columns and "After" not in table.columns
     at.button(key="au_export").click().run()
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Download 1 rows (CSV)"]

@@ -200,3 +200,17 @@ def test_a_performance_preview_says_per_lead_why_its_agent(demo_url):
     assert plan["Why this agent"].str.match(why).all()
     ranks = plan["Why this agent"].str.extract(r"\(#(\d+) of")[0].astype(int)
     assert ranks.iloc[0] == ranks.min()  # the best lead goes to the best performer with room
+
+
+def test_strategies_read_as_words_and_the_plan_names_each_lead_with_its_score(demo_url, engine):
+    at = open_page()
+    labels = at.selectbox(key="bk_strategy").options
+    assert [label.split(" — ")[0] for label in labels] == [
+        "Round robin", "Least loaded", "Performance", "Skills", "Manual"]
+    at.number_input(key="bk_limit").set_value(8)
+    at.button(key="bk_preview").click().run()
+    plan = table_with(at, "Lead", "Name", "Score", "Agent")
+    with Session(engine) as s:
+        stored = dict(s.execute(select(Lead.id, Lead.name).where(Lead.id.in_(plan["Lead"].tolist()))).all())
+    assert plan["Name"].tolist() == [stored[i] for i in plan["Lead"]]
+    assert plan["Score"].is_monotonic_decreasing and plan["Score"].between(0, 100).all()

@@ -244,40 +244,38 @@ def test_recalculate_score_button_rescores_the_lead(demo_url, engine):
 
 
 def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
-    lead_id, _ = new_lead_and_agents(engine)  # the demo's scoring wrote its first history row
+    lead_id, _ = new_lead_and_agents(engine)  # the demo's first scoring was no move: no row
     with Session(engine, expire_on_commit=False) as s:
-        first = s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == lead_id)).one()
-        later = [first.calculated_at + timedelta(days=d) for d in (1, 2)]
+        lead = s.get(Lead, lead_id)
+        assert not s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == lead_id)).all()
+        later = [lead.last_calculated + timedelta(days=d) for d in (1, 2)]
         s.execute(insert(ScoreHistory), [
-            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 45,
+            {"tenant_id": lead.tenant_id, "lead_id": lead_id, "previous_score": 45,
              "new_score": 65.5, "previous_category": "cold", "new_category": "warm",
-             "weights_version_id": first.weights_version_id, "calculated_at": later[0]},
-            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 65.5,
+             "weights_version_id": lead.weights_version_id, "calculated_at": later[0]},
+            {"tenant_id": lead.tenant_id, "lead_id": lead_id, "previous_score": 65.5,
              "new_score": 70.25, "previous_category": "warm", "new_category": "warm",
-             "weights_version_id": first.weights_version_id, "calculated_at": later[1]}])
+             "weights_version_id": lead.weights_version_id, "calculated_at": later[1]}])
         s.commit()
     at = pick_lead(open_page(), lead_id)
     tab = next(t for t in at.tabs if t.label == "Score history")
     shown = tab.dataframe[0].value
     assert shown.columns.tolist() == ["When", "Before", "After", "Category", "Version"]
     assert shown[["Before", "After", "Category"]].values.tolist() == [
-        [65.5, 70.25, "warm"], [45.0, 65.5, "cold → warm"],  # newest first
-        [float(first.previous_score), float(first.new_score),
-         f"{first.previous_category} → {first.new_category}"
-         if first.previous_category != first.new_category else first.new_category]]
-    assert shown["When"].tolist()[:2] == later[::-1]
+        [65.5, 70.25, "warm"], [45.0, 65.5, "cold → warm"]]  # newest first
+    assert shown["When"].tolist() == later[::-1]
     assert (shown["Version"] == 1).all()
 
 
 def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, engine):
     lead_id, _ = new_lead_and_agents(engine)
     with Session(engine) as s:
-        first = s.scalars(select(ScoreHistory).where(ScoreHistory.lead_id == lead_id)).first()
+        lead = s.get(Lead, lead_id)
         s.execute(insert(ScoreHistory), [
-            {"tenant_id": first.tenant_id, "lead_id": lead_id, "previous_score": 10,
+            {"tenant_id": lead.tenant_id, "lead_id": lead_id, "previous_score": 10,
              "new_score": 11, "previous_category": "nurture", "new_category": "nurture",
-             "weights_version_id": first.weights_version_id, "calculated_at": first.calculated_at}
-            for _ in range(DETAIL_ROWS)])  # with the demo's own row, one more than shown
+             "weights_version_id": lead.weights_version_id, "calculated_at": lead.last_calculated}
+            for _ in range(DETAIL_ROWS + 1)])  # one more than shown
         s.commit()
     at = pick_lead(open_page(), lead_id)
     tabs = {t.label: t for t in at.tabs}
@@ -358,3 +356,20 @@ def test_my_own_change_is_not_reported_as_someone_elses(demo_url, engine):
     at.button(key="FormSubmitter:assign_form-Assign").click().run()
     at.button(key="rescore_lead").click().run()
     assert "someone else" not in messages(at) and f"Lead #{lead_id} rescored" in messages(at)
+
+
+def test_a_closed_lead_says_it_is_closed_and_offers_no_agents_nor_assignment(demo_url, engine):
+    with Session(engine) as s:
+        converted = s.scalar(select(Lead.id).where(Lead.status == "converted").order_by(Lead.id))
+    at = open_page()
+    at.multiselect(key="f_status").set_value([]).run()
+    at = pick_lead(at, converted)
+    assert open_lead_id(at) == converted
+    assert f"Lead #{converted} is converted: it is closed" in messages(at)
+    assert not [f for f in at.dataframe if f.key == "ranked_agents"]
+    assert not [s for s in at.subheader if s.value == "Agents for this lead"]
+    forms = {b.key for b in at.button}
+    assert not any(k.startswith(("FormSubmitter:assign_form", "FormSubmitter:reassign_form"))
+                   for k in forms if k)
+    assert "rescore_lead" not in forms  # a closed lead keeps its score
+    assert "FormSubmitter:activity_form-Log activity" in forms  # notes may still be logged

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import AuditRow, User
 from tests.ui.conftest import log_in, login_cookie, messages, new_app, offered_pages, send_cookie
 
-# Pages that exist so far, per role (DESIGN.md §2). Grows with each page.
+# Pages that exist so far, per role (docs/design.md §2). Grows with each page.
 EXPECTED_PAGES = {
     "supervisor": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard"},
     "manager": {"Agent capacity", "Scoring leaderboard", "Audit log"},

@@ -75,8 +75,10 @@ def test_weights_page_is_admin_only(demo_url, role):
 
 def test_supervisor_recalculates_the_leads_shown(demo_url):
     at = open_page(LEADERBOARD, "supervisor")
+    closed = table_with(at, "Lead", "Score", "Status")["Status"].isin(["converted", "lost"]).sum()
     at.button(key="lb_rescore").click().run()
-    assert not at.exception and "Recalculated 100 leads." in messages(at)
+    assert not at.exception and f"Recalculated {100 - closed} leads." in messages(at)
+    assert closed and f"{closed} closed leads keep the score they closed with" in messages(at)
     manager = open_page(LEADERBOARD, "manager")
     assert not [b for b in manager.button if b.key == "lb_rescore"]
 
@@ -132,3 +134,21 @@ def test_a_version_saved_by_someone_else_is_said_and_shown(demo_url):
     mine.run()
     assert "Version 2 was saved by someone else" in messages(mine)
     assert mine.slider(key="w_engagement").value == 0.4 and mine.slider(key="w_urgency").value != 0.9
+
+
+def leads_tab_charts(at) -> list[str]:
+    return [c.proto.spec for c in at.get("plotly_chart")
+            if "Leads per category" in (c.proto.spec or "") or "Score histogram" in (c.proto.spec or "")]
+
+
+def test_filters_that_match_no_lead_say_so_instead_of_empty_charts(demo_url):
+    at = open_page(LEADERBOARD, "supervisor")
+    assert len(leads_tab_charts(at)) == 2
+    at.multiselect(key="lb_status").set_value(["new"])  # new leads never have an agent
+    at.selectbox(key="lb_agent").select_index(1).run()
+    assert not at.exception
+    assert "No lead matches these filters" in messages(at)
+    assert leads_tab_charts(at) == []
+    assert not [b for b in at.button if b.key == "lb_rescore"]
+    assert not [s for s in at.selectbox if s.key == "lb_lead"]
+    assert not [f for f in at.dataframe if "Lead" in f.value.columns and "Score" in f.value.columns]

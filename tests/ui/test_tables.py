@@ -10,6 +10,9 @@ import ast
 import json
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from db.models import Lead, ScoreHistory
 from pages._shared.tables import EMPTY
 from tests.ui.conftest import logged_in_app, table_with
 from tests.ui.test_lead_assignment_page import new_lead_and_agents, open_page, pick_agent, pick_lead
@@ -34,7 +37,7 @@ def assert_fits(frame, room: int) -> None:
 def test_the_audit_log_fits_across_the_page(demo_url):
     at = logged_in_app("manager", "manager")
     at.switch_page("pages/audit_log.py").run()
-    assert_fits(frame_with(at, "Action", "Before", "After", "Row"), ACROSS_THE_PAGE)
+    assert_fits(frame_with(at, "Action", "Changes", "Row"), ACROSS_THE_PAGE)
 
 
 def test_recent_batches_fit_across_the_page(demo_url):
@@ -48,12 +51,22 @@ def test_recent_batches_fit_across_the_page(demo_url):
 
 def test_a_leads_history_and_audit_trail_fit_in_the_detail(demo_url, engine):
     lead_id, agents = new_lead_and_agents(engine)
+    with Session(engine) as s:  # a score that moved once (the demo's first scoring was no move)
+        lead = s.get(Lead, lead_id)
+        s.add(ScoreHistory(tenant_id=lead.tenant_id, lead_id=lead_id, previous_score=40,
+                           new_score=lead.overall_score, previous_category="cold",
+                           new_category=lead.score_category, weights_version_id=lead.weights_version_id,
+                           calculated_at=lead.last_calculated))
+        s.commit()
     at = pick_lead(open_page(), lead_id)
     pick_agent(at, "assign_agent", next(a for a in agents if a.open_leads < a.max_capacity).name)
     at.button(key="FormSubmitter:assign_form-Assign").click().run()
     tabs = {tab.label: tab for tab in at.tabs}
     for name in ("Assignment history", "Audit trail", "Score history"):
         assert_fits(tabs[name].dataframe[0], IN_THE_DETAIL)
+    trail = tabs["Audit trail"].dataframe[0].value
+    changes = trail["Changes"].iloc[0].split("; ")  # not JSON: the fields that changed
+    assert "status: new → assigned" in changes and any(c.startswith("agent: ") for c in changes)
 
 
 def test_every_table_shows_an_empty_cell_as_a_dash_not_none():

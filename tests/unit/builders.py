@@ -8,6 +8,7 @@ from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import Thresholds, category
 from core.domain.users import UserRecord
 from core.domain.vocabulary import Availability, LeadStatus
+from tests.unit.fake_store import CREATED
 from tests.unit.fakes import LeadFields
 
 SUPERVISOR = Actor(1, "sup", "Sam Super", 1, Role.SUPERVISOR)
@@ -36,9 +37,11 @@ def lead(id: int, *, status: LeadStatus = LeadStatus.NEW, agent_id: int | None =
 
 
 def scored(overall: float | str, **values: object) -> LeadFields:
-    """A lead's columns with a stored overall score and the category the default thresholds give."""
+    """A lead's columns with a stored overall score and the category the default thresholds give,
+    calculated when the lead was created."""
     score = Decimal(str(overall))
-    fields = LeadFields(overall_score=score, score_category=category(score, Thresholds()).value)
+    fields = LeadFields(overall_score=score, score_category=category(score, Thresholds()).value,
+                        last_calculated=CREATED)
     for name, value in values.items():
         setattr(fields, name, value)
     return fields

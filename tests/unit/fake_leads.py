@@ -233,6 +233,8 @@ class FakeLeads:
         for lead in self._matching(tenant_id, filters):
             extra = self._store.fields_of(lead.id)
             change = extra.score_change
+            if lead.status in CLOSED_STATUSES:  # their score is frozen: no longer moving
+                continue
             if change is not None and (change > 0 if rising else change < 0):
                 moved.append((lead, extra, change))
         moved.sort(key=lambda m: (-m[2], -m[0].id) if rising else (m[2], m[0].id))

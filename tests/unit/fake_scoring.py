@@ -27,6 +27,7 @@ from core.domain.scoring import (
     Weights,
     WeightsVersion,
     category,
+    keeps_its_score,
     overall_cents,
     to_cents,
 )
@@ -78,6 +79,8 @@ class FakeScoring:
         records = []
         for lead in self._leads(tenant_id):
             f = self._store.fields_of(lead.id)
+            if keeps_its_score(lead.status, f.last_calculated):
+                continue
             records.append((lead.id, lead.name, f.source, float(f.source_quality_score),
                             float(f.engagement_score), float(f.conversion_probability),
                             float(f.urgency_score), float(f.overall_score), f.score_category))
@@ -116,7 +119,7 @@ class FakeScoring:
         for lead in self._leads(tenant_id, low, high):
             f = self._store.fields_of(lead.id)
             facts.append(LeadFacts(lead.id, f.source, lead.status.value, lead.required_skill, f.company,
-                                   f.due_date, f.created_at, activities[lead.id]))
+                                   f.due_date, f.created_at, activities[lead.id], f.last_calculated))
         return facts
 
     def write_components(self, rows: Sequence[ScoredComponents]) -> None:
@@ -133,7 +136,8 @@ class FakeScoring:
 
     def apply_overall(self, tenant_id: int, settings: ScoringSettings, *, low: int, high: int,
                       now: datetime, method: str) -> int:
-        leads = self._leads(tenant_id, low, high)
+        leads = [lead for lead in self._leads(tenant_id, low, high)
+                 if not keeps_its_score(lead.status, self._store.fields_of(lead.id).last_calculated)]
         for lead in leads:
             f = self._store.fields_of(lead.id)
             components = (to_cents(f.source_quality_score), to_cents(f.engagement_score),
@@ -148,12 +152,14 @@ class FakeScoring:
                      settings: ScoringSettings, *, now: datetime, method: str) -> None:
         """The new score; the old one kept as previous, and a history row if it moved."""
         f = self._store.fields_of(lead_id)
-        old, old_category = f.overall_score, f.score_category
-        if to_cents(old) != to_cents(overall):
+        first = f.last_calculated is None  # no previous score: not a move, no history row
+        old, old_category = (None, None) if first else (f.overall_score, f.score_category)
+        if old is not None and to_cents(old) != to_cents(overall):
             self._store.score_history.append(ScoreHistoryRow(
                 tenant_id, lead_id, old, overall, old_category, new_category, settings.version_id, now))
         f.previous_score, f.previous_category = old, old_category
-        f.overall_score, f.score_change, f.score_category = overall, overall - old, new_category
+        f.overall_score, f.score_category = overall, new_category
+        f.score_change = None if old is None else overall - old
         f.last_calculated, f.calculation_method = now, method
         f.weights_version_id = settings.version_id
 

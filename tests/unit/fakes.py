@@ -124,7 +124,7 @@ class FakeTenants:
 def add_default_weights(store: Store, tenant_id: int, now: datetime) -> None:
     add_version(store, tenant_id, weights=Weights(), thresholds=Thresholds(),
                 source_quality=dict(DEFAULT_SOURCE_QUALITY), by_user_id=None,
-                reason="Default weights (DESIGN.md §5)", now=now)
+                reason="Default weights", now=now)
 
 
 class FakeAssignments:

@@ -1,4 +1,4 @@
-"""Bounded retries (DESIGN.md §8): a transient error runs the whole transaction again after a
+"""Bounded retries (docs/design.md §8): a transient error runs the whole transaction again after a
 randomized pause that grows; after ATTEMPTS tries a person reads one sentence."""
 
 import pytest

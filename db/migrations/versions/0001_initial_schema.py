@@ -1,4 +1,4 @@
-"""Initial schema: every table of DESIGN.md, with the indexes the pages query by.
+"""Initial schema: every table of docs/design.md, with the indexes the pages query by.
 
 Revision ID: 0001
 Revises: 

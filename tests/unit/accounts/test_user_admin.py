@@ -1,4 +1,4 @@
-"""Managing users (DESIGN.md §2): only admins, only in their tenant, every change audited."""
+"""Managing users (docs/design.md §2): only admins, only in their tenant, every change audited."""
 
 from datetime import datetime, timedelta
 

@@ -90,7 +90,7 @@ def test_a_page_size_below_one_is_refused(size):
         audit_page(logged(), MANAGER, AuditFilters(), page_size=size)
 
 
-@pytest.mark.xfail(strict=True, reason="DESIGN.md §2: exports are audited; audit_export writes no audit row")
+@pytest.mark.xfail(strict=True, reason="design.md §2: exports are audited; audit_export writes no audit row")
 def test_an_export_is_itself_audited():
     uow = logged()
     audit_export(uow, MANAGER, AuditFilters())

@@ -1,4 +1,4 @@
-"""Importing leads from CSV (DESIGN.md §4): each row checked, duplicates found within the file
+"""Importing leads from CSV (docs/design.md §4): each row checked, duplicates found within the file
 and against the tenant's leads, best effort or all or nothing, and the new leads scored."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Bad import files (DESIGN.md §9): a clear refusal per row, or per file when the file cannot be
+"""Bad import files (docs/design.md §9): a clear refusal per row, or per file when the file cannot be
 read; never a traceback, nothing written in all-or-nothing mode, lines named as in the file."""
 
 import re

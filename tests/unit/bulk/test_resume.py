@@ -1,4 +1,4 @@
-"""Resuming a bulk assignment that stopped part-way (DESIGN.md §8): from where it stopped, closed
+"""Resuming a bulk assignment that stopped part-way (docs/design.md §8): from where it stopped, closed
 once as a run that never stopped would be; only a stopped batch, by one resumer at a time."""
 
 import pytest

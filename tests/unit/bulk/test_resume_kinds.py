@@ -1,4 +1,4 @@
-"""Every kind of long run resumes the same way (DESIGN.md §8): a bulk update, an import and an
+"""Every kind of long run resumes the same way (docs/design.md §8): a bulk update, an import and an
 undo that stopped part-way finish from where they stopped, each change made once, closed once."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Undoing a batch (DESIGN.md §4): a bulk assignment is reverted as a whole while none of its
+"""Undoing a batch (docs/design.md §4): a bulk assignment is reverted as a whole while none of its
 leads changed since; any other batch, or one undone already, is refused and nothing written."""
 
 import pytest

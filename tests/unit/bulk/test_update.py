@@ -1,4 +1,4 @@
-"""Bulk update (DESIGN.md §4): best effort applies the valid rows and reports each refused one
+"""Bulk update (docs/design.md §4): best effort applies the valid rows and reports each refused one
 with its reason; all or nothing changes nothing unless every row is valid."""
 
 from datetime import date

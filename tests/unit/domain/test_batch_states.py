@@ -1,5 +1,5 @@
 """A batch's state as of now, whether it can be resumed, and what a person reads when one
-stops part-way (DESIGN.md §8)."""
+stops part-way (docs/design.md §8)."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta

@@ -1,4 +1,4 @@
-"""Which batches can be undone (DESIGN.md §4): only a bulk assignment, once, and not while it
+"""Which batches can be undone (docs/design.md §4): only a bulk assignment, once, and not while it
 runs."""
 
 from dataclasses import replace

@@ -1,4 +1,4 @@
-"""Conversion probability (DESIGN.md §5): naive-Bayes odds from the tenant's closed leads,
+"""Conversion probability (docs/design.md §5): naive-Bayes odds from the tenant's closed leads,
 each attribute's rate smoothed towards the base rate; a fixed prior without history."""
 
 from decimal import Decimal

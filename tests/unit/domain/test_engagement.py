@@ -1,4 +1,4 @@
-"""Engagement (DESIGN.md §5): recent activities weigh more, halving every 14 days, capped at 100."""
+"""Engagement (docs/design.md §5): recent activities weigh more, halving every 14 days, capped at 100."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal

@@ -3,7 +3,7 @@ import pytest
 from core.domain.errors import PermissionDenied
 from core.domain.permissions import Permission, Role, allows, require
 
-# DESIGN.md §2, row by row.
+# docs/design.md §2, row by row.
 EXPECTED = {
     Permission.VIEW_DASHBOARDS: {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN},
     Permission.ASSIGN_LEADS: {Role.SUPERVISOR, Role.ADMIN},

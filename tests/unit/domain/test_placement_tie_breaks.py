@@ -1,4 +1,4 @@
-"""How each bulk strategy chooses between agents (DESIGN.md §4), tie-breaks included."""
+"""How each bulk strategy chooses between agents (docs/design.md §4), tie-breaks included."""
 
 from core.domain.placement import (
     Candidate,

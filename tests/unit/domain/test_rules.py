@@ -1,4 +1,4 @@
-"""The lead lifecycle as pure rules (DESIGN.md §3): forward past any steps, or lost from any
+"""The lead lifecycle as pure rules (docs/design.md §3): forward past any steps, or lost from any
 open status or from new (junk); closed leads stay closed."""
 
 import pytest

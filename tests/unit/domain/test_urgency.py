@@ -1,4 +1,5 @@
-"""Urgency (DESIGN.md §5): from the due date when set, else from the lead's age; 0 once closed."""
+"""Urgency (docs/design.md §5): from the due date when set, else from the lead's age. (A closed
+lead is not rescored: tests/unit/scoring/test_closed_leads.py.)"""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,7 +22,7 @@ TODAY = NOW.date()
     (30, "30.00"),   # never below 30 while a due date is set
 ])
 def test_a_due_date_within_a_day_is_100_then_10_less_per_further_day_down_to_30(days_left, expected):
-    assert urgency("assigned", TODAY + timedelta(days=days_left), NOW - timedelta(days=90), NOW) \
+    assert urgency(TODAY + timedelta(days=days_left), NOW - timedelta(days=90), NOW) \
         == Decimal(expected)
 
 
@@ -33,9 +34,5 @@ def test_a_due_date_within_a_day_is_100_then_10_less_per_further_day_down_to_30(
     (40, "10.00"),  # the floor
 ])
 def test_without_a_due_date_urgency_halves_every_five_days_down_to_10(age_days, expected):
-    assert urgency("new", None, NOW - timedelta(days=age_days), NOW) == Decimal(expected)
+    assert urgency(None, NOW - timedelta(days=age_days), NOW) == Decimal(expected)
 
-
-@pytest.mark.parametrize("status", ["converted", "lost"])
-def test_a_closed_lead_has_no_urgency_even_when_overdue(status):
-    assert urgency(status, TODAY - timedelta(days=2), NOW, NOW) == Decimal("0.00")

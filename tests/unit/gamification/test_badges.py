@@ -1,4 +1,4 @@
-"""Badges from rules, each awarded once per agent and audited (DESIGN.md §6), at their edges."""
+"""Badges from rules, each awarded once per agent and audited (docs/design.md §6), at their edges."""
 
 from datetime import timedelta
 

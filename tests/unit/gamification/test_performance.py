@@ -1,4 +1,4 @@
-"""The agent performance score (DESIGN.md §6): its formula at known points."""
+"""The agent performance score (docs/design.md §6): its formula at known points."""
 
 import pytest
 

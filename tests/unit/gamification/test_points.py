@@ -1,4 +1,4 @@
-"""Points are earned in the transaction of the change that earns them (DESIGN.md §6): each
+"""Points are earned in the transaction of the change that earns them (docs/design.md §6): each
 reached step once per lead, the first-contact bonus within the hour, reversals as negative
 entries, and every stored total equal to the sum of the ledger."""
 

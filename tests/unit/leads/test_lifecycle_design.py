@@ -1,4 +1,4 @@
-"""Lifecycle rules of DESIGN.md §3 that change_status keeps: junk leads close as lost without an
+"""Lifecycle rules of docs/design.md §3 that change_status keeps: junk leads close as lost without an
 agent, and lost needs a reason (kept on the lead and in the audit)."""
 
 import pytest

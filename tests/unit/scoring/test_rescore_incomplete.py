@@ -1,4 +1,4 @@
-"""A rescore cut short (DESIGN.md §8): each chunk is retried on its own; one that still fails
+"""A rescore cut short (docs/design.md §8): each chunk is retried on its own; one that still fails
 stops the run with a sentence naming the leads that may carry an earlier version's scores, and
 saving weights keeps the new version and says which leads wait for the next rescore."""
 

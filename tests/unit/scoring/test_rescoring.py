@@ -31,7 +31,7 @@ def tenant() -> FakeUnitOfWork:
     return uow
 
 
-def test_one_lead_is_scored_from_its_own_facts_and_stored_with_a_history_row():
+def test_one_lead_is_scored_from_its_own_facts_and_a_later_move_leaves_a_history_row():
     uow = tenant()
     score = rescore_lead(uow, SUPERVISOR, 1, NOW)
     parts = score.components
@@ -41,17 +41,22 @@ def test_one_lead_is_scored_from_its_own_facts_and_stored_with_a_history_row():
         Decimal("90.00"), Decimal("10.00"), Decimal("77.17"), Decimal("50.00"))
     assert (score.overall, score.category) == (Decimal("58.15"), ScoreCategory.COLD)
     stored = uow.leads.fields[1]
+    # A first calculation is no move: nothing before it (not "from 0"), and no history row.
     assert (stored.overall_score, stored.score_category, stored.previous_score, stored.score_change) == (
-        Decimal("58.15"), "cold", 0, Decimal("58.15"))
+        Decimal("58.15"), "cold", None, None)
+    assert lead_detail(uow, MANAGER, 1).score_history == []
+    later = rescore_lead(uow, SUPERVISOR, 1, NOW + timedelta(days=5))  # urgency halves again
     [change] = lead_detail(uow, MANAGER, 1).score_history
-    assert (change.previous_score, change.new_score, change.weights_version) == (0.0, 58.15, 1)
+    assert (change.previous_score, change.new_score, change.weights_version) == (
+        58.15, float(later.overall), 1)
+    assert uow.leads.fields[1].score_change == later.overall - Decimal("58.15") < 0
 
 
 def test_a_score_that_did_not_move_writes_no_history_row():
     uow = tenant()
     rescore_lead(uow, SUPERVISOR, 1, NOW)
     rescore_lead(uow, SUPERVISOR, 1, NOW)
-    assert len(lead_detail(uow, MANAGER, 1).score_history) == 1
+    assert lead_detail(uow, MANAGER, 1).score_history == []
     assert uow.leads.fields[1].score_change == 0
 
 

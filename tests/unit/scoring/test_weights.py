@@ -1,4 +1,4 @@
-"""Scoring weights (DESIGN.md §5): saving writes a version and its audit row and rescores the
+"""Scoring weights (docs/design.md §5): saving writes a version and its audit row and rescores the
 tenant; restoring saves an old version's values again; only admins change them."""
 
 from datetime import datetime
