@@ -190,7 +190,8 @@ def test_the_demo_has_no_movers_and_a_converted_lead_keeps_its_score_in_sql(engi
         lead_id = s.scalar(select(Lead.id).where(Lead.status == "assigned").order_by(Lead.id))
         kept = s.get(Lead, lead_id).overall_score
     change_status(SqlUnitOfWork(engine), actor, lead_id=lead_id, new_status="converted")
-    report = rescore_tenant(lambda: SqlUnitOfWork(engine), 1, NOW, refresh_components=True)
+    report = rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=1), NOW,
+                            refresh_components=True)
     with Session(engine) as s:
         closed = s.scalar(select(func.count()).select_from(Lead).where(
             Lead.tenant_id == 1, Lead.status.in_(["converted", "lost"])))

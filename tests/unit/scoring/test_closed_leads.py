@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.domain.errors import InvalidInput
+from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
 from core.domain.scoring import Thresholds, Weights
 from core.domain.vocabulary import LeadStatus
@@ -29,7 +30,7 @@ def team() -> FakeUnitOfWork:
                lead(2, status=LeadStatus.ASSIGNED, agent_id=10)],
         lead_fields={1: LeadFields(source="referral", created_at=NOW),
                      2: LeadFields(source="referral", created_at=NOW)})
-    rescore_tenant(lambda: uow, 1, NOW, refresh_components=True)
+    rescore_tenant(lambda: uow, Actor.operator(tenant_id=1), NOW, refresh_components=True)
     return uow
 
 
@@ -47,7 +48,7 @@ def test_a_converted_lead_keeps_its_score_when_time_passes_and_weights_change():
     kept = uow.leads.fields[1].overall_score
     change_status(uow, SUPERVISOR, lead_id=1, new_status=LeadStatus.CONVERTED)
     later = NOW + timedelta(days=20)  # urgency of an open lead this old falls
-    rescore_tenant(lambda: uow, 1, later, refresh_components=True)
+    rescore_tenant(lambda: uow, Actor.operator(tenant_id=1), later, refresh_components=True)
     save_weights(lambda: uow, ADMIN, weights=Weights(Decimal("0.1"), Decimal("0.1"), Decimal("0.1"),
                                                      Decimal("0.7")),
                  thresholds=Thresholds(), reason="Urgency first", now=later)
