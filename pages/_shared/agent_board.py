@@ -12,6 +12,7 @@ from core.domain.standings import AgentStanding, Window
 from core.gamification.standings import AgentHistory, agent_history, agent_leaderboard
 from pages._shared import context
 from pages._shared.feedback import attempt
+from pages._shared.literal import chart_text
 from pages._shared.tables import EMPTY
 
 CHART_AGENTS = 20
@@ -31,12 +32,22 @@ def standings_frame(standings: list[AgentStanding]) -> pd.DataFrame:
     })
 
 
+# Levels from light to dark, so the colour reads as the level's height.
+LEVEL_COLORS = dict(zip((f"{n} · {name}" for n, (_, name) in enumerate(LEVELS, start=1)),
+                        ("#cfd8dc", "#90caf9", "#42a5f5", "#1e88e5", "#1565c0", "#0d47a1"), strict=True))
+
+
 def _top_chart(frame: pd.DataFrame, window: Window) -> go.Figure:
-    top = frame.head(CHART_AGENTS).iloc[::-1]  # the best at the top of a horizontal bar chart
-    figure = px.bar(top, x="Points", y="Agent", color="Level", orientation="h",
+    top = frame.head(CHART_AGENTS).assign(
+        Bar=lambda f: f["Rank"].astype(str) + " · " + f["Agent"].map(chart_text))  # unique, literal
+    figure = px.bar(top, x="Points", y="Bar", color="Level", orientation="h",
+                    color_discrete_map=LEVEL_COLORS,
+                    category_orders={"Level": list(LEVEL_COLORS)},
                     title=f"Top {len(top)} agents by points, {window.value.lower()}",
                     height=max(260, 24 * len(top) + 80))
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 40, "b": 0}, yaxis={"title": ""})
+    # Rank order whatever the colours: the best at the top of a horizontal bar chart.
+    figure.update_yaxes(categoryorder="array", categoryarray=list(top["Bar"])[::-1], title="")
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 40, "b": 0})
     return figure
 
 
@@ -56,9 +67,10 @@ def history_frame(history: AgentHistory) -> pd.DataFrame:
 def _history_chart(history: AgentHistory) -> go.Figure:
     frame = history_frame(history)
     figure = px.line(frame, x="Day", y="Total", markers=True, height=300,
-                     title=f"{history.name}: points over time (running total)")
+                     title=f"{chart_text(history.name)}: points over time (running total)")
     earned = frame[frame["Badge"] != ""]
-    figure.add_scatter(x=earned["Day"], y=earned["Total"], mode="markers+text", text=earned["Badge"],
+    figure.add_scatter(x=earned["Day"], y=earned["Total"], mode="markers+text",
+                       text=earned["Badge"],
                        textposition="top left", name="badge", marker={"size": 12, "symbol": "star"})
     figure.update_layout(margin={"l": 0, "r": 0, "t": 40, "b": 0}, showlegend=False)
     return figure

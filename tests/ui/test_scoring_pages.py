@@ -1,5 +1,7 @@
 """Scoring leaderboard (all roles) and scoring weights (admin): preview, save, refusals."""
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -152,3 +154,13 @@ def test_filters_that_match_no_lead_say_so_instead_of_empty_charts(demo_url):
     assert not [b for b in at.button if b.key == "lb_rescore"]
     assert not [s for s in at.selectbox if s.key == "lb_lead"]
     assert not [f for f in at.dataframe if "Lead" in f.value.columns and "Score" in f.value.columns]
+
+
+def test_agents_chart_lists_the_agents_in_rank_order_whatever_their_level(demo_url):
+    at = open_page(LEADERBOARD, "manager")
+    board = table_with(at, "Rank", "Agent", "Points")
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if "Top " in (c.proto.spec or "") and "agents by points" in c.proto.spec)
+    shown = chart["layout"]["yaxis"]["categoryarray"][::-1]  # top of the chart first
+    expected = [f"{rank} · {name}" for rank, name in zip(board["Rank"], board["Agent"], strict=True)]
+    assert shown == expected[:len(shown)] and len(shown) == min(20, len(board))
