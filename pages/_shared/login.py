@@ -28,7 +28,7 @@ from core.domain.errors import LeadOpsError, SessionEnded
 from core.domain.identity import Actor
 from pages._shared import context, state
 
-LOGIN_SLEEP_SECONDS = 0.7  # the library's pause when it restores a session; tests lower it
+LOGIN_SLEEP_SECONDS = 0.7  # the library's pause in its login(), which LeadOps never calls; tests lower it
 FORM_KEY = "leadops_login"
 
 
@@ -93,9 +93,10 @@ class Login:
         # Noted first: a rerun may cut this run short during the library's pause.
         st.session_state[state.SESSION_GENERATION] = session.generation
         try:
-            # Restores the session from the cookie (its user was handed over just now);
-            # renders nothing.
-            self.authenticator.login(location="unrendered")
+            # The library's own restore from its cookie (its user was handed over just now),
+            # without its login(): that pauses (login_sleep_time) before the page is chosen,
+            # and a rerun the cookie manager asks for meanwhile lands on the first page.
+            self.authenticator.authentication_controller.login(token=token)
         except LoginError:
             pass
         if not is_logged_in():
