@@ -60,8 +60,10 @@ def history_frame(history: AgentHistory) -> pd.DataFrame:
     badges = pd.DataFrame({"Day": [b.awarded_at.date() for b in history.badges],
                            "Badge": [b.badge.display_name for b in history.badges]})
     named = badges.groupby("Day", as_index=False)["Badge"].agg(", ".join)
-    return daily.merge(named, on="Day", how="outer").sort_values("Day").ffill().fillna(
-        {"Points": 0, "Total": 0, "Badge": ""})
+    frame = daily.merge(named, on="Day", how="outer").sort_values("Day", ignore_index=True)
+    # A badge's day without points keeps the total of the day before, and only its own badge.
+    frame["Total"] = frame["Total"].ffill().fillna(0)
+    return frame.fillna({"Points": 0, "Badge": ""})
 
 
 def _history_chart(history: AgentHistory) -> go.Figure:
