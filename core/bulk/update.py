@@ -24,6 +24,7 @@ from core.domain.placement import Refusal
 from core.domain.rules import LeadState, why_status_cannot_change
 from core.domain.vocabulary import OPEN_STATUSES, SKILLS, SOURCES, LeadStatus
 from core.gamification import earning
+from core.leads.steps import MAX_NOTE_LENGTH
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.retry import in_transaction, retry_on_conflict
 
@@ -70,9 +71,12 @@ def _problem(change: LeadChange, lead: LeadState, agent_skills: frozenset[str] |
         except ValueError:
             return f"Status {change.status!r} is unknown."
         if status != lead.status:
-            if status == LeadStatus.LOST and not (change.lost_reason or "").strip():
+            reason = (change.lost_reason or "").strip()
+            if status == LeadStatus.LOST and not reason:
                 return (f"Closing lead #{lead.id} as lost needs a reason: give one with the "
                         "update.")
+            if len(reason) > MAX_NOTE_LENGTH:
+                return f"The reason is too long: at most {MAX_NOTE_LENGTH} characters."
             return why_status_cannot_change(lead, status)
     if isinstance(change.due_date, str) and change.due_date != CLEAR:
         return f"Due date {change.due_date!r} is not a date (use YYYY-MM-DD)."

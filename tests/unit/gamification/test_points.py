@@ -118,3 +118,13 @@ def test_a_bulk_update_earns_points_in_its_own_transaction():
     assert uow.store.points_totals[10] == 5 + 20 + 100
     assert uow.agents.rows[10].open_leads == 1
     assert_totals_are_the_ledger(uow)
+
+
+def test_a_bulk_close_as_lost_refuses_a_reason_longer_than_a_single_change_takes():
+    uow = FakeUnitOfWork(agents=[agent(10, open_leads=1)],
+                         leads=[lead(1, status=LeadStatus.ASSIGNED, agent_id=10)])
+    result = bulk_update(lambda: uow, SUPERVISOR, [LeadChange(1, status="lost", lost_reason="x" * 2001)],
+                         all_or_nothing=False)
+    assert result.applied == 0
+    assert "too long: at most 2000 characters" in result.refused[0].why
+    assert uow.leads.rows[1].status == LeadStatus.ASSIGNED and uow.leads.fields[1].lost_reason is None
