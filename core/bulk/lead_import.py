@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from core.bulk.import_file import ImportFile, Mapping, new_lead, row_problem, row_values, validate_mapping
-from core.bulk.runner import Progress, finish_once, open_batch, run_plan
+from core.bulk.runner import Progress, close_batch, open_batch, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
@@ -162,13 +162,7 @@ def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
 
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
-    batch = finish_once(uow, actor, batch_id)
-    if batch is None:
-        return
-    uow.audit.append(AuditEntry(
-        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-        action="bulk.imported", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
-        after={"imported": batch.leads_changed, "refused": batch.leads_refused}))
+    close_batch(uow, actor, batch_id, action="bulk.imported", changed="imported")
 
 
 def _score(new_uow: UnitOfWorkFactory, actor: Actor, items: list[BatchItem]) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind, BatchState, interrupted_sentence
 from core.domain.clock import utcnow
 from core.domain.errors import BatchInterrupted, DatabaseUnavailable, NotFound, TransientConflict
@@ -98,6 +99,19 @@ def finish_once(uow: UnitOfWork, actor: Actor, batch_id: str) -> Batch | None:
         return None
     uow.bulk.finish_batch(batch_id, now=utcnow())
     return batch
+
+
+def close_batch(uow: UnitOfWork, actor: Actor, batch_id: str, *, action: str, changed: str,
+                refused: str = "refused") -> None:
+    """Complete the batch with its closing audit row, which names its totals `changed` and
+    `refused`; once (see finish_once)."""
+    batch = finish_once(uow, actor, batch_id)
+    if batch is None:
+        return
+    uow.audit.append(AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action=action, entity_type="batch", entity_id=batch_id, batch_id=batch_id,
+        after={changed: batch.leads_changed, refused: batch.leads_refused}))
 
 
 def mark_interrupted(new_uow: UnitOfWorkFactory, batch_id: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.bulk.runner import Progress, finish_once, open_batch, run_plan
+from core.bulk.runner import Progress, close_batch, open_batch, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
@@ -222,14 +222,7 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, changes: list[
 
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
-    """Complete, with the closing audit row and the batch's totals; once."""
-    batch = finish_once(uow, actor, batch_id)
-    if batch is None:
-        return
-    uow.audit.append(AuditEntry(
-        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-        action="bulk.updated", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
-        after={"updated": batch.leads_changed, "refused": batch.leads_refused}))
+    close_batch(uow, actor, batch_id, action="bulk.updated", changed="updated")
 
 
 def _all_or_nothing(new_uow: UnitOfWorkFactory, actor: Actor, changes: list[LeadChange],
