@@ -30,7 +30,7 @@ METHOD_WEIGHTED = "weighted"
 
 @retry_on_conflict
 def rescore_lead(uow: UnitOfWork, actor: Actor, lead_id: int, now: datetime) -> LeadScore:
-    actor.require(Permission.ASSIGN_LEADS)
+    actor.require(Permission.RESCORE_LEADS)
     with uow:
         facts = uow.scoring.lead_facts(actor.tenant_id, low=lead_id, high=lead_id)
         if not facts:
@@ -53,7 +53,7 @@ MAX_SELECTION = 500
 def rescore_leads(uow: UnitOfWork, actor: Actor, lead_ids: list[int], now: datetime) -> int:
     """A selection of leads (the ones a page shows), each by the single-lead path, one
     transaction. Closed leads keep their score and are not counted."""
-    actor.require(Permission.ASSIGN_LEADS)
+    actor.require(Permission.RESCORE_LEADS)
     if len(lead_ids) > MAX_SELECTION:
         raise InvalidInput(f"Select at most {MAX_SELECTION} leads to recalculate, or rescore the tenant.")
     with uow:

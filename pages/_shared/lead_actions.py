@@ -7,6 +7,7 @@ import streamlit as st
 from core.domain.clock import utcnow
 from core.domain.identity import Actor
 from core.domain.leads import LeadDetail
+from core.domain.permissions import Permission, allows
 from core.domain.rules import allowed_next_statuses
 from core.domain.vocabulary import OPEN_STATUSES, ActivityKind, LeadStatus
 from core.leads import assignment, lifecycle
@@ -96,7 +97,8 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                     reason=reason, expected_version=expected_version))
         _status_form(actor, lead, expected_version)
         _unassign(actor, lead, expected_version)
-    if not lead.closed and st.button("Recalculate score", key="rescore_lead"):  # closed: kept
+    if not lead.closed and allows(actor.role, Permission.RESCORE_LEADS) and st.button(
+            "Recalculate score", key="rescore_lead"):  # closed leads keep their score
         _run(lead.id, lambda: _rescored(actor, lead.id))
     with st.form("activity_form", clear_on_submit=True):
         st.markdown("**Log an activity**")

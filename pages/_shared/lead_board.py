@@ -53,7 +53,7 @@ def render_lead_board(actor: Actor) -> None:
     st.dataframe(table(top.rows, LEAD_LIST), hide_index=True, key="lb_top", placeholder=EMPTY,
                  column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
 
-    if allows(actor.role, Permission.ASSIGN_LEADS) and st.button(
+    if allows(actor.role, Permission.RESCORE_LEADS) and st.button(
             f"Recalculate these {len(top.rows)} leads now", key="lb_rescore",
             help="Recompute every component and the score of the leads listed above."):
         count = attempt(lambda: rescore_leads(context.writer(), actor, [r.id for r in top.rows], utcnow()))

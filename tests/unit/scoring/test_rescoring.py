@@ -94,3 +94,14 @@ def test_rescoring_a_tenant_needs_an_actor_who_may_and_stays_in_their_tenant():
     assert rescore_tenant(lambda: uow, Actor.operator(tenant_id=1), NOW,  # cli.py rescore
                           refresh_components=True).leads == 3  # lead 4 is another tenant's
     assert uow.leads.fields[4].last_calculated is None
+
+
+def test_recalculating_chosen_leads_asks_the_rescore_permission_not_the_assign_one(monkeypatch):
+    """A role that may assign but not rescore is refused: the permission says what is done."""
+    from core.domain.permissions import ROLE_PERMISSIONS, Permission, Role
+    assign_only = ROLE_PERMISSIONS[Role.SUPERVISOR] - {Permission.RESCORE_LEADS}
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.SUPERVISOR, assign_only)
+    with pytest.raises(PermissionDenied, match="recalculate lead scores"):
+        rescore_lead(tenant(), SUPERVISOR, 1, NOW)
+    with pytest.raises(PermissionDenied, match="recalculate lead scores"):
+        rescore_leads(tenant(), SUPERVISOR, [1], NOW)
