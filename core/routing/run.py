@@ -54,6 +54,10 @@ class RoutingResult:
     def rule_name(self, rule_id: int) -> str:
         return next((o.rule.name for o in self.plan.outcomes if o.rule.id == rule_id), f"#{rule_id}")
 
+    def agent_name(self, agent_id: int) -> str:
+        return next((o.agents_before[agent_id].name for o in self.plan.outcomes
+                     if agent_id in o.agents_before), f"agent #{agent_id}")
+
 
 def routed_by(name: str) -> str:
     """The assignment history's note and the audit row's reason for a routed lead."""
