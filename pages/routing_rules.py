@@ -57,6 +57,15 @@ def rule_actions(actor: Actor, rule: RoutingRule, place: int, last: int) -> None
                     f"Rule '{rule.name}' deleted.")
 
 
+def edit_form(actor: Actor, rule: RoutingRule, teams: list[str]) -> None:
+    with st.form(f"rr_edit_{rule.id}"):
+        edited = rule_fields(f"rr_{rule.id}_", rule.spec, teams)
+        if st.form_submit_button("Save changes"):
+            version = seen_version(rule)
+            changed(lambda: routing.edit_rule(context.writer(), actor, rule.id, version=version, spec=edited),
+                    f"Rule '{edited.name.strip()}' saved.")
+
+
 def rule_preview(preview: RulePreview | None) -> None:
     if preview is None:
         st.caption("Inactive: this rule routes nothing until it is activated.")
@@ -98,15 +107,10 @@ for place, rule in enumerate(rules, start=1):
         st.markdown(literal(f"Leads: {spec.describe_leads()}. Agents: {spec.describe_agents()}."))
         rule_preview(shown)
         rule_actions(actor, rule, place, len(rules))
-        with st.form(f"rr_edit_{rule.id}"):
-            edited = rule_fields(f"rr_{rule.id}_", spec, teams)
-            if st.form_submit_button("Save changes"):
-                version = seen_version(rule)
-                changed(lambda: routing.edit_rule(context.writer(), actor, rule.id, version=version,
-                                                  spec=edited), f"Rule '{edited.name.strip()}' saved.")
+        edit_form(actor, rule, teams)
 if not rules:
     st.info("No routing rules yet: new leads wait for a supervisor. Add the first rule below.")
-if st.button("Reload the rules", key="rr_reload", help="Show the rules as they are now, with others' changes"):
+if st.button("Reload the rules", key="rr_reload", help="Show the rules as they are now, with others' edits"):
     st.session_state[state.RULES_SEEN] = {}
     st.rerun()
 if preview and preview.unplaced:

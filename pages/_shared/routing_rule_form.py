@@ -25,8 +25,10 @@ def rule_fields(prefix: str, spec: RuleSpec, teams: list[str]) -> RuleSpec:
                           key=f"{prefix}range")
     st.markdown("**Which agents** (available ones only; empty: any)")
     c4, c5, c6 = st.columns(3)
-    chosen_teams = c4.multiselect("Teams", sorted({*teams, *spec.teams}), list(spec.teams), key=f"{prefix}teams")
-    agent_skill = c5.selectbox("With skill", skills, skills.index(spec.agent_skill or ANY), key=f"{prefix}skill")
+    chosen_teams = c4.multiselect("Teams", sorted({*teams, *spec.teams}), list(spec.teams),
+                                  key=f"{prefix}teams")
+    agent_skill = c5.selectbox("With skill", skills, skills.index(spec.agent_skill or ANY),
+                               key=f"{prefix}skill")
     strategies = list(ROUTING_STRATEGIES)
     strategy = c6.selectbox("Strategy", strategies, strategies.index(spec.strategy), key=f"{prefix}strategy",
                             format_func=lambda s: f"{STRATEGY_NAMES[s]} — {STRATEGY_HELP[s]}")

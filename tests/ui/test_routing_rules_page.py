@@ -76,3 +76,15 @@ def test_an_edit_on_top_of_someone_elses_change_is_refused_and_changes_nothing(d
     assert not at.exception
     assert "was changed by someone else since you opened it. Nothing was saved" in messages(at)
     assert stored(engine)[0] == ("Renamed elsewhere", True, 2)
+
+
+def test_the_capacity_page_shows_the_last_routing_run(demo_url, database_url):
+    from tests.cli.test_cli import run_cli
+
+    at = logged_in_app("supervisor", "supervisor")
+    assert any("Routing has not run yet" in c.value for c in at.caption)
+    done = run_cli("route", "--tenant", "acme", url=database_url)
+    placed = int(done.stdout.strip().splitlines()[-1].split(": ")[1].split(" placed")[0])
+    at.run()
+    shown = {m.label: m.value for m in at.metric}
+    assert not at.exception and shown["Leads placed"] == str(placed) and placed > 0
