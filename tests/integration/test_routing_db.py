@@ -100,7 +100,8 @@ def test_routing_runs_racing_each_other_and_a_bulk_run_place_no_lead_twice_nor_o
         stretches = s.execute(select(Assignment.lead_id, func.count()).group_by(Assignment.lead_id)).all()
         assigned = s.scalar(select(func.count()).select_from(Lead).where(Lead.status == "assigned"))
         loads = s.execute(select(Agent.open_leads, Agent.max_capacity)).all()
-        audited = s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "lead.assigned"))
+        audited = s.scalar(select(func.count()).select_from(AuditRow)
+                           .where(AuditRow.action == "lead.assigned"))
     assert all(count == 1 for _, count in stretches)          # no lead placed twice
     assert assigned == len(stretches) == audited == AGENTS * CAPACITY  # every slot filled once
     assert all(open_leads <= capacity for open_leads, capacity in loads)
