@@ -76,6 +76,7 @@ def test_bench_runs_again_on_its_own_database_with_the_raw_floor(engine, databas
     assert report["floor"]["rescore_all_s"] > 0
     assert report["notes"]["floor_rescore_all_s"].startswith("the median of 3 runs of the floor script")
     assert report["ratio"]["rescore_all_s"] > 0 and report["ratio"]["bulk_assign_s"] > 0
+    assert report["ratio"]["route_s_to_2x_floor_bulk_assign_s"] > 0
     # Only raw_baseline.py (MySQL) times the agents leaderboard; raw_sqlite.py does not.
     assert (report["ratio"]["agent_leaderboard_s"] is not None) == (engine.dialect.name == "mysql")
 
