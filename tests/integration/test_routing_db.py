@@ -2,6 +2,7 @@
 each other and a supervisor's bulk run (no lead placed twice, no capacity breach)."""
 
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -108,3 +109,24 @@ def test_routing_runs_racing_each_other_and_a_bulk_run_place_no_lead_twice_nor_o
     assert find_violations(world.engine) == []
     assert verify_audit_chains(world.engine)[1] == []
     assert not [f for f in failures if "busy" not in f], failures
+
+
+def test_a_run_skips_leads_another_transaction_holds_instead_of_waiting_for_them(world):
+    if world.engine.dialect.name != "mysql":
+        pytest.skip("SQLite has one writer at a time: there is no row lock to skip")
+    make_agent(world.engine, world.tenant, "Sal", team="Sales", max_capacity=50)
+    leads = [make_lead(world.engine, world.tenant, f"Lead {i}") for i in range(6)]
+    add_rule(world.new_uow(), world.admin, RuleSpec("Everything"))
+    with world.engine.connect() as holder:  # a supervisor's transaction, in the middle of its work
+        for held in leads[:2]:  # by primary key, as a single assignment locks its lead
+            holder.execute(select(Lead.id).where(Lead.id == held).with_for_update())
+        started = time.perf_counter()
+        result = run_routing(world.new_uow, world.supervisor)
+        waited = time.perf_counter() - started
+        holder.rollback()
+    assert waited < 5  # waiting would take the server's lock wait timeout (10 s here, 50 s by default)
+    assert sorted(r.lead_id for r in result.placed) == leads[2:]
+    assert sorted(r.lead_id for r in result.left) == leads[:2]
+    assert all("taken by someone else at the same moment" in r.why for r in result.left)
+    again = run_routing(world.new_uow, world.supervisor)  # the next run places them
+    assert sorted(r.lead_id for r in again.placed) == leads[:2]
