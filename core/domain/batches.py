@@ -109,7 +109,8 @@ def why_batch_cannot_be_resumed(batch: Batch, now: datetime) -> str | None:
     state = batch.state_at(now)
     if batch.kind == BatchKind.ROUTING and state == BatchState.INTERRUPTED:
         return (f"Batch {short_id(batch.id)} is a routing run: it is not resumed. The next "
-                "`python cli.py route` places the leads it left; or undo what it placed.")
+                "`python cli.py route` closes it as it stands and places the leads it left; or undo "
+                "what it placed.")
     if state == BatchState.COMPLETE:
         return f"Batch {short_id(batch.id)} is complete: there is nothing left to resume."
     if state == BatchState.RUNNING:

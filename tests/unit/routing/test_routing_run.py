@@ -172,3 +172,18 @@ def test_thirty_leads_over_three_equal_agents_by_least_loaded_come_out_ten_each(
     placed = _route(uow, ids)
     assert sorted(placed.count(a) for a in (1, 2, 3)) == [10, 10, 10]
     assert [uow.agents.rows[a].open_leads for a in (1, 2, 3)] == [10, 10, 10]
+
+
+def test_the_next_run_closes_a_run_that_stopped_part_way_so_that_check_passes_and_it_may_be_undone():
+    from core.domain.batches import BatchState
+
+    uow = center(leads=2)
+    rules(uow, HOT_WEBSITE)
+    uow.bulk.add_batch("dead-run", tenant_id=1, kind=BatchKind.ROUTING, strategy="routing rules",
+                       by_user_id=None, now=utcnow(), plan="{}", planned=5)
+    uow.bulk.mark_interrupted("dead-run")
+    run_routing(lambda: uow, SUPERVISOR)
+    assert uow.bulk.batch(1, "dead-run").state == BatchState.COMPLETE
+    closing = [e for e in uow.audit.entries if e.entity_id == "dead-run"]
+    assert [e.action for e in closing] == ["routing.ran"]
+    run_routing(lambda: uow, SUPERVISOR, dry_run=True)  # a dry run writes nothing, closes nothing
