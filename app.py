@@ -29,6 +29,8 @@ PAGES = (
      Permission.EDIT_SCORING),
     ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
     ("pages/users.py", "users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
+    ("pages/routing_rules.py", "routing_rules", "Routing rules", ":material/alt_route:",
+     Permission.MANAGE_ROUTING),
 )
 
 

@@ -22,7 +22,6 @@ from core.accounts.users import create_user
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
 from core.bulk.import_file import default_mapping, read_import_file
-from core.bulk.lead_import import import_leads
 from core.bulk.resume import resume_batch
 from core.bulk.undo import undo_batch
 from core.domain.clock import utcnow
@@ -32,6 +31,8 @@ from core.domain.leads import LeadFilters
 from core.domain.permissions import Role
 from core.domain.placement import Strategy
 from core.ports import UnitOfWorkFactory
+from core.routing.arrival import import_and_route
+from core.routing.run import run_routing
 from core.scoring.rescoring import rescore_tenant
 from db.audit_key import with_audit_key
 from db.engine import check_connection, create_database_engine, explain_connection_error
@@ -138,15 +139,16 @@ def cmd_import_leads(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise LeadOpsError(f"Cannot read {args.file}: {exc.strerror}.") from exc
     file = read_import_file(data)
-    result = import_leads(_units_of_work(engine), actor, file, default_mapping(file.columns),
-                          all_or_nothing=args.all_or_nothing)
+    result = import_and_route(_units_of_work(engine), actor, file, default_mapping(file.columns),
+                              all_or_nothing=args.all_or_nothing)
     for line, outcome, detail in result.report:
         print(f"line {line}: {outcome}: {detail}")
     refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
     if result.note:
         print(result.note, file=sys.stderr)
     print(f"{result.imported} imported, {refused} refused"
-          + (" (all or nothing: nothing imported)" if args.all_or_nothing and refused else "") + ".")
+          + (" (all or nothing: nothing imported)" if args.all_or_nothing and refused else "")
+          + (f", {result.routed} routed on arrival" if result.routed else "") + ".")
     return EXIT_REFUSED if refused else 0
 
 
@@ -244,6 +246,24 @@ def cmd_rescore(args: argparse.Namespace) -> int:
                                 refresh_components=args.refresh_components)
         print(f"Rescored {report.leads} leads of {slug} in {report.chunks} chunk(s), "
               f"{time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    """Every minute from cron: each tenant's new leads by its active routing rules."""
+    engine = _engine(args)
+    for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
+        operator = Actor.operator(tenant_id=tenant_id)
+        result = run_routing(_units_of_work(engine), operator, dry_run=args.dry_run)
+        verb = "would go to" if result.dry_run else "assigned to"
+        for routed in result.placed:
+            print(f"{slug}: lead {routed.lead_id}: {verb} {result.agent_name(routed.agent_id)} "
+                  f"(#{routed.agent_id}) by rule '{result.rule_name(routed.rule_id)}'")
+        for lead_id, why in result.left:
+            print(f"{slug}: lead {lead_id}: not placed: {why}")
+        batch = f" in batch {result.batch_id}" if result.batch_id else ""
+        done = "planned (dry run: nothing was written)" if result.dry_run else f"placed{batch}"
+        print(f"{slug}: {len(result.placed)} {done}, {len(result.left)} left.")
     return 0
 
 
@@ -379,6 +399,13 @@ def _add_rescore(commands: Commands) -> None:
                               "urgency and conversion frequencies")
 
 
+def _add_route(commands: Commands) -> None:
+    route = _add(commands, "route", cmd_route,
+                 "place new leads by the active routing rules (cron, every minute); --dry-run plans")
+    route.add_argument("--tenant", help="tenant slug (default: every tenant)")
+    route.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+
+
 def _add_check(commands: Commands) -> None:
     _add(commands, "check", cmd_check,
          "verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")
@@ -409,7 +436,7 @@ def _add_bench(commands: Commands) -> None:
 
 COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_unlock_user,
             _add_import_leads, _add_bulk_assign, _add_resume_batch, _add_undo_batch,
-            _add_audit_verify, _add_rescore, _add_check, _add_bench)
+            _add_audit_verify, _add_rescore, _add_route, _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

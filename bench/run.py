@@ -12,6 +12,7 @@ from bench import steps
 from bench.floor import FLOOR_PER_THREAD, FLOOR_THREADS, run_floor
 from bench.mix import MixResult, run_mix
 from bench.pages import page_runs
+from bench.route import route
 from bench.target import ADMIN_USERNAME, BenchTenant, prepare
 from core.bulk.assign import MAX_LEADS
 from core.domain.audit_chain import AuditKey
@@ -92,7 +93,11 @@ def _with_floor(result: dict, engine: Engine, options: BenchOptions,
     elif (options.threads, options.per_thread) != (FLOOR_THREADS, FLOOR_PER_THREAD):
         notes["floor"] = (f"the floor's concurrent_assign_per_s uses {FLOOR_THREADS} threads x "
                           f"{FLOOR_PER_THREAD}; this run {options.threads} x {options.per_thread}")
-    return {**result, "floor": floor.figures, "ratio": _ratios(result, floor.figures)}
+    ratios = _ratios(result, floor.figures)
+    bulk_floor = floor.figures.get("bulk_assign_s")
+    if isinstance(bulk_floor, int | float) and bulk_floor:  # issue #19: within 2x the floor's bulk
+        ratios["route_s_to_2x_floor_bulk_assign_s"] = round(result["route_s"] / (2 * bulk_floor), 2)
+    return {**result, "floor": floor.figures, "ratio": ratios}
 
 
 def _rescore_note(rescore: steps.RescoreResult) -> str:
@@ -184,6 +189,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
                       lambda: steps.bulk_assign(engine, bench, leads=options.bulk))
         pages = _timed(progress, "page_run_s",
                        lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
+        routed = _timed(progress, "route_s", lambda: route(engine, bench))
         violations = _timed(progress, "capacity_violations", lambda: find_violations(engine))
         result = {
             "leads": options.leads, "agents": options.agents, "backend": _backend(engine),
@@ -191,12 +197,16 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
             "capacity_view_s": round(capacity, 4), "leaderboard_s": round(board, 4),
             "agent_leaderboard_s": round(agents_board, 4),
             "concurrent_assign_per_s": round(concurrent.attempts_per_s, 1),
+            "route_s": round(routed.seconds, 4),
             "capacity_violations": len(violations),
             "page_run_s": {name: round(seconds, 4) for name, seconds in pages.items()},
             "mix": _mix_figures(mix),
             "notes": {**_notes(options, rescore, bulk, concurrent),
                       "agent_leaderboard_s": f"this week's top 100 of {options.agents:,} agents, "
-                                             f"over a ledger of {ledger:,} rows"},
+                                             f"over a ledger of {ledger:,} rows",
+                      "route_s": f"one routing run over the best new leads by the tenant's rules: "
+                                 f"{routed.placed:,} placed, {routed.left:,} left (bench/route.py); "
+                                 "target: at most 2x the floor's bulk_assign_s"},
         }
         if options.cluster:
             result["cluster"] = _timed(progress, f"the mix on a {len(options.cluster)}-node cluster",
@@ -218,6 +228,9 @@ def format_table(result: dict) -> str:
     rows = [(key, result[key], (floor or {}).get(key), ratio.get(key)) for key in COMPARED]
     rows += [(f"page_run_s.{page}", seconds, None, None)
              for page, seconds in result["page_run_s"].items()]
+    floor_bulk = (floor or {}).get("bulk_assign_s")
+    rows.append(("route_s", result["route_s"], 2 * floor_bulk if floor_bulk else None,
+                 round(result["route_s"] / (2 * floor_bulk), 2) if floor_bulk else None))
     rows.append(("capacity_violations", result["capacity_violations"], None, None))
     columns = 3 if floor else 1
     header = ("measure", "ours", "floor", "ratio")[:columns + 1]

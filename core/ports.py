@@ -28,6 +28,7 @@ from core.domain.leads import (
 )
 from core.domain.performance import ConversionCount, RecentWork
 from core.domain.placement import Candidate, Placement
+from core.domain.routing import RoutingRule, RoutingRun, RuleSpec
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
 from core.domain.standings import BadgeAward, PointsEntry
@@ -121,6 +122,12 @@ class LeadRepository(Protocol):
         """Lock these leads (in id order) and return their state."""
         ...
 
+    def claim_new(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """Lock those of these leads that are still new and that no other transaction holds
+        (SKIP LOCKED where the database has it), in id order: a routing run never waits on
+        another run for a lead, it leaves that lead to the run that holds it."""
+        ...
+
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]: ...
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
@@ -176,7 +183,9 @@ class AssignmentRepository(Protocol):
               batch_id: str | None = None) -> None: ...
 
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
-                   now: datetime, batch_id: str | None) -> None: ...
+                   now: datetime, batch_id: str | None, notes: dict[int, str] | None = None) -> None:
+        """`notes`: lead id -> the stretch's note (a routing run names its rule)."""
+        ...
 
     def end_current(self, lead_id: int, *, now: datetime) -> None: ...
 
@@ -287,6 +296,42 @@ class BulkRepository(Protocol):
     def recent(self, tenant_id: int, limit: int) -> list[Batch]: ...
 
 
+class RoutingRepository(Protocol):
+    def rules(self, tenant_id: int) -> list[RoutingRule]:
+        """The tenant's rules in their order."""
+        ...
+
+    def add_rule(self, tenant_id: int, spec: RuleSpec, *, by_user_id: int | None, now: datetime) -> int:
+        """A new rule at the end of the list, at version 1."""
+        ...
+
+    def update_rule(self, tenant_id: int, rule_id: int, *, version: int, spec: RuleSpec,
+                    by_user_id: int | None, now: datetime) -> bool:
+        """Save the rule if it is still at `version` (then bumped); False if it is not."""
+        ...
+
+    def move_rule(self, tenant_id: int, rule_id: int, *, version: int, position: int,
+                  by_user_id: int | None, now: datetime) -> bool:
+        """Give the rule this position if it is still at `version` (then bumped)."""
+        ...
+
+    def delete_rule(self, tenant_id: int, rule_id: int, *, version: int) -> bool:
+        """Delete the rule (and its round-robin pointer) if it is still at `version`."""
+        ...
+
+    def pointers(self, tenant_id: int) -> dict[int, int]:
+        """Rule id -> the agent its round robin served last."""
+        ...
+
+    def set_pointer(self, tenant_id: int, rule_id: int, agent_id: int) -> None: ...
+
+    def record_run(self, tenant_id: int, run: RoutingRun) -> None:
+        """The tenant's last run (one row per tenant, replaced)."""
+        ...
+
+    def last_run(self, tenant_id: int) -> RoutingRun | None: ...
+
+
 class ScoringRepository(Protocol):
     def current_settings(self, tenant_id: int) -> ScoringSettings: ...
 
@@ -349,6 +394,7 @@ class UnitOfWork(Protocol):
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    routing: RoutingRepository
 
     def __enter__(self) -> Self: ...
 

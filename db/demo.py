@@ -18,6 +18,8 @@ from core.domain.audit import AuditEntry
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
+from core.domain.placement import Strategy
+from core.domain.routing import RuleSpec
 from core.domain.vocabulary import (
     DEFAULT_SOURCE_QUALITY,
     OPEN_STATUSES,
@@ -42,6 +44,7 @@ from db.models import (
     User,
 )
 from db.repositories.audit_log import SqlAuditRepository
+from db.repositories.routing import SqlRoutingRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
 
@@ -141,6 +144,8 @@ def seed_demo(
             tenant_ids.append(tenant_id)
             _seed_users(connection, tenant_id, slug, now, password_rounds)
             counts = _seed_call_center(connection, rnd, tenant_id, n_agents, n_leads, now)
+            if slug == tenant_slug:
+                _seed_routing_rules(connection, tenant_id, now)
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
             SqlAuditRepository(connection).append(AuditEntry(
                 tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",
@@ -188,6 +193,27 @@ def _seed_call_center(
     _bulk_insert(connection, AgentPointsDay, demo_points.day_rows(tenant_id, ledger))
     _bulk_insert(connection, Badge, demo_points.badge_rows(tenant_id, lead_rows, ledger))
     return len(agent_rows), len(lead_rows), len(activity_rows)
+
+
+# Example routing rules (docs/routing.md), in their order: `cli.py route` places leads at once.
+DEMO_RULES = (
+    RuleSpec("Hot website leads", sources=("website",), categories=("hot",), teams=("North", "South"),
+             strategy=Strategy.LEAST_LOADED, on_arrival=True),
+    RuleSpec("Spanish speakers", required_skill="spanish", teams=("Spanish desk",),
+             strategy=Strategy.ROUND_ROBIN, on_arrival=True),
+    RuleSpec("Enterprise accounts", required_skill="enterprise", teams=("Enterprise",),
+             strategy=Strategy.SKILLS),
+    RuleSpec("Website leads worth a call", sources=("website",), categories=("warm", "cold"),
+             teams=("North", "South"), strategy=Strategy.ROUND_ROBIN),
+    RuleSpec("Referrals and partners", sources=("referral", "partner"), categories=("hot", "warm", "cold"),
+             strategy=Strategy.PERFORMANCE, reroute_breached=True),
+)
+
+
+def _seed_routing_rules(connection: Connection, tenant_id: int, now: datetime) -> None:
+    rules = SqlRoutingRepository(connection)
+    for spec in DEMO_RULES:
+        rules.add_rule(tenant_id, spec, by_user_id=None, now=now)
 
 
 def _without(row: Values, *keys: str) -> Values:

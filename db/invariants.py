@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from core.domain.batches import BatchState, silent_since
+from core.domain.batches import BatchKind, BatchState, silent_since
 from core.domain.clock import utcnow
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
@@ -173,9 +173,15 @@ def _batch_violations(connection: Connection) -> list[Violation]:
         .order_by(Tenant.slug, Batch.created_at))
     return [Violation("incomplete_batch", row.slug, f"batch {row.id}",
                       f"batch {row.id} ({row.kind}) stopped after {row.leads_changed + row.leads_refused} "
-                      f"of {row.planned} leads: resume it with `python cli.py resume-batch {row.id} "
-                      "--as USER`" + (", or undo it" if row.kind == "bulk_assign" else ""))
+                      f"of {row.planned} leads: " + _next_step(row.id, row.kind))
             for row in rows]
+
+
+def _next_step(batch_id: str, kind: str) -> str:
+    if kind == BatchKind.ROUTING.value:  # routing runs are closed by the next run, not resumed
+        return f"the next `python cli.py route` closes it, or undo it (`python cli.py undo-batch {batch_id}`)"
+    return (f"resume it with `python cli.py resume-batch {batch_id} --as USER`"
+            + (", or undo it" if kind == "bulk_assign" else ""))
 
 
 def find_violations(engine: Engine) -> list[Violation]:

@@ -337,3 +337,53 @@ class BatchItem(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     lead_version: Mapped[int | None] = mapped_column(Integer)
     refused: Mapped[str | None] = mapped_column(Text)
+
+
+# Routing (docs/routing.md, migration 0013).
+
+
+class RoutingRule(Base):
+    """One of a tenant's ordered routing rules (core.domain.routing); lists are JSON arrays."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (Index("ix_routing_rules_tenant_position", "tenant_id", "position"),)
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    sources: Mapped[str] = mapped_column(Text)
+    categories: Mapped[str] = mapped_column(Text)
+    score_min: Mapped[Decimal] = mapped_column(Score)
+    score_max: Mapped[Decimal] = mapped_column(Score)
+    required_skill: Mapped[str | None] = mapped_column(String(32))
+    teams: Mapped[str] = mapped_column(Text)
+    agent_skill: Mapped[str | None] = mapped_column(String(32))
+    strategy: Mapped[short_str]
+    on_arrival: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    reroute_breached: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+
+
+class RoutingPointer(Base):
+    """Where a round-robin rule resumes: the agent it served last. A row per rule, not a
+    column of the tenant row, which every writer of the tenant would conflict on."""
+
+    __tablename__ = "routing_pointers"
+    rule_id: Mapped[int] = mapped_column(ForeignKey("routing_rules.id"), primary_key=True)
+    tenant_id: Mapped[tenant_fk]
+    agent_id: Mapped[int] = mapped_column(Integer)
+
+
+class RoutingRunRow(Base):
+    """The tenant's last routing run, for the capacity page's routing panel."""
+
+    __tablename__ = "routing_runs"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    last_run_at: Mapped[timestamp]
+    placed: Mapped[int] = mapped_column(Integer)
+    leads_left: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[str | None] = mapped_column(String(36))

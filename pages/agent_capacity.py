@@ -11,6 +11,7 @@ from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
 from pages._shared import context, state
 from pages._shared.capacity_views import loads_frame, styled_loads, utilization_chart
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
+from pages._shared.routing_panel import render_routing_panel
 from pages._shared.tables import EMPTY
 from pages._shared.versions import versions_seen_before
 
@@ -30,6 +31,7 @@ cols[3].metric("Fairness (Gini)", f"{totals.fairness_gini:.2f}",
                help="How evenly work is spread over the available agents: 0 equal, 1 one agent "
                     "has it all (read the sentence below).")
 st.caption(fairness_sentence(totals.fairness_gini))
+render_routing_panel(actor)
 
 can_edit = allows(actor.role, Permission.EDIT_AGENT_CAPACITY)
 # After a save or a discard the editor gets a new key, so it starts without the old edits. With

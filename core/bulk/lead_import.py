@@ -33,6 +33,9 @@ class ImportResult:
     imported: int
     report: list[tuple[int, str, str]]  # (file line, result, reason)
     note: str | None = None  # something a person should know that is not a row's outcome
+    lead_ids: tuple[int, ...] = ()  # the leads it created
+    routed: int = 0  # of them, placed at once by on-arrival routing rules (core.routing.arrival)
+    routing_batch_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, map
                               refused=len(report))
         items = _run(new_uow, actor, batch_id, fresh, progress=progress)
     report += [(fresh[item.position].line, "imported", f"lead #{item.lead_id}") for item in items]
-    return ImportResult(batch_id, len(items), sorted(report), _score(new_uow, actor, items))
+    return ImportResult(batch_id, len(items), sorted(report), _score(new_uow, actor, items),
+                        lead_ids=tuple(item.lead_id for item in items if item.applied))
 
 
 def resume_import(new_uow: UnitOfWorkFactory, actor: Actor, batch: Batch, stored: list[Any],

@@ -19,6 +19,7 @@ class BatchKind(StrEnum):
     BULK_UPDATE = "bulk_update"
     IMPORT = "import"
     UNDO = "undo"
+    ROUTING = "routing"  # a routing run (docs/routing.md): undone like a bulk assignment
 
 
 class BatchState(StrEnum):
@@ -85,15 +86,17 @@ class Batch:
 
 
 _KIND_NAMES = {BatchKind.BULK_UPDATE: "a bulk update", BatchKind.IMPORT: "an import",
-               BatchKind.UNDO: "an undo", BatchKind.BULK_ASSIGN: "a bulk assignment"}
+               BatchKind.UNDO: "an undo", BatchKind.BULK_ASSIGN: "a bulk assignment",
+               BatchKind.ROUTING: "a routing run"}
+UNDOABLE = (BatchKind.BULK_ASSIGN, BatchKind.ROUTING)
 
 
 def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
-    """Only a bulk assignment can be undone, once, and not while it runs. (Whether its leads
-    changed since is read when the undo runs.)"""
-    if batch.kind != BatchKind.BULK_ASSIGN:
+    """Only a bulk assignment or a routing run can be undone, once, and not while it runs.
+    (Whether its leads changed since is read when the undo runs.)"""
+    if batch.kind not in UNDOABLE:
         return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: only bulk assignments "
-                "can be undone. Change those leads back with a bulk update or one by one.")
+                "and routing runs can be undone. Change those leads back with a bulk update or one by one.")
     if batch.undone_by:
         return f"Batch {short_id(batch.id)} was already undone (by batch {short_id(batch.undone_by)})."
     if batch.state_at(now) == BatchState.RUNNING:
@@ -104,6 +107,10 @@ def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
 def why_batch_cannot_be_resumed(batch: Batch, now: datetime) -> str | None:
     """Only an interrupted batch resumes; a running one is someone's, a complete one is done."""
     state = batch.state_at(now)
+    if batch.kind == BatchKind.ROUTING and state == BatchState.INTERRUPTED:
+        return (f"Batch {short_id(batch.id)} is a routing run: it is not resumed. The next "
+                "`python cli.py route` closes it as it stands and places the leads it left; or undo "
+                "what it placed.")
     if state == BatchState.COMPLETE:
         return f"Batch {short_id(batch.id)} is complete: there is nothing left to resume."
     if state == BatchState.RUNNING:
@@ -115,7 +122,7 @@ def why_batch_cannot_be_resumed(batch: Batch, now: datetime) -> str | None:
 def interrupted_sentence(batch_id: str, kind: BatchKind, *, done: int, planned: int,
                          cause: str) -> str:
     """What a person reads when a long job stops part-way, with the next step."""
-    undo = ", or undo what it applied" if kind == BatchKind.BULK_ASSIGN else ""
+    undo = ", or undo what it applied" if kind in UNDOABLE else ""
     return (f"Batch {short_id(batch_id)} stopped after {done:,} of {planned:,} leads: {cause} What "
             "was done is kept. Once the database is back, resume the batch on the Bulk operations "
             f"page (or `python cli.py resume-batch {batch_id} --as YOU`){undo}.")

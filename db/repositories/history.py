@@ -31,10 +31,12 @@ class SqlAssignmentRepository:
         ))
 
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
-                   now: datetime, batch_id: str | None) -> None:
+                   now: datetime, batch_id: str | None, notes: dict[int, str] | None = None) -> None:
+        notes = notes or {}
         self.connection.execute(insert(Assignment), [dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
-            assigned_by=by_user_id, assigned_at=now, ended_at=None, note=None, batch_id=batch_id,
+            assigned_by=by_user_id, assigned_at=now, ended_at=None, note=notes.get(lead_id),
+            batch_id=batch_id,
         ) for lead_id, agent_id in placements])
 
     def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:

@@ -101,6 +101,18 @@ class SqlLeadRepository:
         """Lock these leads (in id order) and return their state."""
         return [_state(row) for row in self._rows(tenant_id, ids, for_update=True)]
 
+    def claim_new(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """SKIP LOCKED on MySQL 8 and MariaDB 10.6+; SQLite has one writer, whose BEGIN
+        IMMEDIATE already holds the whole database."""
+        skip = self.connection.dialect.name == "mysql"
+        found: list[LeadState] = []
+        for chunk in chunked(sorted(set(ids))):
+            query = select(*STATE_COLUMNS).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk), Lead.status == LeadStatus.NEW.value,
+            ).order_by(Lead.id).with_for_update(skip_locked=skip)
+            found += [_state(row) for row in self.connection.execute(query)]
+        return found
+
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
         found: dict[int, int] = {}
         for chunk in chunked(ids):

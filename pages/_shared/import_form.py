@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from core.bulk.import_file import FIELDS, REQUIRED_FIELDS, default_mapping, read_import_file
-from core.bulk.lead_import import import_leads
 from core.domain.identity import Actor
 from core.exports.safe_csv import to_safe_csv
+from core.routing.arrival import import_and_route
 from pages._shared import context
 from pages._shared.feedback import attempt
 from pages._shared.literal import literal
@@ -36,13 +36,15 @@ def render_import(actor: Actor) -> None:
     all_or_nothing = st.checkbox("All or nothing (import only if every row is valid)", key="im_all")
     if not st.button("Import", type="primary", key="im_go"):
         return
-    result = attempt(lambda: import_leads(context.writer, actor, file, mapping,
-                                          all_or_nothing=all_or_nothing))
+    result = attempt(lambda: import_and_route(context.writer, actor, file, mapping,
+                                              all_or_nothing=all_or_nothing))
     if result is None:
         return
     refused = sum(1 for _, outcome, _ in result.report if outcome == "refused")
     if result.imported:
-        st.success(f"{result.imported} lead(s) imported.", icon=":material/check_circle:")
+        routed = (f" {result.routed} of them routed at once by the rules that route on arrival "
+                  f"(batch {result.routing_batch_id[:8]})." if result.routing_batch_id else "")
+        st.success(f"{result.imported} lead(s) imported.{routed}", icon=":material/check_circle:")
     if result.note:
         st.warning(literal(result.note), icon=":material/warning:")
     if refused:

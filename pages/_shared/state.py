@@ -26,10 +26,11 @@ CAPACITY_RESETS = "cap_editor_saves"  # saves and discards the capacity table ha
 SOURCE_EDITOR = "w_sources_"  # widget, + the version it shows: the weights page's source-quality table
 WEIGHTS_SHOWN = "leadops_weights_shown"  # the weights version the sliders started from
 SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
+RULES_SEEN = "leadops_rules_seen"  # routing rule id -> the version the admin's page showed
 
 _STARTING_VALUES: dict[str, Any] = {
     AUTH_STATUS: None, USERNAME: None, ROLES: None, SESSION_GENERATION: None,
-    FLASH: [], BULK_PLAN: None, CAPACITY_RESETS: 0,
+    FLASH: [], BULK_PLAN: None, CAPACITY_RESETS: 0, RULES_SEEN: {},
 }
 
 

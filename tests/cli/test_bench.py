@@ -15,7 +15,7 @@ SMALL = ("--leads", "300", "--agents", "20", "--bulk", "50", "--threads", "4", "
          "--mix-processes", "3", "--mix-operations", "10")
 KEYS = {"leads", "agents", "backend", "rescore_all_s", "bulk_assign_s", "capacity_view_s",
         "leaderboard_s", "agent_leaderboard_s", "concurrent_assign_per_s", "capacity_violations",
-        "page_run_s", "mix", "notes"}
+        "page_run_s", "mix", "notes", "route_s"}
 
 
 def bench(url: str, *extra: str):
@@ -40,6 +40,8 @@ def test_bench_fills_an_empty_database_and_reports_every_key(engine, database_ur
                                          "scoring_leaderboard", "scoring_weights", "audit_log"}
     assert all(seconds > 0 for seconds in report["page_run_s"].values())
     assert "placed" in report["notes"]["bulk_assign_s"]
+    routed = re.search(r"([\d,]+) placed, ([\d,]+) left", report["notes"]["route_s"])
+    assert report["route_s"] > 0 and routed and int(routed.group(1).replace(",", "")) > 0
     rescored = report["notes"]["rescore_all_s"]  # the timed weights change moved scores
     changed = int(re.search(r"([\d,]+) scores changed", rescored).group(1).replace(",", ""))
     # Closed leads keep the score they closed with: a weights change rescores the others.
@@ -74,6 +76,7 @@ def test_bench_runs_again_on_its_own_database_with_the_raw_floor(engine, databas
     assert report["floor"]["rescore_all_s"] > 0
     assert report["notes"]["floor_rescore_all_s"].startswith("the median of 3 runs of the floor script")
     assert report["ratio"]["rescore_all_s"] > 0 and report["ratio"]["bulk_assign_s"] > 0
+    assert report["ratio"]["route_s_to_2x_floor_bulk_assign_s"] > 0
     # Only raw_baseline.py (MySQL) times the agents leaderboard; raw_sqlite.py does not.
     assert (report["ratio"]["agent_leaderboard_s"] is not None) == (engine.dialect.name == "mysql")
 

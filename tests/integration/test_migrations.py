@@ -227,3 +227,20 @@ def test_gamification_totals_start_as_the_ledger_and_go_again(unmigrated_engine)
     assert "points_total" not in {c["name"] for c in inspect(engine).get_columns("agents")}
     assert "lost_reason" not in {c["name"] for c in inspect(engine).get_columns("leads")}
     upgrade(engine)
+
+
+def test_routing_tables_come_and_go_with_their_rows(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0013")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO routing_rules (tenant_id, position, name, sources, categories, "
+                       "score_min, score_max, teams, strategy, on_arrival, active, reroute_breached, "
+                       "version, created_at, updated_at) VALUES (1, 1, 'Hot', '[\"website\"]', '[]', 0, "
+                       "100, '[]', 'round_robin', 1, 1, 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        c.execute(text("INSERT INTO routing_pointers (rule_id, tenant_id, agent_id) VALUES (1, 1, 7)"))
+        c.execute(text("INSERT INTO routing_runs (tenant_id, last_run_at, placed, leads_left) "
+                       "VALUES (1, '2026-01-01 00:00:00', 3, 2)"))
+    downgrade(engine, "0011")
+    assert not {"routing_rules", "routing_pointers", "routing_runs"} & set(inspect(engine).get_table_names())
+    upgrade(engine)

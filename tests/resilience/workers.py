@@ -99,3 +99,22 @@ def rescore(url: str, tenant_id: int) -> Outcomes:
         outcomes.unexpected.append(f"rescore: {exc!r}")
     engine.dispose()
     return outcomes
+
+
+def routing_run(url: str, actor_values: ActorValues) -> Outcomes:
+    """`cli.py route` as one replica's cron runs it, through this node."""
+    from core.routing.run import run_routing
+
+    engine, actor, outcomes = keyed_engine(url), _actor(actor_values), Outcomes()
+    try:
+        result = run_routing(lambda: SqlUnitOfWork(engine), actor)
+        outcomes.done += len(result.placed)
+        outcomes.refused += len(result.left)
+    except BatchInterrupted as exc:
+        outcomes.unexpected.append(f"routing run interrupted: {exc.message}")
+    except LeadOpsError:
+        outcomes.gave_up += 1
+    except Exception as exc:  # noqa: BLE001
+        outcomes.unexpected.append(f"routing: {exc!r}")
+    engine.dispose()
+    return outcomes

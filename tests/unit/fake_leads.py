@@ -72,6 +72,9 @@ class FakeLeads:
     def lock_states(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
         return self._of_tenant(tenant_id, ids)
 
+    def claim_new(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        return [lead for lead in self._of_tenant(tenant_id, ids) if lead.status == LeadStatus.NEW]
+
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
         return {lead.id: lead.version for lead in self._of_tenant(tenant_id, ids)}
 

@@ -15,6 +15,7 @@ from typing import TypedDict
 from core.domain.audit import AuditEntry
 from core.domain.batches import BatchItem, BatchKind, BatchState
 from core.domain.leads import LeadFilters, LeadSort
+from core.domain.routing import RoutingRule, RoutingRun
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
 from core.domain.users import UserRecord
@@ -166,6 +167,9 @@ class Store:
     ledger: list[LedgerRow] = field(default_factory=list)
     points_totals: dict[int, int] = field(default_factory=dict)  # agent -> stored total
     badges: list[tuple[int, int, str, datetime]] = field(default_factory=list)  # tenant, agent, badge, at
+    routing_rules: dict[int, "RoutingRule"] = field(default_factory=dict)
+    routing_pointers: dict[int, tuple[int, int]] = field(default_factory=dict)  # rule -> tenant, agent
+    routing_runs: dict[int, "RoutingRun"] = field(default_factory=dict)
 
     def fields_of(self, lead_id: int) -> LeadFields:
         """The lead's columns (defaults for a lead a test put straight into `leads`)."""

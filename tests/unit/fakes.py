@@ -29,6 +29,7 @@ from core.ports import (
     BulkRepository,
     LeadRepository,
     PointsRepository,
+    RoutingRepository,
     ScoringRepository,
     TenantRepository,
     UnitOfWork,
@@ -39,6 +40,7 @@ from tests.unit.fake_audit import FakeAudit, FakeAuditReader
 from tests.unit.fake_bulk import FakeBulk
 from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
+from tests.unit.fake_routing import FakeRouting
 from tests.unit.fake_scoring import FakeScoring, add_version
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
 
@@ -144,10 +146,10 @@ class FakeAssignments:
             assigned_at=now, ended_at=None, batch_id=batch_id))
 
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
-                   now: datetime, batch_id: str | None) -> None:
+                   now: datetime, batch_id: str | None, notes: dict[int, str] | None = None) -> None:
         for lead_id, agent_id in placements:
             self.start(tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
-                       by_user_id=by_user_id, note=None, now=now, batch_id=batch_id)
+                       by_user_id=by_user_id, note=(notes or {}).get(lead_id), now=now, batch_id=batch_id)
 
     def end_current(self, lead_id: int, *, now: datetime) -> None:
         self.end_many([lead_id], now=now)
@@ -202,6 +204,7 @@ class FakeUnitOfWork:
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    routing: RoutingRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -224,6 +227,7 @@ class FakeUnitOfWork:
         self.bulk = FakeBulk(self.store)
         self.scoring = FakeScoring(self.store)
         self.points = FakePoints(self.store)
+        self.routing = FakeRouting(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 

@@ -76,7 +76,7 @@ def test_any_batch_but_a_bulk_assignment_is_refused_with_a_clear_sentence_writin
     uow = team()
     batch_id = make_batch(uow)
     before = uow.store.snapshot()
-    sentence = (f"Batch {batch_id[:8]} is {what}: only bulk assignments can be undone. "
+    sentence = (f"Batch {batch_id[:8]} is {what}: only bulk assignments and routing runs can be undone. "
                 "Change those leads back with a bulk update or one by one.")
     with pytest.raises(RuleViolation, match=sentence):
         undo_batch(lambda: uow, SUPERVISOR, batch_id)

@@ -1,0 +1,171 @@
+"""A routing run (docs/routing.md): plan, then apply as a batch, as a bulk run is applied.
+
+The run is a batch of kind `routing`: recorded with its plan before its chunks, applied
+CHUNK leads at a time (each chunk one short transaction, retried on its own), shown among the
+recent batches and undone like a bulk assignment. Each chunk locks its agents (by id, as every
+writer does), then claims its leads with SKIP LOCKED: a lead another run or a supervisor holds
+at that moment is left to them, not waited for. The capacity rule is checked again on the
+locked rows, so two runs at once never place a lead twice nor overfill an agent. A run that
+places nothing writes no batch; every real run notes its time and counts for the routing panel.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from core.bulk.runner import close_batch, open_batch, run_plan
+from core.domain.audit import AuditEntry
+from core.domain.batches import BatchItem, BatchKind, BatchState, silent_since
+from core.domain.clock import utcnow
+from core.domain.identity import Actor
+from core.domain.permissions import Permission
+from core.domain.placement import Placement, Refusal
+from core.domain.routing import RoutingRun
+from core.domain.rules import why_agent_cannot_receive
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import in_transaction
+from core.routing.engine import Routed, RoutingPlan
+from core.routing.planning import plan_routing
+
+CHUNK = 500
+RECENT = 20  # the newest batches a run looks through for a run that stopped part-way
+TAKEN = ("Lead #{} was taken by someone else at the same moment (another routing run or a "
+         "supervisor), or is no longer new.")
+
+
+class Planned(NamedTuple):
+    """One position of a stored routing plan."""
+
+    lead_id: int
+    agent_id: int
+    lead_version: int
+    rule_id: int
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    batch_id: str | None
+    plan: RoutingPlan
+    placed: list[Routed]     # applied (planned, on a dry run)
+    left: list[Refusal]      # not placed, each with why
+    dry_run: bool = False
+
+    def rule_name(self, rule_id: int) -> str:
+        return next((o.rule.name for o in self.plan.outcomes if o.rule.id == rule_id), f"#{rule_id}")
+
+    def agent_name(self, agent_id: int) -> str:
+        return next((o.agents_before[agent_id].name for o in self.plan.outcomes
+                     if agent_id in o.agents_before), f"agent #{agent_id}")
+
+
+def routed_by(name: str) -> str:
+    """The assignment history's note and the audit row's reason for a routed lead."""
+    return f"routed by rule '{name}'"
+
+
+def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = False,
+                lead_ids: Sequence[int] | None = None, on_arrival: bool = False) -> RoutingResult:
+    """Apply the active rules to the tenant's new leads (or to these leads): the plan, then
+    one batch. `dry_run`: the plan only, nothing written."""
+    actor.require(Permission.BULK_OPERATIONS)
+    plan = plan_routing(new_uow(), actor, lead_ids=lead_ids, on_arrival=on_arrival)
+    if dry_run:
+        return RoutingResult(None, plan, plan.routed, plan.unplaced, dry_run=True)
+    close_stopped_runs(new_uow, actor)
+    batch_id, items = None, []
+    routed = plan.routed
+    if routed:
+        stored = _stored(plan, routed)
+        batch_id = open_batch(new_uow, actor, kind=BatchKind.ROUTING, now=utcnow(), plan=stored,
+                              positions=len(routed), strategy="routing rules")
+        items = _run(new_uow, actor, batch_id, stored)
+    applied = {item.lead_id for item in items if item.applied}
+    left = plan.unplaced + [Refusal(item.lead_id, item.refused) for item in items if item.refused]
+    result = RoutingResult(batch_id, plan, [r for r in routed if r.lead_id in applied], left)
+    in_transaction(new_uow, lambda uow: uow.routing.record_run(
+        actor.tenant_id, RoutingRun(utcnow(), len(result.placed), len(left), batch_id)))
+    return result
+
+
+def close_stopped_runs(new_uow: UnitOfWorkFactory, actor: Actor) -> None:
+    """A run that stopped part-way (its process died) is not resumed: the next run closes it as
+    it stands, so that it reads complete and may be undone, and places the leads it left."""
+    now = utcnow()
+    stopped = [b.id for b in in_transaction(new_uow, lambda uow: uow.bulk.recent(actor.tenant_id, RECENT))
+               if b.kind == BatchKind.ROUTING and b.state_at(now) == BatchState.INTERRUPTED]
+    for batch_id in stopped:
+        def close(uow: UnitOfWork, batch_id: str = batch_id) -> None:
+            if uow.bulk.claim(batch_id, now=now, stopped_before=silent_since(now)):
+                close_batch(uow, actor, batch_id, action="routing.ran", changed="assigned", refused="left")
+        in_transaction(new_uow, close)
+
+
+def _stored(plan: RoutingPlan, routed: list[Routed]) -> dict[str, Any]:
+    return {"rules": {str(o.rule.id): o.rule.name for o in plan.outcomes},
+            "pointers": {str(o.rule.id): o.round_robin_after for o in plan.outcomes
+                         if o.round_robin_after is not None},
+            "placements": [[r.lead_id, r.agent_id, plan.lead_versions[r.lead_id], r.rule_id] for r in routed]}
+
+
+def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[str, Any]) -> list[BatchItem]:
+    placements = [Planned(*row) for row in stored["placements"]]
+    names = {int(rule_id): name for rule_id, name in stored["rules"].items()}
+    items = run_plan(new_uow, actor, batch_id, BatchKind.ROUTING, placements,
+                     _chunk_applier(actor, batch_id, names), chunk=CHUNK)
+    in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id, stored))
+    return items
+
+
+def _close(uow: UnitOfWork, actor: Actor, batch_id: str, stored: dict[str, Any]) -> None:
+    """Each round-robin rule resumes after the agent it served last (a row per rule)."""
+    for rule_id, agent_id in stored["pointers"].items():
+        uow.routing.set_pointer(actor.tenant_id, int(rule_id), agent_id)
+    close_batch(uow, actor, batch_id, action="routing.ran", changed="assigned", refused="left")
+
+
+Apply = Callable[[UnitOfWork, list[tuple[int, Planned]]], list[BatchItem]]
+
+
+def _chunk_applier(actor: Actor, batch_id: str, names: dict[int, str]) -> Apply:
+    def apply(uow: UnitOfWork, todo: list[tuple[int, Planned]]) -> list[BatchItem]:
+        return _apply_chunk(uow, actor, todo, batch_id, names, utcnow())
+    return apply
+
+
+def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]], batch_id: str,
+                 names: dict[int, str], now: datetime) -> list[BatchItem]:
+    """Lock the chunk's agents, claim its leads still new; place each lead still as planned
+    with an agent who may still receive it; leave the rest, each with why."""
+    agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id,
+                                                      sorted({p.agent_id for _, p in todo}))}
+    leads = {lead.id: lead for lead in uow.leads.claim_new(actor.tenant_id, [p.lead_id for _, p in todo])}
+    items: list[BatchItem] = []
+    notes: dict[int, str] = {}
+    for position, (lead_id, agent_id, version, rule_id) in todo:
+        lead, agent = leads.get(lead_id), agents.get(agent_id)
+        if lead is None or lead.version != version:
+            items.append(BatchItem(position, lead_id, refused=TAKEN.format(lead_id)))
+        elif agent is None:
+            items.append(BatchItem(position, lead_id, refused=f"Agent #{agent_id} no longer exists."))
+        elif why := why_agent_cannot_receive(agent, lead):
+            items.append(BatchItem(position, lead_id, refused=why))
+        else:
+            agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+            notes[lead_id] = routed_by(names.get(rule_id, f"#{rule_id}"))
+            items.append(BatchItem(position, lead_id, agent_id, lead.version + 1))
+    placements = [Placement(i.lead_id, i.agent_id) for i in items if i.applied and i.agent_id is not None]
+    if placements:
+        uow.leads.assign_many(placements, now=now)
+        uow.agents.add_open_leads(Counter(p.agent_id for p in placements))
+        uow.assignments.start_many(tenant_id=actor.tenant_id, placements=placements,
+                                   by_user_id=actor.user_id, now=now, batch_id=batch_id, notes=notes)
+        uow.audit.append_many([AuditEntry(
+            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+            action="lead.assigned", entity_type="lead", entity_id=str(p.lead_id),
+            before={"status": "new", "agent_id": None},
+            after={"status": "assigned", "agent_id": p.agent_id, "agent": agents[p.agent_id].name},
+            reason=notes[p.lead_id], batch_id=batch_id,
+        ) for p in placements])
+    return items
