@@ -27,6 +27,7 @@ PAGES = (
      ":material/leaderboard:", Permission.VIEW_DASHBOARDS),
     ("pages/scoring_weights.py", "scoring_weights", "Scoring weights", ":material/tune:",
      Permission.EDIT_SCORING),
+    ("pages/sla_hours.py", "sla_hours", "SLAs & hours", ":material/schedule:", Permission.EDIT_ROUTING),
     ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
     ("pages/users.py", "users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )

@@ -29,6 +29,7 @@ from core.domain.vocabulary import (
 )
 from core.scoring.rescoring import rescore_tenant
 from db import demo_points
+from db.demo_sla import seed_sla
 from db.models import (
     Agent,
     AgentPointsDay,
@@ -141,6 +142,7 @@ def seed_demo(
             tenant_ids.append(tenant_id)
             _seed_users(connection, tenant_id, slug, now, password_rounds)
             counts = _seed_call_center(connection, rnd, tenant_id, n_agents, n_leads, now)
+            seed_sla(connection, tenant_id, now)
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
             SqlAuditRepository(connection).append(AuditEntry(
                 tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",

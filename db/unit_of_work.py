@@ -16,6 +16,7 @@ from core.ports import (
     LeadRepository,
     PointsRepository,
     ScoringRepository,
+    SlaRepository,
     TenantRepository,
     UserRepository,
 )
@@ -29,6 +30,7 @@ from db.repositories.history import SqlActivityRepository, SqlAssignmentReposito
 from db.repositories.leads import SqlLeadRepository
 from db.repositories.points import SqlPointsRepository
 from db.repositories.scoring import SqlScoringRepository
+from db.repositories.sla import SqlSlaRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
 
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    sla: SlaRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
@@ -74,6 +77,7 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkRepository(self.connection)
         self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
+        self.sla = SqlSlaRepository(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

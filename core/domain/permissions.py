@@ -21,6 +21,7 @@ class Permission(StrEnum):
     RESCORE_LEADS = "recalculate lead scores"
     EDIT_SCORING = "change scoring weights and thresholds"
     MANAGE_USERS = "manage users"
+    EDIT_ROUTING = "change routing rules, SLAs and working hours"
 
 
 _EVERYONE = {Permission.VIEW_DASHBOARDS, Permission.EXPORT_LEADS}

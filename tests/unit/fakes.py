@@ -30,6 +30,7 @@ from core.ports import (
     LeadRepository,
     PointsRepository,
     ScoringRepository,
+    SlaRepository,
     TenantRepository,
     UnitOfWork,
     UserRepository,
@@ -40,6 +41,7 @@ from tests.unit.fake_bulk import FakeBulk
 from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
 from tests.unit.fake_scoring import FakeScoring, add_version
+from tests.unit.fake_sla import FakeSla
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
 
 __all__ = ["FakeUnitOfWork", "LeadFields"]
@@ -202,6 +204,7 @@ class FakeUnitOfWork:
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    sla: SlaRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -224,6 +227,7 @@ class FakeUnitOfWork:
         self.bulk = FakeBulk(self.store)
         self.scoring = FakeScoring(self.store)
         self.points = FakePoints(self.store)
+        self.sla = FakeSla(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 
