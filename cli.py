@@ -256,7 +256,7 @@ def cmd_sla_sweep(args: argparse.Namespace) -> int:
     now = utcnow()
     for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
         operator = Actor.operator(tenant_id=tenant_id)
-        released = []
+        released: list[tuple[str, int]] = []
         while True:
             report = release_untouched_from_unavailable(_units_of_work(engine)(), operator, now)
             released += report.released

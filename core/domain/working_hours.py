@@ -119,15 +119,23 @@ def on_shift(hours: Iterable[ShiftInterval] | None, time_zone: str, instant: dat
     return any(item.covers(weekday, minute) for item in hours)
 
 
-def parse_rows(rows: Iterable[tuple[str | None, str | None, str | None]]) -> tuple[ShiftInterval, ...]:
+def parse_rows(rows: Iterable[tuple[object, object, object]]) -> tuple[ShiftInterval, ...]:
     """The hours editor's rows (weekday, start, end), each checked; a wholly empty row is
     skipped, and a refusal names its row."""
     parsed = []
-    for number, (weekday, start, end) in enumerate(rows, start=1):
-        if not any((weekday or "").strip() or (text or "").strip() for text in (start, end)):
+    for number, row in enumerate(rows, start=1):
+        weekday, start, end = (_cell(value) for value in row)
+        if not (weekday or start or end):
             continue
         try:
-            parsed.append(interval(weekday or "", start or "", end or ""))
+            parsed.append(interval(weekday, start, end))
         except InvalidInput as refused:
             raise InvalidInput(f"Row {number}: {refused.message}") from None
     return validated_hours(parsed)
+
+
+def _cell(value: object) -> str:
+    """An editor cell as text: an empty cell may come as None or as NaN (not equal to itself)."""
+    if value is None or value != value:
+        return ""
+    return str(value).strip()

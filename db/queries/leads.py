@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from core.domain.clock import utcnow
 from core.domain.leads import (
     DETAIL_ROWS,
     ActivityEntry,
@@ -26,7 +27,6 @@ from core.domain.leads import (
     ScoreChange,
     ScoreParts,
 )
-from core.domain.clock import utcnow
 from core.domain.sla import SlaSettings, sla_windows
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.models import (

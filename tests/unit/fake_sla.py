@@ -62,7 +62,8 @@ class FakeSla:
                        and extra.assigned_at is not None and lead.status != LeadStatus.NEW
                        and any(w.category.value == extra.score_category and w.holds(extra.assigned_at)
                                for w in windows))
-            counted += lead.tenant_id == tenant_id and (ran_out or (rerouted is not None and rerouted >= since))
+            again = rerouted is not None and rerouted >= since
+            counted += lead.tenant_id == tenant_id and (ran_out or again)
         return counted
 
     def lead_facts(self, tenant_id: int, lead_id: int) -> LeadSlaFacts | None:

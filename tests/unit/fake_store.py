@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import TypedDict
 
 from core.domain.audit import AuditEntry
-from core.domain.clock import utcnow
 from core.domain.batches import BatchItem, BatchKind, BatchState
+from core.domain.clock import utcnow
 from core.domain.leads import LeadFilters, LeadSort
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
