@@ -14,6 +14,7 @@ EXPECTED = {
     Permission.VIEW_AUDIT_LOG: {Role.MANAGER, Role.ADMIN},
     Permission.EDIT_SCORING: {Role.ADMIN},
     Permission.MANAGE_USERS: {Role.ADMIN},
+    Permission.EDIT_ROUTING: {Role.ADMIN},
 }
 
 
