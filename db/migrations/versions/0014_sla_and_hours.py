@@ -71,6 +71,5 @@ def downgrade() -> None:
         batch_op.drop_column("availability_changed_at")
     with op.batch_alter_table("leads") as batch_op:
         batch_op.drop_column("sla_rerouted_at")
-    op.drop_index("ix_team_hours_team", table_name="team_hours")
-    op.drop_table("team_hours")
+    op.drop_table("team_hours")  # with its index (MySQL's foreign key needs it until then)
     op.drop_table("sla_settings")
