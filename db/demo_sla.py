@@ -4,8 +4,8 @@ a demo clock.
 Three teams cover the day in shifts, so that at any demo moment one of them is on shift and
 two are not: North early (06:00-14:00), South late (14:00-22:00), the Spanish desk at night
 (22:00-06:00, across midnight), every day; Enterprise works office hours on weekdays. Agents
-away or offline went so between 1 and 180 minutes before the demo clock (by agent id), so
-some are still within the grace period and some are past it.
+away or offline went so alternately (in id order) a few minutes and over an hour and a half
+before the demo clock, so some are still within the 15-minute grace and some are past it.
 """
 
 from datetime import datetime, timedelta
@@ -35,6 +35,7 @@ def seed_sla(connection: Connection, tenant_id: int, now: datetime) -> None:
     away = connection.scalars(select(Agent.id).where(
         Agent.tenant_id == tenant_id,
         Agent.availability.in_([Availability.AWAY.value, Availability.OFFLINE.value])))
-    for agent_id in away:
+    for index, agent_id in enumerate(away):  # alternately just gone and long gone
+        minutes = (5, 95)[index % 2] + index
         connection.execute(update(Agent).where(Agent.id == agent_id).values(
-            availability_changed_at=now - timedelta(minutes=1 + agent_id * 37 % 180)))
+            availability_changed_at=now - timedelta(minutes=minutes)))
