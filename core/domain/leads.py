@@ -194,6 +194,7 @@ class LeadDetail:
     cut_off: frozenset[DetailList] = frozenset()
     lost_reason: str | None = None
     first_contact_at: datetime | None = None
+    sla_rerouted_at: datetime | None = None  # re-routed for its SLA (docs/sla-and-hours.md)
 
     @property
     def closed(self) -> bool:

@@ -172,7 +172,7 @@ def lead_detail(connection: Connection, tenant_id: int, lead_id: int) -> LeadDet
         source=lead.source, status=LeadStatus(lead.status), agent_id=lead.agent_id,
         agent_name=agent_name, required_skill=lead.required_skill, due_date=lead.due_date,
         created_at=lead.created_at, version=lead.version, lost_reason=lead.lost_reason,
-        first_contact_at=lead.first_contact_at,
+        first_contact_at=lead.first_contact_at, sla_rerouted_at=lead.sla_rerouted_at,
         scores=ScoreParts(source_quality=lead.source_quality_score, engagement=lead.engagement_score,
                           conversion=lead.conversion_probability, urgency=lead.urgency_score,
                           overall=lead.overall_score),
