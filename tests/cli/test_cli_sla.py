@@ -35,7 +35,8 @@ def test_sla_sweep_returns_the_untouched_leads_of_agents_away_past_the_grace(eng
     assert untouched_of_away_agents(engine, away_since=past_grace) == 0
     assert untouched_of_away_agents(engine, away_since=demo_clock) == kept  # still within the grace
     with Session(engine) as s:
-        assert s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "lead.released")) == due
+        released = select(func.count()).select_from(AuditRow).where(AuditRow.action == "lead.released")
+        assert s.scalar(released) == due
     again = run_cli("sla-sweep", url=database_url)
     assert again.returncode == 0 and "acme: 0 untouched" in again.stdout and "globex:" in again.stdout
     assert run_cli("check", url=database_url).returncode == 0

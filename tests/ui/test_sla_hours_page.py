@@ -97,7 +97,8 @@ def test_capacity_page_shows_breaches_per_agent_and_who_is_on_shift(demo_url, en
         repo = SqlSlaRepository(c)
         settings, hours = repo.settings(tenant), repo.team_hours(tenant)
         leads = c.execute(select(Lead.agent_id, Lead.score_category, Lead.assigned_at, Lead.first_contact_at)
-                          .where(Lead.tenant_id == tenant, Lead.status.in_(["assigned", "contacted", "qualified"]))).all()
+                          .where(Lead.tenant_id == tenant,
+                                 Lead.status.in_(["assigned", "contacted", "qualified"]))).all()
         agents = c.execute(select(Agent.id, Agent.team).where(Agent.tenant_id == tenant)).all()
     assert settings != SlaSettings() and hours  # the demo sets both
     table = logged_in_app("manager", "manager").dataframe[0].value.set_index("agent_id")

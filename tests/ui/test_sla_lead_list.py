@@ -23,7 +23,8 @@ def test_sla_breached_and_due_within_filter_the_lead_list(demo_url, engine):
     late, soon = acme_open_leads(engine, 2)
     with engine.begin() as c:  # only these two hot leads are uncontacted within a day
         c.execute(update(Lead).where(Lead.first_contact_at.is_(None)).values(first_contact_at=now))
-        c.execute(update(Lead).where(Lead.id.in_([late, soon])).values(score_category="hot", first_contact_at=None))
+        c.execute(update(Lead).where(Lead.id.in_([late, soon])).values(score_category="hot",
+                                                                        first_contact_at=None))
         c.execute(update(Lead).where(Lead.id == late).values(assigned_at=now - timedelta(minutes=30)))
         c.execute(update(Lead).where(Lead.id == soon).values(assigned_at=now - timedelta(minutes=10)))
     at = open_page()

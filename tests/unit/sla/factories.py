@@ -10,7 +10,8 @@ ASSIGNED_AT = datetime(2026, 3, 2, 14, 45)  # a hot lead's 15-minute SLA runs ou
 
 
 def agent(id: int, *, open_leads: int = 0, max_capacity: int = 10,
-          availability: Availability = Availability.AVAILABLE, skills: tuple[str, ...] = ("sales",)) -> AgentState:
+          availability: Availability = Availability.AVAILABLE,
+          skills: tuple[str, ...] = ("sales",)) -> AgentState:
     return AgentState(id, 1, f"Agent {id}", frozenset(skills), availability, max_capacity, open_leads)
 
 

@@ -27,7 +27,8 @@ def away_agent_with_leads():
 
 def test_within_the_grace_period_nothing_moves():
     uow = away_agent_with_leads()
-    report = release_untouched_from_unavailable(uow, SUPERVISOR, WENT_AWAY + timedelta(minutes=14, seconds=59))
+    almost = WENT_AWAY + timedelta(minutes=14, seconds=59)
+    report = release_untouched_from_unavailable(uow, SUPERVISOR, almost)
     assert report.total == 0 and uow.leads.rows[1].agent_id == 10 and not uow.audit.entries
 
 

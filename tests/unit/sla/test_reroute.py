@@ -27,7 +27,8 @@ def test_a_breached_lead_moves_to_the_first_other_eligible_agent_with_the_reason
     assert uow.leads.rows[1].agent_id == 20
     assert (uow.agents.rows[10].open_leads, uow.agents.rows[20].open_leads) == (0, 1)
     history = uow.assignments.assignments
-    assert [(a["agent_id"], a["previous_agent_id"], a["note"]) for a in history] == [(20, 10, SLA_REROUTE_REASON)]
+    assert [(a["agent_id"], a["previous_agent_id"], a["note"]) for a in history] == [
+        (20, 10, SLA_REROUTE_REASON)]
     assert [(e.action, e.reason) for e in uow.audit.entries] == [("lead.sla_rerouted", SLA_REROUTE_REASON)]
     assert uow.store.sla_rerouted[1] == LATE
 

@@ -47,7 +47,8 @@ def test_a_stale_edit_is_refused_and_changes_nothing():
 def test_a_bad_time_zone_or_a_supervisor_is_refused():
     uow = new_uow()
     with pytest.raises(InvalidInput, match="not a time zone"):
-        save_sla_settings(uow, ADMIN, settings=replace(BERLIN, time_zone="Berlin"), expected_version=0, now=NOW)
+        save_sla_settings(uow, ADMIN, settings=replace(BERLIN, time_zone="Berlin"), expected_version=0,
+                          now=NOW)
     with pytest.raises(PermissionDenied):
         save_sla_settings(uow, SUPERVISOR, settings=BERLIN, expected_version=0, now=NOW)
     assert sla_page(uow, ADMIN).settings.version == 0 and not uow.audit.entries

@@ -26,7 +26,8 @@ def test_a_15_minute_sla_breaks_only_after_its_due_time(now, breached):
 
 
 def test_a_contact_exactly_at_the_due_time_is_in_time():
-    assert not is_breached(assigned_at=ASSIGNED_AT, first_contact_at=at(15, 0), sla_minutes=HOT, now=at(16, 0))
+    assert not is_breached(assigned_at=ASSIGNED_AT, first_contact_at=at(15, 0), sla_minutes=HOT,
+                           now=at(16, 0))
     assert is_breached(assigned_at=ASSIGNED_AT, first_contact_at=at(15, 0, 1), sla_minutes=HOT, now=at(16, 0))
     # contacted late: breached, but no longer an open breach waiting for someone
     assert not is_open_breach(assigned_at=ASSIGNED_AT, first_contact_at=at(15, 1), sla_minutes=HOT,
