@@ -347,9 +347,11 @@ class BatchItem(Base):
 # docs/sla-and-hours.md).
 
 # Uncontacted open leads of a category by assignment time: the SLA filters and breach counts
-# read one range of this index per category.
+# read one range of this index per category (the agent too, so breaches per agent read nothing
+# else). Leads re-routed for their SLA by when: the day's count.
 Index("ix_leads_sla", Lead.tenant_id, Lead.first_contact_at, Lead.score_category, Lead.status,
-      Lead.assigned_at)
+      Lead.assigned_at, Lead.agent_id)
+Index("ix_leads_sla_rerouted", Lead.tenant_id, Lead.sla_rerouted_at)
 
 
 class SlaSettingsRow(Base):

@@ -7,8 +7,9 @@
 - `leads.sla_rerouted_at`: the lead was re-routed for its SLA (at most once, until a supervisor
   clears it). `agents.availability_changed_at`: when the grace period of an agent who went away
   or offline started; filled from `updated_at`, the last change known.
-- `ix_leads_sla`: uncontacted open leads of a category by assignment time, so the SLA filters
-  and breach counts read ranges of one index.
+- `ix_leads_sla`: uncontacted open leads of a category by assignment time (and agent), so the
+  SLA filters and breach counts read ranges of one index; `ix_leads_sla_rerouted`: the leads
+  re-routed for their SLA since a moment (breaches today).
 
 Revision ID: 0014
 Revises: 0011
@@ -62,10 +63,12 @@ def upgrade() -> None:
     op.execute("UPDATE agents SET availability_changed_at = updated_at "
                "WHERE availability IN ('away', 'offline')")
     op.create_index("ix_leads_sla", "leads",
-                    ["tenant_id", "first_contact_at", "score_category", "status", "assigned_at"])
+                    ["tenant_id", "first_contact_at", "score_category", "status", "assigned_at", "agent_id"])
+    op.create_index("ix_leads_sla_rerouted", "leads", ["tenant_id", "sla_rerouted_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_leads_sla_rerouted", table_name="leads")
     op.drop_index("ix_leads_sla", table_name="leads")
     with op.batch_alter_table("agents") as batch_op:
         batch_op.drop_column("availability_changed_at")
