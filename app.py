@@ -27,10 +27,11 @@ PAGES = (
      ":material/leaderboard:", Permission.VIEW_DASHBOARDS),
     ("pages/scoring_weights.py", "scoring_weights", "Scoring weights", ":material/tune:",
      Permission.EDIT_SCORING),
-    ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
-    ("pages/users.py", "users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
     ("pages/routing_rules.py", "routing_rules", "Routing rules", ":material/alt_route:",
      Permission.MANAGE_ROUTING),
+    ("pages/sla_hours.py", "sla_hours", "SLAs & hours", ":material/schedule:", Permission.MANAGE_ROUTING),
+    ("pages/audit_log.py", "audit_log", "Audit log", ":material/history:", Permission.VIEW_AUDIT_LOG),
+    ("pages/users.py", "users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
 
 

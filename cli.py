@@ -34,6 +34,8 @@ from core.ports import UnitOfWorkFactory
 from core.routing.arrival import import_and_route
 from core.routing.run import run_routing
 from core.scoring.rescoring import rescore_tenant
+from core.sla.breaches import breach_counts
+from core.sla.grace import release_untouched_from_unavailable
 from db.audit_key import with_audit_key
 from db.engine import check_connection, create_database_engine, explain_connection_error
 from db.unit_of_work import SqlUnitOfWork
@@ -267,6 +269,27 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sla_sweep(args: argparse.Namespace) -> int:
+    """The availability grace (core/sla/grace.py) and a count of open SLA breaches, per tenant;
+    meant for cron every minute until `cli.py route` runs it itself."""
+    engine = _engine(args)
+    now = utcnow()
+    for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
+        operator = Actor.operator(tenant_id=tenant_id)
+        released: list[tuple[str, int]] = []
+        while True:
+            report = release_untouched_from_unavailable(_units_of_work(engine)(), operator, now)
+            released += report.released
+            if not report.more:
+                break
+        counts = breach_counts(_units_of_work(engine, read_only=True)(), operator, now)
+        given_back = ", ".join(f"{name} {n}" for name, n in released) or "none"
+        print(f"{slug}: {sum(n for _, n in released)} untouched lead(s) of agents away or offline past "
+              f"the grace period returned to routing ({given_back}); "
+              f"{sum(counts.per_agent.values())} open SLA breach(es), {counts.today} today.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from db.invariants import count_checked, find_violations, find_warnings
 
@@ -406,6 +429,13 @@ def _add_route(commands: Commands) -> None:
     route.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
 
 
+def _add_sla_sweep(commands: Commands) -> None:
+    sweep = _add(commands, "sla-sweep", cmd_sla_sweep,
+                 "return untouched leads of agents away or offline past the grace period to "
+                 "routing, and count open first-contact SLA breaches (cron, every minute)")
+    sweep.add_argument("--tenant", help="tenant slug (default: every tenant)")
+
+
 def _add_check(commands: Commands) -> None:
     _add(commands, "check", cmd_check,
          "verify capacity, lead/agent and open-lead counter invariants; exit 1 naming offenders")
@@ -436,7 +466,7 @@ def _add_bench(commands: Commands) -> None:
 
 COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_unlock_user,
             _add_import_leads, _add_bulk_assign, _add_resume_batch, _add_undo_batch,
-            _add_audit_verify, _add_rescore, _add_route, _add_check, _add_bench)
+            _add_audit_verify, _add_rescore, _add_route, _add_sla_sweep, _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,9 +31,11 @@ from core.domain.placement import Candidate, Placement
 from core.domain.routing import RoutingRule, RoutingRun, RuleSpec
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
+from core.domain.sla import LeadSlaFacts, SlaSettings, UnavailableAgent
 from core.domain.standings import BadgeAward, PointsEntry
 from core.domain.users import UserIdentity, UserRecord, UserSummary
 from core.domain.vocabulary import Availability, LeadStatus
+from core.domain.working_hours import ShiftInterval
 
 
 class UserRepository(Protocol):
@@ -380,6 +382,53 @@ class ScoringRepository(Protocol):
         ...
 
 
+class SlaRepository(Protocol):
+    """First-contact SLAs, the availability grace and teams' working hours (docs/sla-and-hours.md)."""
+
+    def settings(self, tenant_id: int, *, for_update: bool = False) -> SlaSettings:
+        """The saved settings, or the defaults (version 0) if none were saved."""
+        ...
+
+    def save_settings(self, tenant_id: int, settings: SlaSettings, *, by_user_id: int | None,
+                      now: datetime) -> int:
+        """Store them as the next version (refuses with StaleView if another save came first)."""
+        ...
+
+    def team_hours(self, tenant_id: int) -> dict[str, tuple[ShiftInterval, ...]]:
+        """Each team that has hours (a team without any is always on shift)."""
+        ...
+
+    def set_team_hours(self, tenant_id: int, team: str, hours: Sequence[ShiftInterval]) -> None: ...
+
+    def open_breaches_per_agent(self, tenant_id: int, settings: SlaSettings,
+                                now: datetime) -> dict[int, int]: ...
+
+    def open_breach_ids(self, tenant_id: int, settings: SlaSettings, now: datetime, *,
+                        limit: int, not_rerouted: bool = False) -> list[int]:
+        """Open leads past their SLA with no contact, longest overdue first within a category."""
+        ...
+
+    def breaches_since(self, tenant_id: int, settings: SlaSettings, *, since: datetime,
+                       now: datetime) -> int:
+        """Leads whose SLA ran out in [since, now) and that still wait for a first contact,
+        and leads re-routed for their SLA in that time."""
+        ...
+
+    def lead_facts(self, tenant_id: int, lead_id: int) -> LeadSlaFacts | None: ...
+
+    def mark_rerouted(self, lead_id: int, *, now: datetime) -> None: ...
+
+    def clear_rerouted(self, lead_id: int, *, now: datetime) -> None: ...
+
+    def unavailable_agents(self, tenant_id: int) -> list[UnavailableAgent]:
+        """Agents away or offline, with when their availability last changed."""
+        ...
+
+    def untouched_leads(self, tenant_id: int, agent_ids: Sequence[int], *, limit: int) -> list[int]:
+        """These agents' leads still `assigned` with no contact since their assignment."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -395,6 +444,7 @@ class UnitOfWork(Protocol):
     scoring: ScoringRepository
     points: PointsRepository
     routing: RoutingRepository
+    sla: SlaRepository
 
     def __enter__(self) -> Self: ...
 

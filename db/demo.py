@@ -31,6 +31,7 @@ from core.domain.vocabulary import (
 )
 from core.scoring.rescoring import rescore_tenant
 from db import demo_points
+from db.demo_sla import seed_sla
 from db.models import (
     Agent,
     AgentPointsDay,
@@ -146,6 +147,7 @@ def seed_demo(
             counts = _seed_call_center(connection, rnd, tenant_id, n_agents, n_leads, now)
             if slug == tenant_slug:
                 _seed_routing_rules(connection, tenant_id, now)
+            seed_sla(connection, tenant_id, now)
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
             SqlAuditRepository(connection).append(AuditEntry(
                 tenant_id=tenant_id, actor_user_id=None, actor_name="cli", action="demo.seeded",

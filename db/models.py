@@ -102,6 +102,8 @@ class Agent(Base):
     # The sum of the agent's points_ledger entries, moved with each entry (cli.py check).
     points_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     capacity_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # When availability last changed: the start of an away agent's grace period (migration 0014).
+    availability_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
@@ -172,6 +174,8 @@ class Lead(Base):
     # and rescoring rewrites this column on every lead, where the key's index and lookup cost
     # about 3 s of a 19 s rescore of a million leads (docs/benchmarks.md).
     weights_version_id: Mapped[int | None] = mapped_column(Integer)
+    # Re-routed for its first-contact SLA: not again until a supervisor clears it (0014).
+    sla_rerouted_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 # Best leads first (leaderboard, lead list, new leads for a bulk run): score descending, then id
@@ -387,3 +391,41 @@ class RoutingRunRow(Base):
     placed: Mapped[int] = mapped_column(Integer)
     leads_left: Mapped[int] = mapped_column(Integer)
     batch_id: Mapped[str | None] = mapped_column(String(36))
+# First-contact SLAs, the availability grace and working hours (migration 0014,
+# docs/sla-and-hours.md).
+
+# Uncontacted open leads of a category by assignment time: the SLA filters and breach counts
+# read one range of this index per category (the agent too, so breaches per agent read nothing
+# else). Leads re-routed for their SLA by when: the day's count.
+Index("ix_leads_sla", Lead.tenant_id, Lead.first_contact_at, Lead.score_category, Lead.status,
+      Lead.assigned_at, Lead.agent_id)
+Index("ix_leads_sla_rerouted", Lead.tenant_id, Lead.sla_rerouted_at)
+
+
+class SlaSettingsRow(Base):
+    """A tenant's SLA page settings; no row: the defaults (core.domain.sla.SlaSettings)."""
+
+    __tablename__ = "sla_settings"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    hot_minutes: Mapped[int | None] = mapped_column(Integer)  # NULL: no SLA for the category
+    warm_minutes: Mapped[int | None] = mapped_column(Integer)
+    cold_minutes: Mapped[int | None] = mapped_column(Integer)
+    nurture_minutes: Mapped[int | None] = mapped_column(Integer)
+    grace_minutes: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[timestamp]
+
+
+class TeamHours(Base):
+    """One weekly interval of a team, in minutes after local midnight of the tenant's zone."""
+
+    __tablename__ = "team_hours"
+    __table_args__ = (Index("ix_team_hours_team", "tenant_id", "team"),)
+    id: Mapped[int_pk]
+    tenant_id: Mapped[tenant_fk]
+    team: Mapped[str] = mapped_column(String(64))
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_minute: Mapped[int] = mapped_column(SmallInteger)
+    end_minute: Mapped[int] = mapped_column(SmallInteger)

@@ -17,6 +17,7 @@ from core.ports import (
     PointsRepository,
     RoutingRepository,
     ScoringRepository,
+    SlaRepository,
     TenantRepository,
     UserRepository,
 )
@@ -31,6 +32,7 @@ from db.repositories.leads import SqlLeadRepository
 from db.repositories.points import SqlPointsRepository
 from db.repositories.routing import SqlRoutingRepository
 from db.repositories.scoring import SqlScoringRepository
+from db.repositories.sla import SqlSlaRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
 
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
     scoring: ScoringRepository
     points: PointsRepository
     routing: RoutingRepository
+    sla: SlaRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
@@ -78,6 +81,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
         self.routing = SqlRoutingRepository(self.connection)
+        self.sla = SqlSlaRepository(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

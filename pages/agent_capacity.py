@@ -6,8 +6,10 @@ import streamlit as st
 
 from core.agents.capacity import CapacityChange, agent_capacity, set_agent_capacity
 from core.domain.capacity import fairness_sentence, filter_loads
+from core.domain.clock import utcnow
 from core.domain.permissions import Permission, allows
 from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
+from core.sla.capacity import capacity_sla
 from pages._shared import context, state
 from pages._shared.capacity_views import loads_frame, styled_loads, utilization_chart
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
@@ -56,7 +58,12 @@ shown = filter_loads(loads, availability=set(availability), skill=None if skill 
 if not shown:
     st.info("No agent matches these filters.")
     st.stop()
-frame = loads_frame(shown, context.cached_performance(actor))
+sla = attempt(lambda: capacity_sla(context.reader(), actor, utcnow()))
+frame = loads_frame(shown, context.cached_performance(actor), sla)
+if sla is not None:
+    st.caption(f"First-contact SLAs: {sum(sla.breaches.values())} open breach(es), {sla.breaches_today} "
+               f"today; on shift now: {len(sla.on_shift)} of {len(loads)} agents "
+               f"(team hours in {sla.time_zone}).")
 
 st.subheader("Utilization per agent")
 st.plotly_chart(utilization_chart(frame), width="stretch")
@@ -72,6 +79,10 @@ columns = {
                                          required=True),
     "Availability": st.column_config.SelectboxColumn(
         "Availability", options=[a.value for a in Availability], required=True),
+    "SLA breaches": st.column_config.NumberColumn(
+        "SLA breaches", help="Open leads past their first-contact SLA with no contact yet."),
+    "On shift now": st.column_config.CheckboxColumn(
+        "On shift now", help="The agent's team works now (its weekly hours, on the SLAs & hours page)."),
     "Performance": st.column_config.ProgressColumn(
         "Performance", min_value=0, max_value=100, format="%.0f",
         help="0-100: half smoothed conversion rate, a quarter first contacts within an hour, "

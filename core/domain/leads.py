@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from core.domain.errors import InvalidInput
 from core.domain.pager import Pager
+from core.domain.sla import validated_due_within
 from core.domain.vocabulary import CLOSED_STATUSES, SKILLS, SOURCES, LeadStatus, ScoreCategory
 
 MAX_SEARCH_LENGTH = 100
@@ -35,6 +36,15 @@ class LeadFilters:
     score_max: float = 100.0
     text: str = ""
     sort: LeadSort = LeadSort.SCORE_DESC
+    # First-contact SLA (docs/sla-and-hours.md): open leads past their SLA with no contact,
+    # and/or those due within N minutes; both set: either. Read at `sla_as_of` (None: now).
+    sla_breached: bool = False
+    due_within_minutes: int | None = None
+    sla_as_of: datetime | None = None
+
+    @property
+    def sla_filtered(self) -> bool:
+        return self.sla_breached or self.due_within_minutes is not None
 
     def validated(self) -> "LeadFilters":
         unknown = ((set(self.statuses) - set(LeadStatus)) | (set(self.categories) - set(ScoreCategory))
@@ -47,6 +57,7 @@ class LeadFilters:
             raise InvalidInput("The score range must lie within 0-100, low end first.")
         if len(self.text) > MAX_SEARCH_LENGTH:
             raise InvalidInput(f"Search text is limited to {MAX_SEARCH_LENGTH} characters.")
+        validated_due_within(self.due_within_minutes)
         return self
 
 
@@ -183,6 +194,7 @@ class LeadDetail:
     cut_off: frozenset[DetailList] = frozenset()
     lost_reason: str | None = None
     first_contact_at: datetime | None = None
+    sla_rerouted_at: datetime | None = None  # re-routed for its SLA (docs/sla-and-hours.md)
 
     @property
     def closed(self) -> bool:

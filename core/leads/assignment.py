@@ -5,11 +5,18 @@ row is locked before its load is read), writes assignment history and one audit 
 commits all of it together or nothing.
 """
 
+from datetime import datetime
+
 from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput, RuleViolation
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
-from core.domain.rules import why_lead_cannot_be_assigned, why_lead_cannot_be_reassigned
+from core.domain.rules import (
+    AgentState,
+    LeadState,
+    why_lead_cannot_be_assigned,
+    why_lead_cannot_be_reassigned,
+)
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from core.gamification import earning
 from core.leads.steps import clean_text, give_to, holder_of, lead_audit, locked_agent, locked_lead
@@ -50,26 +57,33 @@ def reassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, agent_id: int,
         raise InvalidInput("Reassigning needs a reason: say why the lead moves.")
     with uow:
         lead = locked_lead(uow, actor, lead_id, expected_version)
-        refusal = why_lead_cannot_be_reassigned(lead, agent_id)
-        if refusal:
-            raise RuleViolation(refusal)
-        previous_id = holder_of(lead)
-        # Lock both agents in id order: two crossing reassignments cannot deadlock.
-        agents = {a: locked_agent(uow, actor, a) for a in sorted({previous_id, agent_id})}
-        new_agent, previous = agents[agent_id], agents[previous_id]
-        give_to(uow, new_agent, lead)
-        uow.agents.remove_open_lead(previous_id)
-        now = utcnow()
-        uow.leads.set_agent(lead.id, agent_id=new_agent.id, status=lead.status, now=now)
-        uow.assignments.end_current(lead.id, now=now)
-        uow.assignments.start(tenant_id=actor.tenant_id, lead_id=lead.id, agent_id=new_agent.id,
-                              previous_agent_id=previous_id, by_user_id=actor.user_id,
-                              note=cleaned, now=now)
-        uow.audit.append(lead_audit(actor, "lead.reassigned", lead,
-                                    {"agent_id": previous_id, "agent": previous.name},
-                                    {"agent_id": new_agent.id, "agent": new_agent.name}, cleaned))
+        previous, new_agent = move_locked_lead(uow, actor, lead, agent_id, reason=cleaned, now=utcnow())
         uow.commit()
     return f"Lead #{lead.id} moved from {previous.name} to {new_agent.name}."
+
+
+def move_locked_lead(uow: UnitOfWork, actor: Actor, lead: LeadState, agent_id: int, *, reason: str,
+                     now: datetime, action: str = "lead.reassigned") -> tuple[AgentState, AgentState]:
+    """Reassign a lead locked by the caller, under the capacity rule, with its history and
+    audit row; (previous agent, new agent). Also the step of SLA re-routing (core/sla)."""
+    refusal = why_lead_cannot_be_reassigned(lead, agent_id)
+    if refusal:
+        raise RuleViolation(refusal)
+    previous_id = holder_of(lead)
+    # Lock both agents in id order: two crossing reassignments cannot deadlock.
+    agents = {a: locked_agent(uow, actor, a) for a in sorted({previous_id, agent_id})}
+    new_agent, previous = agents[agent_id], agents[previous_id]
+    give_to(uow, new_agent, lead)
+    uow.agents.remove_open_lead(previous_id)
+    uow.leads.set_agent(lead.id, agent_id=new_agent.id, status=lead.status, now=now)
+    uow.assignments.end_current(lead.id, now=now)
+    uow.assignments.start(tenant_id=actor.tenant_id, lead_id=lead.id, agent_id=new_agent.id,
+                          previous_agent_id=previous_id, by_user_id=actor.user_id,
+                          note=reason, now=now)
+    uow.audit.append(lead_audit(actor, action, lead,
+                                {"agent_id": previous_id, "agent": previous.name},
+                                {"agent_id": new_agent.id, "agent": new_agent.name}, reason))
+    return previous, new_agent
 
 
 @retry_on_conflict

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from core.domain.clock import utcnow
 from core.domain.leads import (
     DETAIL_ROWS,
     ActivityEntry,
@@ -26,6 +27,7 @@ from core.domain.leads import (
     ScoreChange,
     ScoreParts,
 )
+from core.domain.sla import SlaSettings, sla_windows
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.models import (
     Agent,
@@ -37,6 +39,7 @@ from db.models import (
     ScoringWeights,
     User,
 )
+from db.repositories.sla import in_windows, tenant_settings
 from db.results import AnyRow, AnySelect
 
 CLOSED = [s.value for s in CLOSED_STATUSES]
@@ -61,8 +64,13 @@ def _escape_like(text: str) -> str:
 Q = TypeVar("Q", bound=AnySelect)
 
 
-def _where(query: Q, tenant_id: int, f: LeadFilters) -> Q:
+def _where(query: Q, tenant_id: int, f: LeadFilters, sla: SlaSettings | None = None) -> Q:
     query = query.where(Lead.tenant_id == tenant_id)
+    if f.sla_filtered:
+        if sla is None:
+            raise ValueError("SLA filters need the tenant's SLA settings: see sla_settings_for.")
+        query = query.where(in_windows(sla_windows(
+            sla, f.sla_as_of or utcnow(), breached=f.sla_breached, due_within=f.due_within_minutes)))
     if f.statuses:
         query = query.where(Lead.status.in_(f.statuses))
     if f.categories:
@@ -86,8 +94,13 @@ def _where(query: Q, tenant_id: int, f: LeadFilters) -> Q:
     return query
 
 
-def filtered(query: Q, tenant_id: int, filters: LeadFilters) -> Q:
-    return _where(query, tenant_id, filters)
+def filtered(query: Q, tenant_id: int, filters: LeadFilters, sla: SlaSettings | None = None) -> Q:
+    return _where(query, tenant_id, filters, sla)
+
+
+def sla_settings_for(connection: Connection, tenant_id: int, filters: LeadFilters) -> SlaSettings | None:
+    """The tenant's SLAs when the filters ask for SLA state (one small read), else None."""
+    return tenant_settings(connection, tenant_id) if filters.sla_filtered else None
 
 
 def search_leads(connection: Connection, tenant_id: int, filters: LeadFilters, *, offset: int,
@@ -95,11 +108,12 @@ def search_leads(connection: Connection, tenant_id: int, filters: LeadFilters, *
     """A page of matches and their number, counted up to count_limit + 1 (reading at most
     that many index entries, however many leads match); not counted if count_limit is None."""
     total = None
+    sla = sla_settings_for(connection, tenant_id, filters)
     if count_limit is not None:
-        matches = _where(select(Lead.id), tenant_id, filters).limit(count_limit + 1).subquery()
+        matches = _where(select(Lead.id), tenant_id, filters, sla).limit(count_limit + 1).subquery()
         total = connection.scalar(select(func.count()).select_from(matches))
     query = _where(select(*LIST_COLUMNS).outerjoin(Agent, Agent.id == Lead.agent_id),
-                   tenant_id, filters).order_by(*ORDER[filters.sort]).offset(offset).limit(limit)
+                   tenant_id, filters, sla).order_by(*ORDER[filters.sort]).offset(offset).limit(limit)
     rows = [LeadRow(id=r.id, name=r.name, company=r.company, status=r.status,
                     category=r.score_category, score=float(r.overall_score or 0),
                     agent_name=r.agent_name, source=r.source, required_skill=r.required_skill,
@@ -158,7 +172,7 @@ def lead_detail(connection: Connection, tenant_id: int, lead_id: int) -> LeadDet
         source=lead.source, status=LeadStatus(lead.status), agent_id=lead.agent_id,
         agent_name=agent_name, required_skill=lead.required_skill, due_date=lead.due_date,
         created_at=lead.created_at, version=lead.version, lost_reason=lead.lost_reason,
-        first_contact_at=lead.first_contact_at,
+        first_contact_at=lead.first_contact_at, sla_rerouted_at=lead.sla_rerouted_at,
         scores=ScoreParts(source_quality=lead.source_quality_score, engagement=lead.engagement_score,
                           conversion=lead.conversion_probability, urgency=lead.urgency_score,
                           overall=lead.overall_score),
@@ -177,7 +191,8 @@ def lead_detail(connection: Connection, tenant_id: int, lead_id: int) -> LeadDet
 
 
 def category_counts(connection: Connection, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-    query = _where(select(Lead.score_category, func.count()), tenant_id, filters).group_by(
+    query = _where(select(Lead.score_category, func.count()), tenant_id, filters,
+                   sla_settings_for(connection, tenant_id, filters)).group_by(
         Lead.score_category)
     return [CategoryCount(category, leads) for category, leads in connection.execute(query)]
 
@@ -185,7 +200,8 @@ def category_counts(connection: Connection, tenant_id: int, filters: LeadFilters
 def score_histogram(connection: Connection, tenant_id: int, filters: LeadFilters,
                     width: int) -> list[HistogramBin]:
     bin_start = func.floor(Lead.overall_score / width) * width
-    query = _where(select(bin_start.label("bin"), func.count()), tenant_id, filters).group_by(
+    query = _where(select(bin_start.label("bin"), func.count()), tenant_id, filters,
+                   sla_settings_for(connection, tenant_id, filters)).group_by(
         "bin").order_by("bin")
     return [HistogramBin(float(start), leads) for start, leads in connection.execute(query)]
 
@@ -196,7 +212,7 @@ def movers(connection: Connection, tenant_id: int, filters: LeadFilters, *, risi
     query = _where(
         select(Lead.id, Lead.name, Lead.previous_score, Lead.overall_score, change,
                Lead.score_category),
-        tenant_id, filters,
+        tenant_id, filters, sla_settings_for(connection, tenant_id, filters),
     ).where(change > 0 if rising else change < 0,
             Lead.status.not_in(CLOSED)).order_by(  # a closed lead's score is frozen
         *((change.desc(), Lead.id.desc()) if rising else (change.asc(), Lead.id.asc()))).limit(limit)

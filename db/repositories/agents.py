@@ -149,4 +149,9 @@ class SqlAgentRepository:
                   "version": Agent.version + 1, "updated_at": now}
         if lowered:
             values["capacity_changed_at"] = now
-        self.connection.execute(update(Agent).where(Agent.id == agent_id).values(**values))
+        # The grace period of an agent who goes away or offline starts here (core/sla/grace.py).
+        # Set first: MySQL's later SET clauses would read the new availability.
+        changed_at = case((Agent.availability == availability.value, Agent.availability_changed_at),
+                          else_=now)
+        self.connection.execute(update(Agent).where(Agent.id == agent_id).ordered_values(
+            (Agent.availability_changed_at, changed_at), *values.items()))

@@ -7,14 +7,16 @@ from pandas.io.formats.style import Styler
 
 from core.domain.capacity import HIGH_UTILIZATION, AgentLoad
 from core.domain.performance import Performance
+from core.sla.capacity import CapacitySla
 from pages._shared.literal import chart_text
 from pages._shared.tables import EMPTY
 
 BAND_COLORS = {"< 80%": "#2e7d32", "≥ 80%": "#f9a825", "over capacity": "#c62828"}
 
 
-def loads_frame(loads: list[AgentLoad], performance: dict[int, Performance]) -> pd.DataFrame:
-    return pd.DataFrame({
+def loads_frame(loads: list[AgentLoad], performance: dict[int, Performance],
+                sla: CapacitySla | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame({
         "agent_id": [a.agent_id for a in loads],
         "version": [a.version for a in loads],
         "Agent": [a.name for a in loads],
@@ -29,6 +31,10 @@ def loads_frame(loads: list[AgentLoad], performance: dict[int, Performance]) -> 
         "Performance": [performance[a.agent_id].score if a.agent_id in performance else None
                         for a in loads],
     })
+    if sla is not None:  # first-contact SLAs and working hours (docs/sla-and-hours.md)
+        frame["SLA breaches"] = [sla.breaches.get(a.agent_id, 0) for a in loads]
+        frame["On shift now"] = [a.agent_id in sla.on_shift for a in loads]
+    return frame
 
 
 def _utilization_style(utilization_pct: object) -> str:

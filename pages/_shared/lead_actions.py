@@ -13,6 +13,7 @@ from core.domain.vocabulary import OPEN_STATUSES, ActivityKind, LeadStatus
 from core.leads import assignment, lifecycle
 from core.leads.ranking import AgentOption
 from core.scoring.rescoring import rescore_lead
+from core.sla.breaches import allow_sla_reroute_again
 from pages._shared import context
 from pages._shared.feedback import attempt, succeed_and_refresh
 from pages._shared.literal import literal
@@ -64,6 +65,18 @@ def _unassign(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
                 expected_version=expected_version))
 
 
+def _allow_sla_reroute(actor: Actor, lead: LeadDetail, expected_version: int) -> None:
+    """A lead moves for its first-contact SLA once; a supervisor may allow once more."""
+    with st.popover("Allow another SLA re-route…"), st.form("sla_reroute_form"):
+        st.caption(f"Re-routed for its first-contact SLA on {lead.sla_rerouted_at:%Y-%m-%d %H:%M} UTC. "
+                   "Allowing it lets routing move it once more if it breaches again.")
+        reason = st.text_input("Reason (required)", key="sla_reroute_reason", max_chars=2000)
+        if st.form_submit_button("Allow"):
+            _run(lead.id, lambda: allow_sla_reroute_again(
+                context.writer(), actor, lead_id=lead.id, reason=reason, now=utcnow(),
+                expected_version=expected_version))
+
+
 def changed_meanwhile(lead: LeadDetail) -> str:
     """Said when the lead changed between the view the person acted on and this run: a click on
     a form the lead no longer offers (Assign, once someone else assigned it) runs no code."""
@@ -97,6 +110,8 @@ def render_actions(actor: Actor, lead: LeadDetail, options: list[AgentOption], *
                     reason=reason, expected_version=expected_version))
         _status_form(actor, lead, expected_version)
         _unassign(actor, lead, expected_version)
+        if lead.sla_rerouted_at is not None:
+            _allow_sla_reroute(actor, lead, expected_version)
     if not lead.closed and allows(actor.role, Permission.RESCORE_LEADS) and st.button(
             "Recalculate score", key="rescore_lead"):  # closed leads keep their score
         _run(lead.id, lambda: _rescored(actor, lead.id))

@@ -24,6 +24,19 @@ def lead_filters(prefix: str, team: list[AgentLoad], *, default_statuses: tuple[
                             format_func=lambda a: "any" if a is None else names[a])
     low, high = c7.slider("Score", 0, 100, (0, 100), key=f"{prefix}_score")
     sort = c8.selectbox("Sort", list(LeadSort), format_func=lambda s: s.value, key=f"{prefix}_sort")
+    sla_breached, due_within = _sla_filters(prefix)
     return LeadFilters(statuses=tuple(statuses), categories=tuple(categories), sources=tuple(sources),
                        agent_id=agent_id, required_skill=None if skill == "any" else skill,
-                       score_min=low, score_max=high, text=text, sort=sort or LeadSort.SCORE_DESC)
+                       score_min=low, score_max=high, text=text, sort=sort or LeadSort.SCORE_DESC,
+                       sla_breached=sla_breached, due_within_minutes=due_within)
+
+
+def _sla_filters(prefix: str) -> tuple[bool, int | None]:
+    """First-contact SLA filters (docs/sla-and-hours.md); both set: breached or due soon."""
+    c1, c2, _ = st.columns([1, 1, 2])
+    breached = c1.checkbox("SLA breached", key=f"{prefix}_sla_breached",
+                           help="Open leads past their first-contact SLA with no contact yet.")
+    due_within = c2.number_input("SLA due within (minutes)", min_value=1, max_value=10_080, value=None,
+                                 step=1, key=f"{prefix}_sla_due", placeholder="any",
+                                 help="Uncontacted open leads whose SLA runs out within this many minutes.")
+    return breached, None if due_within is None else int(due_within)

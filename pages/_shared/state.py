@@ -25,6 +25,7 @@ BULK_UPDATE_PENDING = "leadops_bulk_update_pending"  # (choices, lead ids) await
 CAPACITY_RESETS = "cap_editor_saves"  # saves and discards the capacity table has had (its key changes)
 SOURCE_EDITOR = "w_sources_"  # widget, + the version it shows: the weights page's source-quality table
 WEIGHTS_SHOWN = "leadops_weights_shown"  # the weights version the sliders started from
+SLA_SHOWN = "leadops_sla_shown"  # the SLA settings version the SLAs & hours form started from
 SEEN_VERSIONS = "leadops_seen_versions_"  # + "lead" or "agent": versions the last run showed
 RULES_SEEN = "leadops_rules_seen"  # routing rule id -> the version the admin's page showed
 

@@ -15,7 +15,7 @@ EXPECTED_PAGES = {
     "supervisor": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard"},
     "manager": {"Agent capacity", "Scoring leaderboard", "Audit log"},
     "admin": {"Agent capacity", "Lead assignment", "Bulk operations", "Scoring leaderboard",
-              "Scoring weights", "Audit log", "Users", "Routing rules"},
+              "Scoring weights", "Audit log", "Users", "Routing rules", "SLAs & hours"},
 }
 PASSWORDS = {"supervisor": "demo-supervisor", "manager": "demo-manager", "admin": "demo-admin"}
 

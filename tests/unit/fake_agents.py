@@ -96,5 +96,7 @@ class FakeAgents:
     def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
                      lowered: bool, now: datetime) -> None:
         agent = self.rows[agent_id]
+        if availability != agent.availability:
+            self._store.availability_changed[agent_id] = now
         self.rows[agent_id] = replace(agent, max_capacity=max_capacity, availability=availability,
                                       version=agent.version + 1)

@@ -195,6 +195,7 @@ class FakeLeads:
                             if len(rows) > DETAIL_ROWS)
         return LeadDetail(
             id=lead.id, lost_reason=extra.lost_reason, first_contact_at=extra.first_contact_at,
+            sla_rerouted_at=self._store.sla_rerouted.get(lead.id),
             name=lead.name, email=extra.email, phone=extra.phone, company=extra.company,
             source=extra.source, status=lead.status, agent_id=lead.agent_id,
             agent_name=store.agent_name(lead.agent_id), required_skill=lead.required_skill,

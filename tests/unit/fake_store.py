@@ -14,11 +14,15 @@ from typing import TypedDict
 
 from core.domain.audit import AuditEntry
 from core.domain.batches import BatchItem, BatchKind, BatchState
+from core.domain.clock import utcnow
 from core.domain.leads import LeadFilters, LeadSort
 from core.domain.routing import RoutingRule, RoutingRun
 from core.domain.rules import AgentState, LeadState
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
+from core.domain.sla import SlaSettings, sla_windows
 from core.domain.users import UserRecord
+from core.domain.vocabulary import OPEN_STATUSES
+from core.domain.working_hours import ShiftInterval
 
 ZERO = Decimal(0)
 CREATED = datetime(2026, 11, 1, 8, 0)  # when a lead made without a date was created
@@ -170,6 +174,10 @@ class Store:
     routing_rules: dict[int, "RoutingRule"] = field(default_factory=dict)
     routing_pointers: dict[int, tuple[int, int]] = field(default_factory=dict)  # rule -> tenant, agent
     routing_runs: dict[int, "RoutingRun"] = field(default_factory=dict)
+    sla_settings: dict[int, SlaSettings] = field(default_factory=dict)  # tenant -> saved settings
+    team_hours: dict[tuple[int, str], tuple[ShiftInterval, ...]] = field(default_factory=dict)
+    sla_rerouted: dict[int, datetime] = field(default_factory=dict)  # lead -> when
+    availability_changed: dict[int, datetime] = field(default_factory=dict)  # agent -> when
 
     def fields_of(self, lead_id: int) -> LeadFields:
         """The lead's columns (defaults for a lead a test put straight into `leads`)."""
@@ -191,11 +199,25 @@ class Store:
             setattr(self, table.name, getattr(again, table.name))
 
 
+def in_sla_windows(store: Store, lead: LeadState, settings: SlaSettings, now: datetime, *,
+                   breached: bool, due_within: int | None) -> bool:
+    """The SLA filters as db/repositories/sla.py's `in_windows` reads them."""
+    extra = store.fields_of(lead.id)
+    if lead.status not in OPEN_STATUSES or extra.first_contact_at is not None or extra.assigned_at is None:
+        return False
+    return any(window.category.value == extra.score_category and window.holds(extra.assigned_at)
+               for window in sla_windows(settings, now, breached=breached, due_within=due_within))
+
+
 def matches(store: Store, lead: LeadState, tenant_id: int, f: LeadFilters) -> bool:
     """LeadFilters as the SQL WHERE of db/queries/leads.py reads them."""
     extra = store.fields_of(lead.id)
     text = f.text.strip()
+    settings = store.sla_settings.get(tenant_id, SlaSettings())
     return (lead.tenant_id == tenant_id
+            and (not f.sla_filtered or in_sla_windows(
+                store, lead, settings, f.sla_as_of or utcnow(), breached=f.sla_breached,
+                due_within=f.due_within_minutes))
             and (not f.statuses or lead.status.value in f.statuses)
             and (not f.categories or extra.score_category in f.categories)
             and (not f.sources or extra.source in f.sources)

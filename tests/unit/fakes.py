@@ -31,6 +31,7 @@ from core.ports import (
     PointsRepository,
     RoutingRepository,
     ScoringRepository,
+    SlaRepository,
     TenantRepository,
     UnitOfWork,
     UserRepository,
@@ -42,6 +43,7 @@ from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
 from tests.unit.fake_routing import FakeRouting
 from tests.unit.fake_scoring import FakeScoring, add_version
+from tests.unit.fake_sla import FakeSla
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
 
 __all__ = ["FakeUnitOfWork", "LeadFields"]
@@ -205,6 +207,7 @@ class FakeUnitOfWork:
     scoring: ScoringRepository
     points: PointsRepository
     routing: RoutingRepository
+    sla: SlaRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -228,6 +231,7 @@ class FakeUnitOfWork:
         self.scoring = FakeScoring(self.store)
         self.points = FakePoints(self.store)
         self.routing = FakeRouting(self.store)
+        self.sla = FakeSla(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 

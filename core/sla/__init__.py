@@ -1,0 +1,1 @@
+"""First-contact SLAs, the availability grace and working hours (docs/sla-and-hours.md)."""

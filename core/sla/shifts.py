@@ -1,0 +1,31 @@
+"""Who is on shift now: the seam routing calls to place leads only with agents at work."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from core.domain.identity import Actor
+from core.domain.permissions import Permission
+from core.domain.working_hours import ShiftInterval, on_shift
+from core.ports import UnitOfWork
+from core.retry import retry_on_conflict
+
+
+def agents_on_shift(teams: Mapping[int, str], hours: Mapping[str, tuple[ShiftInterval, ...]],
+                    time_zone: str, now: datetime) -> set[int]:
+    """The agents (id -> team) whose team works at `now`; a team without hours always does."""
+    working = {team: on_shift(hours.get(team), time_zone, now) for team in set(teams.values())}
+    return {agent_id for agent_id, team in teams.items() if working[team]}
+
+
+def on_shift_agent_ids_in(uow: UnitOfWork, tenant_id: int, now: datetime) -> set[int]:
+    """Inside the caller's transaction (routing reads it beside its own locks)."""
+    settings = uow.sla.settings(tenant_id)
+    return agents_on_shift(uow.agents.teams(tenant_id), uow.sla.team_hours(tenant_id),
+                           settings.time_zone, now)
+
+
+@retry_on_conflict
+def on_shift_agent_ids(uow: UnitOfWork, actor: Actor, now: datetime) -> set[int]:
+    actor.require(Permission.VIEW_DASHBOARDS)
+    with uow:
+        return on_shift_agent_ids_in(uow, actor.tenant_id, now)
