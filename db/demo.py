@@ -5,6 +5,7 @@ Rows are built as plain dicts and bulk-inserted in chunks, so the same generator
 """
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from core.domain.clock import utcnow
 from core.domain.errors import InvalidInput
 from core.domain.identity import Actor
 from core.domain.vocabulary import (
+    CLOSED_STATUSES,
     DEFAULT_SOURCE_QUALITY,
     OPEN_STATUSES,
     SKILLS,
@@ -28,7 +30,7 @@ from core.domain.vocabulary import (
     format_skills,
 )
 from core.scoring.rescoring import rescore_tenant
-from db import demo_points
+from db import bulk_load, demo_points
 from db.models import (
     Agent,
     AgentPointsDay,
@@ -45,8 +47,8 @@ from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
 
-CHUNK = 5_000
 OPEN_VALUES = {s.value for s in OPEN_STATUSES}
+CLOSED_VALUES = {s.value for s in CLOSED_STATUSES}
 
 T = TypeVar("T")
 Values = dict[str, Any]  # one row to insert, column by column
@@ -111,8 +113,7 @@ def _next_id(connection: Connection, model: type[Agent] | type[Lead]) -> int:
 
 
 def _bulk_insert(connection: Connection, model: type[Base], rows: list[Values]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(model), rows[start:start + CHUNK])
+    bulk_load.insert_rows(connection, model, rows)
 
 
 def seed_demo(
@@ -127,7 +128,7 @@ def seed_demo(
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
     rnd = random.Random(seed)
-    with engine.begin() as connection:
+    with bulk_load.loading_connection(engine) as connection:
         if connection.scalar(select(func.count()).select_from(Tenant)):
             raise InvalidInput(
                 "This database already has data; the demo only fills an empty database."
@@ -177,8 +178,13 @@ def _seed_call_center(
     ledger = demo_points.ledger_rows(rnd, tenant_id, lead_rows, {a["id"]: a["talent"] for a in agent_rows},
                                      now)
     points = demo_points.totals(ledger)
+    closed = Counter(lead["agent_id"] for lead in lead_rows
+                     if lead["status"] in CLOSED_VALUES and lead["agent_id"] is not None)
+    converted = Counter(lead["agent_id"] for lead in lead_rows
+                        if lead["status"] == LeadStatus.CONVERTED.value)
     for agent in agent_rows:
         agent["points_total"] = points.get(agent["id"], 0)
+        agent["closed_leads"], agent["converted_leads"] = closed[agent["id"]], converted[agent["id"]]
     _bulk_insert(connection, Agent, [_without(row, "target_load", "history_weight", "talent")
                                      for row in agent_rows])
     _bulk_insert(connection, Lead, lead_rows)
