@@ -182,8 +182,9 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
         # and the concurrent step would then measure refusals only.
         bulk = _timed(progress, f"bulk_assign_s ({options.bulk:,} leads)",
                       lambda: steps.bulk_assign(engine, bench, leads=options.bulk))
-        pages = _timed(progress, "page_run_s",
+        cold_pages, pages = _timed(progress, "page_cold_s, page_run_s",
                        lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
+        weights_cache = steps.weights_cache_note(engine, bench)
         violations = _timed(progress, "capacity_violations", lambda: find_violations(engine))
         result = {
             "leads": options.leads, "agents": options.agents, "backend": _backend(engine),
@@ -192,11 +193,13 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
             "agent_leaderboard_s": round(agents_board, 4),
             "concurrent_assign_per_s": round(concurrent.attempts_per_s, 1),
             "capacity_violations": len(violations),
+            "page_cold_s": {name: round(seconds, 4) for name, seconds in cold_pages.items()},
             "page_run_s": {name: round(seconds, 4) for name, seconds in pages.items()},
             "mix": _mix_figures(mix),
             "notes": {**_notes(options, rescore, bulk, concurrent),
                       "agent_leaderboard_s": f"this week's top 100 of {options.agents:,} agents, "
-                                             f"over a ledger of {ledger:,} rows"},
+                                             f"over a ledger of {ledger:,} rows",
+                      "scoring_weights_cache": weights_cache},
         }
         if options.cluster:
             result["cluster"] = _timed(progress, f"the mix on a {len(options.cluster)}-node cluster",
@@ -216,6 +219,8 @@ def format_table(result: dict) -> str:
     """The result as a short table for a person (without --json)."""
     floor, ratio = result.get("floor"), result.get("ratio") or {}
     rows = [(key, result[key], (floor or {}).get(key), ratio.get(key)) for key in COMPARED]
+    rows += [(f"page_cold_s.{page}", seconds, None, None)
+             for page, seconds in result["page_cold_s"].items()]
     rows += [(f"page_run_s.{page}", seconds, None, None)
              for page, seconds in result["page_run_s"].items()]
     rows.append(("capacity_violations", result["capacity_violations"], None, None))

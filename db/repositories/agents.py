@@ -9,7 +9,7 @@ from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
 from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
-from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
+from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, parse_skills
 from db.models import Agent, Lead
 from db.results import AnyRow
 
