@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -105,7 +106,15 @@ class DemoSummary:
 
 
 def _pick(rnd: random.Random, mix: Sequence[tuple[T, float]]) -> T:
-    return rnd.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
+    """A value drawn by its weight: the same draw as `choices(values, weights)`, whose
+    cumulative weights are summed here once per mix instead of once per call."""
+    values, cumulative = _cumulative(tuple(mix))
+    return rnd.choices(values, cum_weights=cumulative)[0]
+
+
+@cache
+def _cumulative(mix: tuple[tuple[Any, float], ...]) -> tuple[list[Any], list[float]]:
+    return [v for v, _ in mix], list(accumulate(w for _, w in mix))
 
 
 def _next_id(connection: Connection, model: type[Agent] | type[Lead]) -> int:
@@ -275,12 +284,13 @@ def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_lea
                agents: list[Values], now: datetime) -> tuple[list[Values], list[Values]]:
     first_id = _next_id(connection, Lead)
     sources = list(DEFAULT_SOURCE_QUALITY)
+    source_weights = list(accumulate(SOURCE_WEIGHTS))  # summed once: the same draws as weights=
     leads: list[Values] = []
     assignments: list[Values] = []
     pool = _AgentPool(agents)
     for offset in range(n_leads):
         lead_id = first_id + offset
-        source = rnd.choices(sources, weights=SOURCE_WEIGHTS)[0]
+        source = rnd.choices(sources, cum_weights=source_weights)[0]
         skill = rnd.choice(SKILLS) if rnd.random() < 0.3 else None
         picked = _pick(rnd, STATUS_MIX)
         status = picked or LeadStatus.LOST
