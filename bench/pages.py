@@ -119,6 +119,9 @@ def _import_pages() -> None:
 
     import pages._shared
 
+    # Imported outside a script run, each cached function warns that it keeps its entries in
+    # memory, which is where a running server keeps them too.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     importlib.import_module("plotly.express")
     for module in pkgutil.iter_modules(pages._shared.__path__, "pages._shared."):
         importlib.import_module(module.name)

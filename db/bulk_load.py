@@ -78,7 +78,7 @@ def _field(value: object) -> str:
 
 def _load_file(connection: Connection, model: type[Base], rows: Sequence[Values]) -> None:
     columns = list(rows[0])
-    table = model.__table__
+    table = model.__tablename__
     fd, path = tempfile.mkstemp(prefix="leadops-load-", suffix=".tsv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -87,7 +87,7 @@ def _load_file(connection: Connection, model: type[Base], rows: Sequence[Values]
         # The path is ours (mkstemp); only quotes and backslashes would need escaping in it.
         literal = path.replace("\\", "\\\\").replace("'", "\\'")
         connection.exec_driver_sql(
-            f"LOAD DATA LOCAL INFILE '{literal}' INTO TABLE `{table.name}` CHARACTER SET utf8mb4 "
+            f"LOAD DATA LOCAL INFILE '{literal}' INTO TABLE `{table}` CHARACTER SET utf8mb4 "
             f"FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({quoted})")
     finally:
         os.unlink(path)

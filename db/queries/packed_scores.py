@@ -11,10 +11,13 @@ apart. Scores are DECIMAL(5,2) from 0 to 100, so hundredths fit two bytes, and h
 100 is the same float as the DECIMAL read as a float.
 """
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, String, func, literal_column, select, text, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.vocabulary import ScoreCategory
 from db.models import Lead
@@ -29,11 +32,12 @@ PACKED = np.dtype([("id", ">u8"), *((name, ">u2") for name in SCORES), ("categor
                    ("name_length", ">u2"), ("source_length", ">u2")])
 
 
-def _hex(value: ColumnElement, digits: int) -> ColumnElement:
+def _hex(value: ColumnElement[Any] | InstrumentedAttribute[Any], digits: int) -> ColumnElement[Any]:
     return func.lpad(func.hex(value), digits, "0")
 
 
-def _joined(connection: Connection, value: ColumnElement) -> ColumnElement:
+def _joined(connection: Connection,
+            value: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[Any]:
     """GROUP_CONCAT(value ORDER BY id SEPARATOR ''): SQLAlchemy has no MySQL spelling for the
     ordered form, so the value (built here, of constants and columns) is rendered in place."""
     rendered = value.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
@@ -47,7 +51,8 @@ def _cut(joined: str, lengths: npt.NDArray[np.uint16]) -> list[str]:
     return [joined[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
-def components_frame(connection: Connection, tenant_id: int, rescored: ColumnElement) -> pd.DataFrame:
+def components_frame(connection: Connection, tenant_id: int,
+                     rescored: ColumnElement[bool]) -> pd.DataFrame:
     """The same frame as the portable read (db.repositories.scoring), from packed blocks."""
     # FIELD() is 1-based, 0 for a value not listed (none: categories are validated on write).
     packed = func.concat(_hex(Lead.id, 16),
@@ -70,5 +75,5 @@ def components_frame(connection: Connection, tenant_id: int, rescored: ColumnEle
     for name in SCORES:
         frame[name] = values[name] / 100
     frame["score_category"] = pd.Categorical.from_codes(values["category"].astype(np.int64) - 1,
-                                                        categories=CATEGORIES)
+                                                        categories=pd.Index(CATEGORIES))
     return frame
