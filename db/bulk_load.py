@@ -76,7 +76,23 @@ def _field(value: object) -> str:
     return text_value
 
 
+def _python_defaults(model: type[Base], given: Sequence[str]) -> dict[str, Any]:
+    """The model's own defaults for the columns the rows leave out: an INSERT through
+    SQLAlchemy applies them, LOAD DATA would store the column type's zero or empty value."""
+    defaults = {}
+    for column in model.__table__.columns:
+        if column.key in given or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            raise ValueError(f"{model.__tablename__}.{column.key} has a computed default: give it "
+                             "in every row to load")
+        defaults[column.key] = column.default.arg
+    return defaults
+
+
 def _load_file(connection: Connection, model: type[Base], rows: Sequence[Values]) -> None:
+    defaults = _python_defaults(model, list(rows[0]))
+    rows = [{**row, **defaults} for row in rows] if defaults else rows
     columns = list(rows[0])
     table = model.__tablename__
     fd, path = tempfile.mkstemp(prefix="leadops-load-", suffix=".tsv")
