@@ -187,9 +187,10 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
         # and the concurrent step would then measure refusals only.
         bulk = _timed(progress, f"bulk_assign_s ({options.bulk:,} leads)",
                       lambda: steps.bulk_assign(engine, bench, leads=options.bulk))
-        pages = _timed(progress, "page_run_s",
-                       lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
+        cold_pages, pages = _timed(progress, "page_cold_s, page_run_s",
+                                   lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
         routed = _timed(progress, "route_s", lambda: route(engine, bench))
+        weights_cache = steps.weights_cache_note(engine, bench)
         violations = _timed(progress, "capacity_violations", lambda: find_violations(engine))
         result = {
             "leads": options.leads, "agents": options.agents, "backend": _backend(engine),
@@ -199,6 +200,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
             "concurrent_assign_per_s": round(concurrent.attempts_per_s, 1),
             "route_s": round(routed.seconds, 4),
             "capacity_violations": len(violations),
+            "page_cold_s": {name: round(seconds, 4) for name, seconds in cold_pages.items()},
             "page_run_s": {name: round(seconds, 4) for name, seconds in pages.items()},
             "mix": _mix_figures(mix),
             "notes": {**_notes(options, rescore, bulk, concurrent),
@@ -206,7 +208,8 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
                                              f"over a ledger of {ledger:,} rows",
                       "route_s": f"one routing run over the best new leads by the tenant's rules: "
                                  f"{routed.placed:,} placed, {routed.left:,} left (bench/route.py); "
-                                 "target: at most 2x the floor's bulk_assign_s"},
+                                 "target: at most 2x the floor's bulk_assign_s",
+                      "scoring_weights_cache": weights_cache},
         }
         if options.cluster:
             result["cluster"] = _timed(progress, f"the mix on a {len(options.cluster)}-node cluster",
@@ -226,6 +229,8 @@ def format_table(result: dict) -> str:
     """The result as a short table for a person (without --json)."""
     floor, ratio = result.get("floor"), result.get("ratio") or {}
     rows = [(key, result[key], (floor or {}).get(key), ratio.get(key)) for key in COMPARED]
+    rows += [(f"page_cold_s.{page}", seconds, None, None)
+             for page, seconds in result["page_cold_s"].items()]
     rows += [(f"page_run_s.{page}", seconds, None, None)
              for page, seconds in result["page_run_s"].items()]
     floor_bulk = (floor or {}).get("bulk_assign_s")

@@ -24,7 +24,7 @@ from core.domain.standings import Window
 from core.gamification.standings import agent_leaderboard as agents_board
 from core.leads.assignment import assign_lead
 from core.leads.search import search_leads
-from core.scoring.weights import save_weights
+from core.scoring.weights import save_weights, scored_leads
 from db.scratch import score_changes_of_version
 from db.unit_of_work import SqlUnitOfWork
 
@@ -123,6 +123,13 @@ def agent_leaderboard(engine: Engine, bench: BenchTenant) -> float:
     with level, badges, conversions and performance score."""
     return _median_warm(lambda: agents_board(SqlUnitOfWork(engine, read_only=True), bench.admin,
                                              Window.WEEK))
+
+
+def weights_cache_note(engine: Engine, bench: BenchTenant) -> str:
+    """The size of what the weights page caches per tenant and version: every open and new
+    lead's components, as pandas holds them (numpy arrays, arrow strings for the names)."""
+    frame = scored_leads(SqlUnitOfWork(engine, read_only=True), bench.admin)
+    return f"{len(frame):,} open and new leads, {frame.memory_usage(deep=True).sum() / 1e6:.1f} MB"
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,11 @@ class AgentRepository(Protocol):
 
     def remove_open_leads(self, counts: dict[int, int]) -> None: ...
 
+    def count_closes(self, closes: dict[int, ConversionCount]) -> None:
+        """Add leads just closed (and how many of them converted) to each agent's counters,
+        which `conversion_counts` reads; the caller holds the agents' locks."""
+        ...
+
     def set_capacity(self, agent_id: int, *, max_capacity: int, availability: Availability,
                      lowered: bool, now: datetime) -> None: ...
 

@@ -5,9 +5,11 @@ Rows are built as plain dicts and bulk-inserted in chunks, so the same generator
 """
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -21,6 +23,7 @@ from core.domain.identity import Actor
 from core.domain.placement import Strategy
 from core.domain.routing import RuleSpec
 from core.domain.vocabulary import (
+    CLOSED_STATUSES,
     DEFAULT_SOURCE_QUALITY,
     OPEN_STATUSES,
     SKILLS,
@@ -30,7 +33,7 @@ from core.domain.vocabulary import (
     format_skills,
 )
 from core.scoring.rescoring import rescore_tenant
-from db import demo_points
+from db import bulk_load, demo_points
 from db.demo_sla import seed_sla
 from db.models import (
     Agent,
@@ -49,8 +52,8 @@ from db.repositories.routing import SqlRoutingRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.unit_of_work import SqlUnitOfWork
 
-CHUNK = 5_000
 OPEN_VALUES = {s.value for s in OPEN_STATUSES}
+CLOSED_VALUES = {s.value for s in CLOSED_STATUSES}
 
 T = TypeVar("T")
 Values = dict[str, Any]  # one row to insert, column by column
@@ -107,7 +110,15 @@ class DemoSummary:
 
 
 def _pick(rnd: random.Random, mix: Sequence[tuple[T, float]]) -> T:
-    return rnd.choices([v for v, _ in mix], weights=[w for _, w in mix])[0]
+    """A value drawn by its weight: the same draw as `choices(values, weights)`, whose
+    cumulative weights are summed here once per mix instead of once per call."""
+    values, cumulative = _cumulative(tuple(mix))
+    return rnd.choices(values, cum_weights=cumulative)[0]
+
+
+@cache
+def _cumulative(mix: tuple[tuple[Any, float], ...]) -> tuple[list[Any], list[float]]:
+    return [v for v, _ in mix], list(accumulate(w for _, w in mix))
 
 
 def _next_id(connection: Connection, model: type[Agent] | type[Lead]) -> int:
@@ -115,8 +126,7 @@ def _next_id(connection: Connection, model: type[Agent] | type[Lead]) -> int:
 
 
 def _bulk_insert(connection: Connection, model: type[Base], rows: list[Values]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(model), rows[start:start + CHUNK])
+    bulk_load.insert_rows(connection, model, rows)
 
 
 def seed_demo(
@@ -131,7 +141,7 @@ def seed_demo(
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
     rnd = random.Random(seed)
-    with engine.begin() as connection:
+    with bulk_load.loading_connection(engine) as connection:
         if connection.scalar(select(func.count()).select_from(Tenant)):
             raise InvalidInput(
                 "This database already has data; the demo only fills an empty database."
@@ -184,8 +194,13 @@ def _seed_call_center(
     ledger = demo_points.ledger_rows(rnd, tenant_id, lead_rows, {a["id"]: a["talent"] for a in agent_rows},
                                      now)
     points = demo_points.totals(ledger)
+    closed = Counter(lead["agent_id"] for lead in lead_rows
+                     if lead["status"] in CLOSED_VALUES and lead["agent_id"] is not None)
+    converted = Counter(lead["agent_id"] for lead in lead_rows
+                        if lead["status"] == LeadStatus.CONVERTED.value)
     for agent in agent_rows:
         agent["points_total"] = points.get(agent["id"], 0)
+        agent["closed_leads"], agent["converted_leads"] = closed[agent["id"]], converted[agent["id"]]
     _bulk_insert(connection, Agent, [_without(row, "target_load", "history_weight", "talent")
                                      for row in agent_rows])
     _bulk_insert(connection, Lead, lead_rows)
@@ -297,12 +312,13 @@ def _lead_rows(connection: Connection, rnd: random.Random, tenant_id: int, n_lea
                agents: list[Values], now: datetime) -> tuple[list[Values], list[Values]]:
     first_id = _next_id(connection, Lead)
     sources = list(DEFAULT_SOURCE_QUALITY)
+    source_weights = list(accumulate(SOURCE_WEIGHTS))  # summed once: the same draws as weights=
     leads: list[Values] = []
     assignments: list[Values] = []
     pool = _AgentPool(agents)
     for offset in range(n_leads):
         lead_id = first_id + offset
-        source = rnd.choices(sources, weights=SOURCE_WEIGHTS)[0]
+        source = rnd.choices(sources, cum_weights=source_weights)[0]
         skill = rnd.choice(SKILLS) if rnd.random() < 0.3 else None
         picked = _pick(rnd, STATUS_MIX)
         status = picked or LeadStatus.LOST

@@ -8,6 +8,7 @@ replaying each agent's history.
 """
 
 import random
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -105,7 +106,8 @@ def badge_rows(tenant_id: int, leads: list[Values], ledger: list[Values]) -> lis
                 if what == LeadStatus.CONVERTED:
                     converted += 1
                     conversions.append(at)
-            recent = sum(1 for c in conversions if c >= at - STREAK_WINDOW)
+            # conversions are in time order: those in the streak window are its tail
+            recent = len(conversions) - bisect_left(conversions, at - STREAK_WINDOW)
             for badge in sorted(badges_earned(BadgeFacts(converted, closed, recent, fast)) - held):
                 held.add(badge)
                 rows.append({"tenant_id": tenant_id, "agent_id": agent_id,

@@ -18,7 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
 from db.models import Agent, Assignment, Batch, Lead, Tenant
-from db.points_check import daily_violations, points_violations
+from db.points_check import close_counter_violations, daily_violations, points_violations
 from db.results import AnyRow, AnySelect
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
@@ -192,7 +192,9 @@ def find_violations(engine: Engine) -> list[Violation]:
                 + [Violation("points_total_mismatch", slug, entity, message)
                    for slug, entity, message in points_violations(connection)]
                 + [Violation("daily_points_mismatch", slug, entity, message)
-                   for slug, entity, message in daily_violations(connection)])
+                   for slug, entity, message in daily_violations(connection)]
+                + [Violation("close_counter_mismatch", slug, entity, message)
+                   for slug, entity, message in close_counter_violations(connection)])
 
 
 def find_warnings(engine: Engine) -> list[Violation]:

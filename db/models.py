@@ -101,6 +101,10 @@ class Agent(Base):
     open_leads: Mapped[int] = mapped_column(Integer, default=0)
     # The sum of the agent's points_ledger entries, moved with each entry (cli.py check).
     points_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The agent's closed leads and how many converted, moved where a lead closes (the agent
+    # row is locked there): performance scores read these instead of every closed lead.
+    closed_leads: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    converted_leads: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     capacity_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     # When availability last changed: the start of an away agent's grace period (migration 0014).
     availability_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)

@@ -49,12 +49,19 @@ def make_lead(
     engine: Engine, tenant_id: int, name: str = "Lead", *, status: str = "new",
     agent_id: int | None = None, source: str = "website", created_at: datetime | None = None,
 ) -> int:
+    """A lead as the app leaves it: a closed one held by an agent is in that agent's closed
+    (and converted) counters."""
     now = utcnow()
     with engine.begin() as connection:
-        return connection.execute(insert(Lead).values(
+        lead_id = connection.execute(insert(Lead).values(
             tenant_id=tenant_id, name=name, source=source, status=status, agent_id=agent_id,
             created_at=created_at or now, updated_at=now, version=1,
         )).inserted_primary_key[0]
+        if agent_id is not None and status in ("converted", "lost"):
+            connection.execute(update(Agent).where(Agent.id == agent_id).values(
+                closed_leads=Agent.closed_leads + 1,
+                converted_leads=Agent.converted_leads + (status == "converted")))
+        return lead_id
 
 
 def make_assignment(

@@ -3,9 +3,12 @@
 The use cases that move a lead call these after their own writes: the points go to the lead's
 agent, each step once per lead; the agent's row is locked by `award` (its stored total moves),
 so the badge rules then read every change of that agent committed before, and two racing
-changes cannot both miss or both grant a badge.
+changes cannot both miss or both grant a badge. A close also moves the agent's closed and
+converted counters (what performance scores read), in the same transaction and under the
+same lock.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -22,6 +25,7 @@ from core.domain.gamification import (
     steps_reached,
 )
 from core.domain.identity import Actor
+from core.domain.performance import ConversionCount
 from core.domain.rules import LeadState
 from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, ActivityKind, LeadStatus
 from core.ports import UnitOfWork
@@ -40,9 +44,18 @@ def for_status_change(uow: UnitOfWork, actor: Actor, changes: Iterable[tuple[Lea
             awards += first_contact(agent_id, lead.id, lead.assigned_at, now, so_far)
         awards += awards_for(agent_id, lead.id, steps_reached(lead.status, status), so_far)
     _book(uow, actor, awards, now)
-    closers = {agent_id for _, agent_id, status in held if status in CLOSED_STATUSES}
+    closing = [(agent_id, status) for lead, agent_id, status in held
+               if status in CLOSED_STATUSES and lead.status not in CLOSED_STATUSES]
+    uow.agents.count_closes(_closes_by_agent(closing))
+    closers = {agent_id for agent_id, _ in closing}
     fast = {a.agent_id for a in awards if a.reason == PointsReason.FAST_FIRST_CONTACT}
     _grant_badges(uow, actor, closers | fast, now)
+
+
+def _closes_by_agent(closing: list[tuple[int, LeadStatus]]) -> dict[int, ConversionCount]:
+    closed = Counter(agent_id for agent_id, _ in closing)
+    converted = Counter(agent_id for agent_id, status in closing if status == LeadStatus.CONVERTED)
+    return {agent_id: ConversionCount(converted[agent_id], n) for agent_id, n in closed.items()}
 
 
 def for_activity(uow: UnitOfWork, actor: Actor, lead: LeadState, kind: ActivityKind,

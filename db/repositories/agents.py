@@ -9,7 +9,7 @@ from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
 from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
-from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, LeadStatus, parse_skills
+from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, parse_skills
 from db.models import Agent, Lead
 from db.results import AnyRow
 
@@ -82,15 +82,22 @@ class SqlAgentRepository:
 
     def conversion_counts(self, tenant_id: int,
                           agent_ids: Sequence[int] | None = None) -> dict[int, ConversionCount]:
-        converted = func.sum(case((Lead.status == LeadStatus.CONVERTED.value, 1), else_=0))
-        query = (select(Lead.agent_id, converted, func.count())
-                 .where(Lead.tenant_id == tenant_id, Lead.status.in_(CLOSED),
-                        Lead.agent_id.is_not(None))
-                 .group_by(Lead.agent_id))
+        """From the agents' counters (moved by `count_closes`), not a scan of closed leads."""
+        query = select(Agent.id, Agent.converted_leads, Agent.closed_leads).where(
+            Agent.tenant_id == tenant_id, Agent.closed_leads > 0)
         if agent_ids is not None:
-            query = query.where(Lead.agent_id.in_(agent_ids))
-        rows = self.connection.execute(query)
-        return {agent_id: ConversionCount(int(won), int(closed)) for agent_id, won, closed in rows}
+            query = query.where(Agent.id.in_(agent_ids))
+        return {agent_id: ConversionCount(won, closed)
+                for agent_id, won, closed in self.connection.execute(query)}
+
+    def count_closes(self, closes: dict[int, ConversionCount]) -> None:
+        if not closes:
+            return
+        ids = list(closes)
+        self.connection.execute(update(Agent).where(Agent.id.in_(ids)).values(
+            closed_leads=Agent.closed_leads + case({a: c.closed for a, c in closes.items()}, value=Agent.id),
+            converted_leads=Agent.converted_leads + case({a: c.converted for a, c in closes.items()},
+                                                         value=Agent.id)))
 
     def names(self, tenant_id: int, agent_ids: Sequence[int] | None = None) -> dict[int, AgentName]:
         query = select(Agent.id, Agent.name, Agent.team).where(Agent.tenant_id == tenant_id)

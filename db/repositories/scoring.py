@@ -46,6 +46,7 @@ from core.domain.scoring import (
 )
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 from db.models import Lead, LeadActivity, ScoreHistory, ScoringWeights, User
+from db.queries import packed_scores
 from db.results import AnyRow
 from db.scoring_sql import overall_cents_sql
 
@@ -101,7 +102,10 @@ class SqlScoringRepository:
 
     def components_frame(self, tenant_id: int) -> pd.DataFrame:
         """Every lead's components, score and category, as floats: read as DECIMAL, a million
-        leads would become five million Python Decimal objects before pandas sees them."""
+        leads would become five million Python Decimal objects before pandas sees them. On
+        MySQL the numbers come packed, one string per lead (db.queries.packed_scores)."""
+        if self.connection.dialect.name == "mysql":
+            return packed_scores.components_frame(self.connection, tenant_id, RESCORED)
         as_float = [type_coerce(column * literal_column("1e0"), Float).label(column.key)
                     for column in (*COMPONENT_COLUMNS, Lead.overall_score)]
         result = self.connection.execute(

@@ -108,7 +108,7 @@ def _performance(tenant_id: int, role: str, database_url: str, _actor: Actor) ->
 
 def cached_performance(actor: Actor) -> dict[int, Performance]:
     """Each agent's performance score, per tenant, at most a minute old (every role sees it;
-    it reads every closed lead and a month of points, too slow for every click)."""
+    it sums a month of every agent's daily points, too slow for every click)."""
     return _performance(actor.tenant_id, actor.role, settings().database_url, actor)
 
 

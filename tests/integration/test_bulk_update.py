@@ -76,7 +76,9 @@ def test_a_skip_to_converted_earns_each_step_in_the_same_transaction(world):
     result = run(world, [LeadChange(world["leads"][1], status="converted")], all_or_nothing=True)
     assert result.applied == 1
     with Session(world["engine"]) as s:
-        assert s.get(Agent, world["ana"]).points_total == 5 + 20 + 100
+        ana = s.get(Agent, world["ana"])
+        assert ana.points_total == 5 + 20 + 100
+        assert (ana.closed_leads, ana.converted_leads) == (1, 1)  # what performance scores read
         reasons = s.scalars(select(PointsEntry.reason).order_by(PointsEntry.id)).all()
         assert sorted(reasons) == ["contacted", "converted", "first_contact", "qualified"]
         assert s.scalars(select(Badge.badge)).all() == ["first_conversion"]

@@ -46,6 +46,7 @@ def test_racing_conversions_grant_each_badge_exactly_once(engine):
         audited = s.scalar(select(func.count()).select_from(AuditRow)
                            .where(AuditRow.action == "agent.badge_awarded"))
         assert s.get(Agent, star).points_total == RACERS * 100
+        assert (s.get(Agent, star).closed_leads, s.get(Agent, star).converted_leads) == (RACERS, RACERS)
     assert badges == ["first_conversion", "five_conversions_in_7_days"]
     assert audited == 2
     assert find_violations(engine) == []

@@ -155,6 +155,20 @@ def test_a_points_total_that_is_not_the_sum_of_the_ledger_is_named(engine):
     assert f"points_total={total + 5} but its ledger sums to {total}" in found[0].message
 
 
+def test_close_counters_that_are_not_the_agents_closed_leads_are_named(engine):
+    seed_demo(engine, leads=300, agents=10, password_rounds=4)
+    with engine.begin() as connection:
+        agent_id, closed, converted = connection.execute(
+            select(Agent.id, Agent.closed_leads, Agent.converted_leads)
+            .where(Agent.converted_leads > 0).order_by(Agent.id).limit(1)).one()
+        connection.execute(update(Agent).where(Agent.id == agent_id).values(
+            converted_leads=converted - 1))
+    found = [v for v in find_violations(engine) if v.kind == "close_counter_mismatch"]
+    assert [v.entity.split(" (")[0] for v in found] == [f"agent {agent_id}"]
+    assert (f"closed_leads={closed} and converted_leads={converted - 1} but holds {closed} closed "
+            f"leads, {converted} converted") in found[0].message
+
+
 def test_a_daily_points_total_that_is_not_its_ledger_day_is_named(engine):
     seed_demo(engine, leads=300, agents=10, password_rounds=4)
     with engine.begin() as connection:

@@ -3,14 +3,14 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 
 from core.domain.audit import AuditEntry
 from core.domain.audit_chain import CHAINS, legacy_hash
 from db.audit_seal import SealReport, seal_heads
 from db.audit_verify import verify_audit_chains
 from db.migrate import downgrade, upgrade
-from db.models import User
+from db.models import Lead, User
 from db.repositories.audit_log import SqlAuditRepository
 
 
@@ -243,4 +243,28 @@ def test_routing_tables_come_and_go_with_their_rows(unmigrated_engine):
                        "VALUES (1, '2026-01-01 00:00:00', 3, 2)"))
     downgrade(engine, "0011")
     assert not {"routing_rules", "routing_pointers", "routing_runs"} & set(inspect(engine).get_table_names())
+    upgrade(engine)
+
+
+def test_agents_close_counters_start_as_their_closed_leads_and_go_again(unmigrated_engine):
+    engine = unmigrated_engine
+    upgrade(engine, "0011")
+    with engine.begin() as c:
+        _add_tenant(c)
+        c.execute(text("INSERT INTO agents (id, tenant_id, name, team, skills, max_capacity, "
+                       "availability, open_leads, version, created_at, updated_at) VALUES "
+                       "(3, 1, 'Ana', '', 'sales', 5, 'available', 1, 1, '2026-01-01 00:00:00', "
+                       "'2026-01-01 00:00:00'), (4, 1, 'Bo', '', 'sales', 5, 'available', 0, 1, "
+                       "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        for status in ("converted", "lost", "lost", "assigned"):
+            # The leads table is the same at 0011 as now: the model's defaults fill the rest.
+            c.execute(insert(Lead).values(tenant_id=1, name="L", source="website", status=status,
+                                          agent_id=3, created_at=datetime(2026, 1, 1),
+                                          updated_at=datetime(2026, 1, 1)))
+    upgrade(engine, "0015")
+    with engine.connect() as c:
+        counters = c.execute(text("SELECT id, closed_leads, converted_leads FROM agents ORDER BY id")).all()
+    assert [tuple(row) for row in counters] == [(3, 3, 1), (4, 0, 0)]
+    downgrade(engine, "0011")
+    assert "closed_leads" not in {c["name"] for c in inspect(engine).get_columns("agents")}
     upgrade(engine)

@@ -99,3 +99,23 @@ def test_recalculating_a_selection_uses_the_single_lead_path(engine, admin):
     assert rescore_leads(SqlUnitOfWork(engine), supervisor, [1, 2, 3], NOW) == 3
     with pytest.raises(InvalidInput, match="at most 500"):
         rescore_leads(SqlUnitOfWork(engine), supervisor, list(range(501)), NOW)
+
+
+def test_the_previews_input_is_every_open_lead_as_stored(engine, admin):
+    """On MySQL the frame is read packed, many leads to a row (db/queries/packed_scores.py):
+    each lead keeps its own name, source, scores and category, whatever characters it holds."""
+    with Session(engine) as s:
+        lead_ids = s.scalars(select(Lead.id).where(Lead.tenant_id == admin.tenant_id,
+                                                   Lead.status == "new").order_by(Lead.id).limit(3)).all()
+        for lead_id, name in zip(lead_ids, ("Zoë Ñúñez 🚀", "", "O'Brien\\tab, \"quoted\""), strict=True):
+            s.get(Lead, lead_id).name = name
+        s.get(Lead, lead_ids[1]).source = "a-custom-source"
+        s.commit()
+        rows = s.execute(select(Lead.id, Lead.name, Lead.source, Lead.source_quality_score,
+                                Lead.engagement_score, Lead.conversion_probability, Lead.urgency_score,
+                                Lead.overall_score, Lead.score_category)
+                         .where(Lead.tenant_id == admin.tenant_id, Lead.status.not_in(["converted", "lost"]))
+                         .order_by(Lead.id)).all()
+    frame = scored_leads(SqlUnitOfWork(engine), admin).sort_values("id")
+    expected = [(r[0], r[1], r[2], *(float(v) for v in r[3:8]), r[8]) for r in rows]
+    assert list(frame.itertuples(index=False, name=None)) == expected

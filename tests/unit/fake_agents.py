@@ -17,6 +17,7 @@ from tests.unit.fake_store import Store
 class FakeAgents:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self.closes_counted: dict[int, ConversionCount] = {}
 
     @property
     def rows(self) -> dict[int, AgentState]:
@@ -66,6 +67,14 @@ class FakeAgents:
                 closed[lead.agent_id] += 1
                 converted[lead.agent_id] += lead.status == LeadStatus.CONVERTED
         return {agent_id: ConversionCount(converted[agent_id], n) for agent_id, n in closed.items()}
+
+    def count_closes(self, closes: dict[int, ConversionCount]) -> None:
+        """The fake counts from its leads (conversion_counts above); it records what it was
+        told, so a test can check that a close was counted once."""
+        for agent_id, count in closes.items():
+            self.closes_counted[agent_id] = ConversionCount(
+                self.closes_counted.get(agent_id, ConversionCount(0, 0)).converted + count.converted,
+                self.closes_counted.get(agent_id, ConversionCount(0, 0)).closed + count.closed)
 
     def add_open_lead(self, agent_id: int) -> bool:
         agent = self.rows[agent_id]
