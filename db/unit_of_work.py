@@ -13,6 +13,7 @@ from core.ports import (
     AuditReader,
     AuditRepository,
     BulkRepository,
+    ExportReader,
     LeadRepository,
     PointsRepository,
     ScoringRepository,
@@ -22,6 +23,7 @@ from core.ports import (
 from db.engine import READ_ONLY
 from db.failures import transient_failure
 from db.queries.audit import SqlAuditReader
+from db.queries.exports import SqlExportReader
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.bulk import SqlBulkRepository
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
     activities: ActivityRepository
     audit: AuditRepository
     audit_reader: AuditReader
+    exports: ExportReader
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
@@ -74,6 +77,7 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkRepository(self.connection)
         self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
+        self.exports = SqlExportReader(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
