@@ -47,7 +47,8 @@ def test_short_cookie_key_is_refused(tmp_path):
 def test_the_export_limit_is_a_setting_with_a_default(tmp_path):
     missing = tmp_path / "none.toml"
     assert load_settings(env={}, secrets_path=missing).export_max_rows == 100_000
-    assert load_settings(env={"LEADOPS_EXPORT_MAX_ROWS": "25_000"}, secrets_path=missing).export_max_rows == 25_000
+    chosen = load_settings(env={"LEADOPS_EXPORT_MAX_ROWS": "25_000"}, secrets_path=missing)
+    assert chosen.export_max_rows == 25_000
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("LEADOPS_EXPORT_MAX_ROWS = 500\n")
     assert load_settings(env={}, secrets_path=secrets).export_max_rows == 500

@@ -33,7 +33,8 @@ BATCH = (Column("Position", CellKind.INTEGER, 9), Column("Lead", CellKind.INTEGE
          Column("Why not applied", width=50))
 
 
-def batch_cells(item: BatchItem, lead_names: dict[int, str], agent_names: dict[int, str]) -> tuple[object, ...]:
+def batch_cells(item: BatchItem, lead_names: dict[int, str],
+                agent_names: dict[int, str]) -> tuple[object, ...]:
     agent = agent_names.get(item.agent_id) if item.agent_id is not None else None
     return (item.position + 1, item.lead_id, lead_names.get(item.lead_id), agent,
             "applied" if item.applied else "refused", item.refused)

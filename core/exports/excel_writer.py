@@ -3,6 +3,7 @@ column widths, and an "About" sheet saying what the file is. Written with openpy
 workbook, which streams rows to the file instead of keeping them (docs/exports.md)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -24,6 +25,7 @@ SHEET_TITLE_LENGTH = 31  # Excel's limit
 
 def _cell(sheet: WriteOnlyWorksheet, value: object, column: Column) -> object:
     stored = typed(value, column)
+    assert stored is None or isinstance(stored, str | int | float | datetime)  # as `typed` returns
     if isinstance(stored, str):
         return ILLEGAL_CHARACTERS_RE.sub("", stored)  # control characters Excel refuses to open
     if column.kind in NUMBER_FORMATS and stored is not None:

@@ -37,8 +37,9 @@ class _TablePdf(FPDF):
             self.set_font(FONT, "B", TITLE_PT)
             self.cell(0, 8, self.heading.title, new_x="LMARGIN", new_y="NEXT")
             self.set_font(FONT, "", 9)
-            for line in (f"Exported {self.heading.exported_at:%Y-%m-%d %H:%M} UTC by {self.heading.exported_by}",
-                         f"Filters: {self.heading.filters}"):
+            heading = self.heading
+            for line in (f"Exported {heading.exported_at:%Y-%m-%d %H:%M} UTC by {heading.exported_by}",
+                         f"Filters: {heading.filters}"):
                 self.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
             self.ln(2)
         self.set_font(FONT, "B", HEAD_PT)

@@ -33,13 +33,17 @@ def world(engine, monkeypatch):
         make_lead(engine, acme, f"Ref {i}", source="referral")
         make_lead(engine, globex, f"Foreign {i}")
     with engine.begin() as connection:
-        connection.execute(update(Lead).where(Lead.id == website[0]).values(company=EVIL, name="Анна Петрова"))
+        connection.execute(update(Lead).where(Lead.id == website[0]).values(
+            company=EVIL, name="Анна Петрова"))
     manager = Actor(make_user(engine, acme, "man", "manager"), "man", "Mia Manager", acme, Role.MANAGER)
     sup = Actor(make_user(engine, acme, "sup", "supervisor"), "sup", "Sam Super", acme, Role.SUPERVISOR)
     return dict(engine=engine, manager=manager, sup=sup, website=website, acme=acme)
 
 
-def exported(world, actor, fmt, filters=LeadFilters(sources=("website",), sort=LeadSort.OLDEST)):
+WEBSITE_OLDEST_FIRST = LeadFilters(sources=("website",), sort=LeadSort.OLDEST)
+
+
+def exported(world, actor, fmt, filters=WEBSITE_OLDEST_FIRST):
     return export.export_leads(SqlUnitOfWork(world["engine"]), actor, filters, fmt)
 
 
@@ -54,7 +58,8 @@ def test_a_lead_export_holds_every_matching_lead_of_the_tenant_in_order(world):
 def test_an_excel_export_reads_back_typed_and_neutralized(world):
     sheet = load_workbook(io.BytesIO(exported(world, world["sup"], ExportFormat.EXCEL).data)).worksheets[0]
     assert sheet.max_row == WEBSITE_LEADS + 1
-    assert (sheet["A2"].value, sheet["C2"].value, sheet["C2"].data_type) == (world["website"][0], "'" + EVIL, "s")
+    assert (sheet["A2"].value, sheet["C2"].value) == (world["website"][0], "'" + EVIL)
+    assert sheet["C2"].data_type == "s"
     assert sheet["J2"].is_date
 
 

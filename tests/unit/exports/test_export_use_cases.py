@@ -33,8 +33,8 @@ def tenants() -> FakeUnitOfWork:
     leads = [lead(1, name="Анна Петрова"), lead(2, status=LeadStatus.ASSIGNED, agent_id=10),
              lead(3, name="=HYPERLINK(\"http://evil.example\",\"x\")"), lead(4), lead(9, tenant_id=2)]
     fields = {1: scored(85), 2: scored(40), 3: scored(95), 4: scored(10), 9: scored(99)}
-    agents = [agent(10, "Ana", open_leads=10, max_capacity=10), agent(11, "Bo", availability=Availability.AWAY),
-              agent(20, "Xe", tenant_id=2)]
+    agents = [agent(10, "Ana", open_leads=10, max_capacity=10),
+              agent(11, "Bo", availability=Availability.AWAY), agent(20, "Xe", tenant_id=2)]
     return FakeUnitOfWork(tenants={"acme": 1, "other": 2}, leads=leads, lead_fields=fields, agents=agents)
 
 
@@ -50,7 +50,8 @@ def test_a_lead_export_holds_the_filtered_leads_of_the_tenant_in_the_lists_order
     uow = tenants()
     file = export_leads(uow, SUPERVISOR, HOT, ExportFormat.CSV)
     rows = read_csv(file)
-    assert [r[:2] for r in rows[1:]] == [["3", "'=HYPERLINK(\"http://evil.example\",\"x\")"], ["1", "Анна Петрова"]]
+    assert [r[:2] for r in rows[1:]] == [["3", "'=HYPERLINK(\"http://evil.example\",\"x\")"],
+                                         ["1", "Анна Петрова"]]
     assert file.rows == 2 and file.file_name.startswith("leads-") and file.file_name.endswith(".csv")
     assert [r[0] for r in read_csv(export_leads(uow, OTHER_TENANT, HOT, ExportFormat.CSV))[1:]] == ["9"]
 
@@ -117,9 +118,11 @@ def test_the_audit_log_export_is_the_tenants_filtered_rows_newest_first():
 
 def test_an_export_is_audited_with_who_which_list_format_rows_and_filters():
     uow = tenants()
-    export_leads(uow, MANAGER, LeadFilters(categories=("hot",), statuses=("new",), agent_id=11), ExportFormat.EXCEL)
+    filters = LeadFilters(categories=("hot",), statuses=("new",), agent_id=11)
+    export_leads(uow, MANAGER, filters, ExportFormat.EXCEL)
     [entry] = exports_audited(uow)
-    assert (entry.tenant_id, entry.actor_name, entry.entity_type, entry.entity_id) == (1, "man", "export", "leads")
+    assert (entry.tenant_id, entry.actor_name, entry.entity_type) == (1, "man", "export")
+    assert entry.entity_id == "leads"
     assert entry.after == {"list": "leads", "format": "xlsx", "rows": 0,
                            "filters": "status new; category hot; agent Bo (sorted: score, highest first)"}
     assert uow.committed == 1
@@ -163,8 +166,9 @@ def test_no_export_holds_another_tenants_rows(which):
 
 def test_an_export_above_the_limit_is_refused_naming_the_rule_and_nothing_is_audited():
     uow = tenants()
-    with pytest.raises(InvalidInput, match=r"More than 3 rows match: an export holds at most 3 rows \(the "
-                                           r"export limit, setting LEADOPS_EXPORT_MAX_ROWS\)\. Narrow the filters"):
+    rule = (r"More than 3 rows match: an export holds at most 3 rows \(the export limit, setting "
+            r"LEADOPS_EXPORT_MAX_ROWS\)\. Narrow the filters")
+    with pytest.raises(InvalidInput, match=rule):
         export_leads(uow, SUPERVISOR, LeadFilters(), ExportFormat.EXCEL, max_rows=3)
     with pytest.raises(InvalidInput, match="More than 1 rows match"):
         export_agents(uow, SUPERVISOR, ExportFormat.CSV, max_rows=1)
@@ -175,8 +179,9 @@ def test_an_export_above_the_limit_is_refused_naming_the_rule_and_nothing_is_aud
 def test_a_pdf_holds_fewer_rows_and_says_so(monkeypatch):
     many = [lead(i) for i in range(1, PDF_MAX_ROWS + 2)]
     uow = FakeUnitOfWork(leads=many, lead_fields={i: scored(50) for i in range(1, PDF_MAX_ROWS + 2)})
-    with pytest.raises(InvalidInput, match=f"a PDF export holds at most {PDF_MAX_ROWS:,} rows .* export to CSV "
-                                           r"or Excel \(up to 100,000 rows\)"):
+    rule = (f"a PDF export holds at most {PDF_MAX_ROWS:,} rows .* export to CSV "
+            r"or Excel \(up to 100,000 rows\)")
+    with pytest.raises(InvalidInput, match=rule):
         export_leads(uow, MANAGER, LeadFilters(), ExportFormat.PDF)
     assert exports_audited(uow) == []
     assert export_leads(uow, MANAGER, LeadFilters(), ExportFormat.CSV).rows == PDF_MAX_ROWS + 1

@@ -20,15 +20,16 @@ COLUMNS = (Column("Lead", CellKind.INTEGER, 8), Column("Name", width=20), Column
            Column("Score", CellKind.DECIMAL, 8), Column("Utilization", CellKind.PERCENT, 10),
            Column("Created", CellKind.DATETIME, 19), Column("Over", CellKind.FLAG, 6))
 CREATED = datetime(2026, 11, 30, 14, 5, 7)
-HEADING = ExportHeading("Leads", datetime(2026, 12, 2, 9, 30), "Mia Manager (man)", "status new; category hot")
+HEADING = ExportHeading("Leads", datetime(2026, 12, 2, 9, 30), "Mia Manager (man)",
+                        "status new; category hot")
+NAMES = ["Анна Петрова", "Νίκος Παπαδόπουλος", "Zoë", "a", "b", "c"]
 FORMULAS = [EVIL, "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 def rows():
     """A formula-looking text in every way a spreadsheet starts one, and numbers, negative too."""
     return [(i + 1, name, company, -3.5 if i == 0 else 87.25, 112.5, CREATED, i == 0)
-            for i, (name, company) in enumerate(zip(["Анна Петрова", "Νίκος Παπαδόπουλος", "Zoë", "a", "b", "c"],
-                                                     FORMULAS, strict=True))]
+            for i, (name, company) in enumerate(zip(NAMES, FORMULAS, strict=True))]
 
 
 def exported(fmt):
