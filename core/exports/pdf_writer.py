@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from fpdf import FPDF
 
-from core.domain.exports import Column, ExportHeading
+from core.domain.exports import CellKind, Column, ExportHeading
 from core.exports.cells import Chunks, rows_of, shown
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
@@ -17,6 +17,7 @@ ROW_MM, HEAD_MM, FOOT_MM = 6.0, 7.0, 14.0
 TEXT_PT, HEAD_PT, TITLE_PT = 7.5, 8.0, 14.0
 LONGEST_CELL = 300  # characters measured before cutting a cell to its column's width
 ELLIPSIS = "…"
+NUMBERS = {CellKind.INTEGER, CellKind.DECIMAL, CellKind.PERCENT}  # right-aligned, as figures are
 
 
 class _TablePdf(FPDF):
@@ -76,7 +77,8 @@ def write_pdf(out: BinaryIO, columns: Sequence[Column], chunks: Chunks, heading:
         if pdf.get_y() + ROW_MM > pdf.h - FOOT_MM:
             pdf.add_page()
         for value, column, width in zip(row, columns, pdf.widths, strict=True):
-            pdf.cell(width, ROW_MM, fit(pdf, shown(value, column), width), border=1)
+            pdf.cell(width, ROW_MM, fit(pdf, shown(value, column), width), border=1,
+                     align="R" if column.kind in NUMBERS else "L")
         pdf.ln(ROW_MM)
         count += 1
     if count == 0:
