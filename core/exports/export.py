@@ -8,6 +8,7 @@ same unit of work: who, which list, which format, how many rows, with which filt
 
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from core.domain.audit import AuditEntry, AuditFilters
@@ -126,7 +127,7 @@ def export_leads(uow: UnitOfWork, actor: Actor, filters: LeadFilters, fmt: Expor
 def export_leaderboard(uow: UnitOfWork, actor: Actor, filters: LeadFilters, fmt: ExportFormat, *,
                        max_rows: int = DEFAULT_MAX_ROWS) -> ExportFile:
     """The leaderboard's leads: every lead its filters match, best score first."""
-    ranked = LeadFilters(**{**vars(filters), "sort": LeadSort.SCORE_DESC})
+    ranked = replace(filters, sort=LeadSort.SCORE_DESC)
     return _lead_export(uow, actor, ranked, fmt, which=ExportList.LEADERBOARD,
                         title="Scoring leaderboard: leads", max_rows=max_rows)
 
