@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -89,3 +90,32 @@ def test_an_export_above_the_limit_is_refused_with_the_rule(demo_url, engine, mo
     rule = "an export holds at most 5 rows (the export limit, setting LEADOPS_EXPORT_MAX_ROWS)"
     assert rule in messages(at)
     assert exports_audited(engine) == 0
+
+
+def test_a_bulk_runs_outcome_exports_lead_by_lead(demo_url, engine, media):
+    at = open_page("pages/bulk_operations.py", "supervisor", "supervisor")
+    at.number_input(key="bk_limit").set_value(12)
+    at.button(key="bk_preview").click().run()
+    at.button(key="bk_commit").click().run()
+    at.button(key="bk_export_prepare").click().run()
+    assert not at.exception
+    label, data = downloaded(at, media)
+    lines = data.decode("utf-8-sig").splitlines()
+    assert label.startswith("Download batch-") and label.endswith("(12 rows)")
+    assert lines[0] == "Position,Lead,Name,Agent,Outcome,Why not applied"
+    assert {line.split(",")[4] for line in lines[1:]} == {"applied"}
+
+
+def test_the_leaderboard_exports_its_leads_to_a_titled_pdf(demo_url, engine, media):
+    at = open_page("pages/scoring_leaderboard.py", "manager", "manager")
+    at.radio(key="lb_export_format").set_value(ExportFormat.PDF).run()
+    at.button(key="lb_export_prepare").click().run()
+    assert not at.exception
+    label, data = downloaded(at, media)
+    reader = PdfReader(io.BytesIO(data))
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert "Scoring leaderboard: leads" in first and "by Demo Manager (manager)" in first
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+    leads = acme_count(engine, lambda acme: select(func.count()).select_from(Lead).where(
+        Lead.tenant_id == acme))
+    assert label.endswith(f".pdf ({leads} rows)")
