@@ -245,6 +245,8 @@ class ExportReader(Protocol):
     """Whole lists for exports: counted up to a limit first, then read a chunk at a time, so
     that the rows in memory stay one chunk however many the file holds."""
 
+    def agent_names(self, tenant_id: int) -> dict[int, str]: ...
+
     def count_leads(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> int:
         """How many leads match, counted up to limit + 1."""
         ...

@@ -53,6 +53,7 @@ class SqlUnitOfWork:
     points: PointsRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
     def __enter__(self) -> Self:
@@ -77,7 +78,8 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkRepository(self.connection)
         self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
-        self.exports = SqlExportReader(self.connection)
+        self._exports = SqlExportReader(self._engine)  # closed below: it may hold a connection
+        self.exports = self._exports
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -91,6 +93,7 @@ class SqlUnitOfWork:
             self.connection.invalidate()
         finally:
             self.connection.close()
+            self._exports.close()  # an export's read-only connection, if one was opened
         if isinstance(exc, DBAPIError):
             failure = transient_failure(exc)
             if failure is not None:

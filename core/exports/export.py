@@ -109,7 +109,7 @@ def _lead_export(uow: UnitOfWork, actor: Actor, filters: LeadFilters, fmt: Expor
     with uow:
         refuse_above_limit(uow.exports.count_leads(actor.tenant_id, filters, limit=row_limit(fmt, max_rows)),
                            fmt, max_rows)
-        agents = {agent_id: name.name for agent_id, name in uow.agents.names(actor.tenant_id).items()}
+        agents = uow.exports.agent_names(actor.tenant_id)
         return _export(uow, actor, which=which, title=title, fmt=fmt, columns=cols.LEADS,
                        chunks=_chunks(uow.exports.lead_chunks(actor.tenant_id, filters, size=CHUNK_ROWS),
                                       cols.lead_cells),

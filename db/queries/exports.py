@@ -1,13 +1,19 @@
 """Whole lists for exports: counted up to a limit, then streamed in chunks (a server-side
-cursor on MySQL/MariaDB, SQLite's own cursor), so memory holds one chunk at a time."""
+cursor on MySQL/MariaDB, SQLite's own cursor), so memory holds one chunk at a time.
+
+They are read on a read-only connection of their own, opened on first use and closed with the
+unit of work: the unit of work's own transaction then begins only with the export's audit row.
+On SQLite a writer's transaction takes the write lock when it begins, and building a large
+file takes seconds: no one else's change waits for it."""
 
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from core.domain.audit import AuditFilters, AuditRecord
 from core.domain.leads import LeadFilters, LeadRow
+from db.engine import READ_ONLY
 from db.models import Agent, AuditRow, Lead
 from db.queries.audit import _where as audit_where
 from db.queries.leads import LIST_COLUMNS, ORDER, filtered
@@ -18,8 +24,24 @@ AUDIT_COLUMNS = (AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.ent
 
 
 class SqlExportReader:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine  # nothing is made until an export reads: every unit of work has one
+        self._connection: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._engine.execution_options(**{READ_ONLY: True}).connect()
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()  # ends its read-only transaction
+            self._connection = None
+
+    def agent_names(self, tenant_id: int) -> dict[int, str]:
+        rows = self.connection.execute(select(Agent.id, Agent.name).where(Agent.tenant_id == tenant_id))
+        return {row.id: row.name for row in rows}
 
     def _count(self, ids: AnySelect, limit: int) -> int:
         """Counted up to limit + 1: reading no more index entries than the limit needs."""

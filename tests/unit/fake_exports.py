@@ -12,8 +12,11 @@ from tests.unit.fake_store import Store
 
 class FakeExports:
     def __init__(self, store: Store) -> None:
-        self._leads, self._audit = FakeLeads(store), FakeAuditReader(store)
+        self._store, self._leads, self._audit = store, FakeLeads(store), FakeAuditReader(store)
         self.chunks_read = 0
+
+    def agent_names(self, tenant_id: int) -> dict[int, str]:
+        return {agent.id: agent.name for agent in self._store.agents.values() if agent.tenant_id == tenant_id}
 
     def count_leads(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> int:
         return self._leads.search(tenant_id, filters, offset=0, limit=0, count_limit=limit)[1] or 0
