@@ -14,6 +14,9 @@ from pages._shared.literal import literal
 # A file of our own: a Material or emoji page icon makes the browser fetch it from another host.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="LeadOps", page_icon=str(FAVICON), layout="wide")
+# Also set here, not only in .streamlit/config.toml, which a server started from another
+# directory does not read: the tables' own CSV download writes formulas raw (docs/exports.md).
+st.set_option("client.disableDataExport", True)
 
 # (page file, URL path, title, icon, permission that makes it appear)
 PAGES = (

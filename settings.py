@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core.domain.audit_chain import AuditKey
 from core.domain.errors import ConfigurationError
+from core.domain.exports import DEFAULT_MAX_ROWS
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "leadops.db"
@@ -43,6 +44,7 @@ class Settings:
     configured_audit_key: str | None = None
     cookie_name: str = "leadops_auth"
     cookie_expiry_days: float = 1.0
+    export_max_rows: int = DEFAULT_MAX_ROWS  # the most rows one export may hold (docs/exports.md)
 
     @property
     def is_default_demo(self) -> bool:
@@ -81,6 +83,18 @@ def _read_secrets(path: Path) -> dict[str, object]:
         raise ConfigurationError(f"{path} cannot be read ({exc}). Fix or remove the file.") from exc
 
 
+def _positive_int(name: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigurationError(f"{name} must be a whole number of rows, at least 1 (it is {value!r}).")
+    return number
+
+
 def load_settings(env: dict[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> Settings:
     env = dict(os.environ) if env is None else env
     secrets = _read_secrets(secrets_path)
@@ -90,4 +104,6 @@ def load_settings(env: dict[str, str] | None = None, secrets_path: Path = SECRET
 
     database_url = pick("DATABASE_URL") or default_database_url()
     return Settings(database_url=database_url, configured_cookie_key=pick("LEADOPS_COOKIE_KEY"),
-                    configured_audit_key=pick("LEADOPS_AUDIT_KEY"))
+                    configured_audit_key=pick("LEADOPS_AUDIT_KEY"),
+                    export_max_rows=_positive_int("LEADOPS_EXPORT_MAX_ROWS", pick("LEADOPS_EXPORT_MAX_ROWS"),
+                                                  DEFAULT_MAX_ROWS))

@@ -2,7 +2,7 @@
 else. `db` implements these; `tests/unit/fakes.py` implements them in memory, and mypy holds
 both to this page."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -257,6 +257,30 @@ class AuditReader(Protocol):
              limit: int) -> tuple[list[AuditRecord], int]: ...
 
 
+class ExportReader(Protocol):
+    """Whole lists for exports: counted up to a limit first, then read a chunk at a time, so
+    that the rows in memory stay one chunk however many the file holds."""
+
+    def agent_names(self, tenant_id: int) -> dict[int, str]: ...
+
+    def count_leads(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> int:
+        """How many leads match, counted up to limit + 1."""
+        ...
+
+    def lead_chunks(self, tenant_id: int, filters: LeadFilters, *, size: int) -> Iterator[list[LeadRow]]:
+        """Every matching lead in the filters' order, `size` at a time."""
+        ...
+
+    def count_audit(self, tenant_id: int, filters: AuditFilters, *, limit: int) -> int:
+        """How many audit rows match, counted up to limit + 1."""
+        ...
+
+    def audit_chunks(self, tenant_id: int, filters: AuditFilters, *,
+                     size: int) -> Iterator[list[AuditRecord]]:
+        """Every matching audit row, newest first, `size` at a time."""
+        ...
+
+
 class BulkRepository(Protocol):
     def round_robin_pointer(self, tenant_id: int) -> int | None: ...
 
@@ -445,6 +469,7 @@ class UnitOfWork(Protocol):
     activities: ActivityRepository
     audit: AuditRepository
     audit_reader: AuditReader
+    exports: ExportReader
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository

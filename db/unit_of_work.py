@@ -13,6 +13,7 @@ from core.ports import (
     AuditReader,
     AuditRepository,
     BulkRepository,
+    ExportReader,
     LeadRepository,
     PointsRepository,
     RoutingRepository,
@@ -24,6 +25,7 @@ from core.ports import (
 from db.engine import READ_ONLY
 from db.failures import transient_failure
 from db.queries.audit import SqlAuditReader
+from db.queries.exports import SqlExportReader
 from db.repositories.agents import SqlAgentRepository
 from db.repositories.audit_log import SqlAuditRepository
 from db.repositories.bulk import SqlBulkRepository
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
     activities: ActivityRepository
     audit: AuditRepository
     audit_reader: AuditReader
+    exports: ExportReader
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
@@ -56,6 +59,7 @@ class SqlUnitOfWork:
     sla: SlaRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
     def __enter__(self) -> Self:
@@ -82,6 +86,8 @@ class SqlUnitOfWork:
         self.audit_reader = SqlAuditReader(self.connection)
         self.routing = SqlRoutingRepository(self.connection)
         self.sla = SqlSlaRepository(self.connection)
+        self._exports = SqlExportReader(self._engine)  # closed below: it may hold a connection
+        self.exports = self._exports
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -95,6 +101,7 @@ class SqlUnitOfWork:
             self.connection.invalidate()
         finally:
             self.connection.close()
+            self._exports.close()  # an export's read-only connection, if one was opened
         if isinstance(exc, DBAPIError):
             failure = transient_failure(exc)
             if failure is not None:

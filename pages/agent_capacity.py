@@ -9,9 +9,11 @@ from core.domain.capacity import fairness_sentence, filter_loads
 from core.domain.clock import utcnow
 from core.domain.permissions import Permission, allows
 from core.domain.vocabulary import MAX_CAPACITY_LIMIT, SKILLS, Availability
+from core.exports.export import export_agents
 from core.sla.capacity import capacity_sla
 from pages._shared import context, state
 from pages._shared.capacity_views import loads_frame, styled_loads, utilization_chart
+from pages._shared.export_control import export_control
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash, succeed_and_refresh
 from pages._shared.routing_panel import render_routing_panel
 from pages._shared.tables import EMPTY
@@ -69,6 +71,9 @@ st.subheader("Utilization per agent")
 st.plotly_chart(utilization_chart(frame), width="stretch")
 
 st.subheader(f"Agents ({len(shown)} of {len(loads)})")
+export_control("cap_export", f"these {len(shown)} agents", lambda fmt, max_rows: export_agents(
+    context.writer(), actor, fmt, availability=set(availability), skill=None if skill == "any" else skill,
+    high_only=high_only, name=name, max_rows=max_rows))
 columns = {
     "agent_id": None, "version": None,
     "Utilization": st.column_config.NumberColumn(

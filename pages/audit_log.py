@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from core.audit.log import audit_export, audit_page
+from core.audit.log import audit_page
 from core.domain.audit import AuditFilters
 from core.domain.permissions import Permission
-from core.exports.safe_csv import to_safe_csv
+from core.exports.export import export_audit_log
 from pages._shared import context, state
 from pages._shared.changes import audit_table
-from pages._shared.feedback import attempt, attempt_or_stop
-from pages._shared.tables import AUDIT_EXPORT, AUDIT_LOG, AUDIT_LOG_COLUMNS, EMPTY, table
+from pages._shared.export_control import export_control
+from pages._shared.feedback import attempt_or_stop
+from pages._shared.tables import AUDIT_LOG, AUDIT_LOG_COLUMNS, EMPTY
 
 PAGE_SIZE = 50
 
@@ -43,8 +44,5 @@ st.dataframe(audit_table(result.rows, AUDIT_LOG), hide_index=True, key="au_table
              column_config=AUDIT_LOG_COLUMNS)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.AUDIT_PAGE)
-if st.button("Prepare CSV export of these rows", key="au_export"):
-    export = attempt(lambda: audit_export(context.reader(), actor, filters))
-    if export is not None:
-        st.download_button(f"Download {len(export):,} rows (CSV)", to_safe_csv(table(export, AUDIT_EXPORT)),
-                           "audit-log.csv", "text/csv", key="au_download")
+export_control("au_export", "all matching rows", lambda fmt, max_rows: export_audit_log(
+    context.writer(), actor, filters, fmt, max_rows=max_rows))

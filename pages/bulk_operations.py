@@ -8,10 +8,12 @@ from core.bulk.files import read_lead_ids
 from core.bulk.undo import undo_batch
 from core.domain.batches import short_id
 from core.domain.permissions import Permission
+from core.exports.export import export_batch
 from pages._shared import context
 from pages._shared.batch_resume import render_resume
 from pages._shared.bulk_assign_panel import render_bulk_assign
 from pages._shared.bulk_update_form import render_bulk_update
+from pages._shared.export_control import export_control
 from pages._shared.feedback import attempt, show_flash, succeed_and_refresh
 from pages._shared.import_form import render_import
 from pages._shared.lead_filters import lead_filters
@@ -57,6 +59,11 @@ batches = attempt(lambda: recent_batches(context.reader(), actor))
 if batches:
     st.dataframe(table(batches, BATCHES), hide_index=True, key="bk_batches", placeholder=EMPTY,
                  column_config=BATCH_COLUMNS)
+    exported = st.selectbox("Batch whose outcome to export (each lead: applied, or refused and why)",
+                            [status.batch.id for status in batches], format_func=short_id,
+                            key="bk_export_batch")
+    export_control("bk_export", "its leads", lambda fmt, max_rows: export_batch(
+        context.writer(), actor, exported, fmt, max_rows=max_rows))
     render_resume(actor, [status.batch for status in batches if status.resumable])
     undoable = {status.batch.id: status.batch for status in batches if status.undoable}
     if undoable:

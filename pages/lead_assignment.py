@@ -4,9 +4,11 @@ import streamlit as st
 
 from core.agents.capacity import agent_capacity
 from core.domain.permissions import Permission
+from core.exports.export import export_leads
 from core.leads.ranking import AgentOption, rank_agents_for_lead
 from core.leads.search import lead_detail, search_leads
 from pages._shared import context, state
+from pages._shared.export_control import export_control
 from pages._shared.feedback import attempt, attempt_or_stop, show_flash
 from pages._shared.lead_actions import changed_meanwhile, render_actions
 from pages._shared.lead_detail_view import render_detail
@@ -50,6 +52,8 @@ st.caption(f"{result.total_label} leads match · page {pager.shown_page} of {pag
 open_id = lead_table(result.rows)
 st.columns(6)[0].number_input("Page", min_value=1, max_value=pager.pages, value=pager.shown_page,
                               key=state.LEAD_PAGE)
+export_control("f_export", "all matching leads", lambda fmt, max_rows: export_leads(
+    context.writer(), actor, filters, fmt, max_rows=max_rows))
 if open_id is None:
     st.info("Click a lead's row to open it: its detail, the agents ranked for it and the actions "
             "show here.", icon=":material/touch_app:")

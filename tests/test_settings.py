@@ -42,3 +42,16 @@ def test_short_cookie_key_is_refused(tmp_path):
                              secrets_path=tmp_path / "none.toml")
     with pytest.raises(ConfigurationError, match="at least 32"):
         _ = settings.cookie_key
+
+
+def test_the_export_limit_is_a_setting_with_a_default(tmp_path):
+    missing = tmp_path / "none.toml"
+    assert load_settings(env={}, secrets_path=missing).export_max_rows == 100_000
+    chosen = load_settings(env={"LEADOPS_EXPORT_MAX_ROWS": "25_000"}, secrets_path=missing)
+    assert chosen.export_max_rows == 25_000
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("LEADOPS_EXPORT_MAX_ROWS = 500\n")
+    assert load_settings(env={}, secrets_path=secrets).export_max_rows == 500
+    for bad in ("0", "lots"):
+        with pytest.raises(ConfigurationError, match="LEADOPS_EXPORT_MAX_ROWS must be a whole number"):
+            load_settings(env={"LEADOPS_EXPORT_MAX_ROWS": bad}, secrets_path=missing)

@@ -1,4 +1,5 @@
-"""Reading the audit log: filtered, paginated in SQL, exportable; never changed."""
+"""Reading the audit log: filtered, paginated in SQL; never changed. (Its export is
+core/exports/export.py `export_audit_log`.)"""
 
 from dataclasses import dataclass
 
@@ -10,7 +11,6 @@ from core.domain.permissions import Permission
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
 
-MAX_EXPORT_ROWS = 50_000
 MAX_PAGE_SIZE = 200
 
 
@@ -32,16 +32,3 @@ def audit_page(uow: UnitOfWork, actor: Actor, filters: AuditFilters, *, page: in
         rows, total = uow.audit_reader.page(actor.tenant_id, filters, offset=offset_of(page, page_size),
                                             limit=page_size)
     return AuditPage(rows, total, Pager(page, page_size, total))
-
-
-@retry_on_conflict
-def audit_export(uow: UnitOfWork, actor: Actor, filters: AuditFilters) -> list[AuditRecord]:
-    actor.require(Permission.VIEW_AUDIT_LOG)
-    actor.require(Permission.EXPORT_LEADS)
-    filters = filters.validated()
-    with uow:
-        rows, total = uow.audit_reader.page(actor.tenant_id, filters, offset=0, limit=MAX_EXPORT_ROWS)
-    if total > MAX_EXPORT_ROWS:
-        raise InvalidInput(f"{total:,} rows match; narrow the filters to at most {MAX_EXPORT_ROWS:,} "
-                           "to export.")
-    return rows

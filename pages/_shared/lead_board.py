@@ -9,11 +9,13 @@ from core.domain.clock import utcnow
 from core.domain.identity import Actor
 from core.domain.permissions import Permission, allows
 from core.domain.vocabulary import ScoreCategory
+from core.exports.export import export_leaderboard
 from core.leads.search import lead_detail, search_leads
 from core.scoring.leaderboard import contributions
 from core.scoring.rescoring import rescore_leads
 from core.scoring.weights import current_settings
 from pages._shared import context
+from pages._shared.export_control import export_control
 from pages._shared.feedback import attempt, attempt_or_stop, succeed_and_refresh
 from pages._shared.lead_filters import lead_filters
 from pages._shared.tables import CATEGORY_COUNTS, EMPTY, HISTOGRAM, LEAD_LIST, MOVERS, table
@@ -52,6 +54,8 @@ def render_lead_board(actor: Actor) -> None:
     st.subheader(f"Top {min(TOP, matching)} leads")
     st.dataframe(table(top.rows, LEAD_LIST), hide_index=True, key="lb_top", placeholder=EMPTY,
                  column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+    export_control("lb_export", "all matching leads, best first", lambda fmt, max_rows: export_leaderboard(
+        context.writer(), actor, filters, fmt, max_rows=max_rows))
 
     if allows(actor.role, Permission.RESCORE_LEADS) and st.button(
             f"Recalculate these {len(top.rows)} leads now", key="lb_rescore",

@@ -45,15 +45,12 @@ ASSIGNMENT_COLUMNS = {"Assigned": _time(110, MINUTES), "Agent": _width(85), "Pre
 ACTIVITIES = {"occurred_at": "When", "kind": "Kind", "agent_name": "Agent", "note": "Note"}
 ACTIVITY_COLUMNS = {"When": _time(130), "Kind": _width(70), "Agent": _width(90), "Note": _width(260)}
 # On screen an audit row's before and after read as one "Changes" column (pages/_shared/changes.py);
-# the CSV export keeps the stored JSON (AUDIT_EXPORT).
+# the export keeps the stored JSON (core/exports/columns.py).
 LEAD_AUDIT = {"at": "When", "actor_name": "By", "action": "Action", "reason": "Reason"}
 LEAD_AUDIT_COLUMNS = {"When": _time(130), "By": _width(75), "Action": _width(110), "Changes": _width(170),
                       "Reason": _width(65)}
 AUDIT_LOG = {"at": "When", "actor_name": "By", "action": "Action", "entity_type": "Entity",
              "entity_id": "Id", "reason": "Reason", "batch_id": "Batch", "id": "Row"}
-AUDIT_EXPORT = {"at": "When", "actor_name": "By", "action": "Action", "entity_type": "Entity",
-                "entity_id": "Id", "before_json": "Before", "after_json": "After", "reason": "Reason",
-                "batch_id": "Batch", "id": "Row"}
 AUDIT_LOG_COLUMNS = {"When": _time(135), "By": _width(80), "Action": _width(120), "Entity": _width(60),
                      "Id": _width(60), "Reason": _width(120), "Batch": _width(80), "Changes": _width(210),
                      "Row": _width(50)}

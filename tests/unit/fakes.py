@@ -27,6 +27,7 @@ from core.ports import (
     AuditReader,
     AuditRepository,
     BulkRepository,
+    ExportReader,
     LeadRepository,
     PointsRepository,
     RoutingRepository,
@@ -39,6 +40,7 @@ from core.ports import (
 from tests.unit.fake_agents import FakeAgents
 from tests.unit.fake_audit import FakeAudit, FakeAuditReader
 from tests.unit.fake_bulk import FakeBulk
+from tests.unit.fake_exports import FakeExports
 from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
 from tests.unit.fake_routing import FakeRouting
@@ -203,6 +205,7 @@ class FakeUnitOfWork:
     activities: ActivityRepository
     audit: AuditRepository
     audit_reader: AuditReader
+    exports: ExportReader
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
@@ -227,6 +230,7 @@ class FakeUnitOfWork:
         self.activities = FakeActivities(self.store)
         self.audit = FakeAudit(self.store, clock)
         self.audit_reader = FakeAuditReader(self.store)
+        self.exports = FakeExports(self.store)
         self.bulk = FakeBulk(self.store)
         self.scoring = FakeScoring(self.store)
         self.points = FakePoints(self.store)

@@ -5,10 +5,11 @@ from datetime import date, datetime
 
 import pytest
 
-from core.audit import log
-from core.audit.log import audit_export, audit_page
+from core.audit.log import audit_page
 from core.domain.audit import AuditEntry, AuditFilters
 from core.domain.errors import InvalidInput, PermissionDenied
+from core.domain.exports import ExportFormat
+from core.exports.export import export_audit_log
 from tests.unit.builders import ADMIN, MANAGER, SUPERVISOR
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -73,15 +74,15 @@ def test_supervisors_may_neither_read_nor_export_the_log():
     with pytest.raises(PermissionDenied, match="view the audit log"):
         audit_page(logged(), SUPERVISOR, AuditFilters())
     with pytest.raises(PermissionDenied, match="view the audit log"):
-        audit_export(logged(), SUPERVISOR, AuditFilters())
+        export_audit_log(logged(), SUPERVISOR, AuditFilters(), ExportFormat.CSV)
 
 
-def test_an_export_holds_every_matching_row_up_to_its_limit(monkeypatch):
-    assert len(audit_export(logged(), MANAGER, AuditFilters())) == 5
-    monkeypatch.setattr(log, "MAX_EXPORT_ROWS", 2)
-    with pytest.raises(InvalidInput, match="5 rows match; narrow the filters to at most 2 to export"):
-        audit_export(logged(), MANAGER, AuditFilters())
-    assert len(audit_export(logged(), MANAGER, AuditFilters(batch_id="b-1"))) == 2
+def test_an_export_holds_every_matching_row_up_to_its_limit():
+    assert export_audit_log(logged(), MANAGER, AuditFilters(), ExportFormat.CSV).rows == 5
+    with pytest.raises(InvalidInput, match="More than 2 rows match: an export holds at most 2 rows"):
+        export_audit_log(logged(), MANAGER, AuditFilters(), ExportFormat.CSV, max_rows=2)
+    one_batch = AuditFilters(batch_id="b-1")
+    assert export_audit_log(logged(), MANAGER, one_batch, ExportFormat.CSV, max_rows=2).rows == 2
 
 
 @pytest.mark.parametrize("size", [0, -1])
@@ -90,8 +91,9 @@ def test_a_page_size_below_one_is_refused(size):
         audit_page(logged(), MANAGER, AuditFilters(), page_size=size)
 
 
-@pytest.mark.xfail(strict=True, reason="design.md §2: exports are audited; audit_export writes no audit row")
 def test_an_export_is_itself_audited():
     uow = logged()
-    audit_export(uow, MANAGER, AuditFilters())
+    export_audit_log(uow, MANAGER, AuditFilters(), ExportFormat.CSV)
     assert len(uow.audit.entries) == 7
+    exported = uow.audit.entries[-1]
+    assert (exported.action, exported.actor_name, exported.after["rows"]) == ("export.created", "man", 5)
