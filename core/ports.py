@@ -10,7 +10,7 @@ from typing import Protocol, Self
 
 import pandas as pd
 
-from core.domain.audit import AuditEntry, AuditFilters, AuditRecord
+from core.domain.audit import AuditCursor, AuditEntry, AuditFilters, AuditRecord
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.capacity import AgentLoad, AgentName
 from core.domain.components import ConversionStats, LeadFacts, LeadScore, ScoredComponents
@@ -239,6 +239,17 @@ class AuditRepository(Protocol):
 class AuditReader(Protocol):
     def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
              limit: int) -> tuple[list[AuditRecord], int]: ...
+
+    def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
+               older_than: AuditCursor | None = None,
+               newer_than: AuditCursor | None = None) -> list[AuditRecord]:
+        """Up to `limit` matching rows by keyset: newest first (older than the cursor, if
+        given), or oldest first just newer than `newer_than`."""
+        ...
+
+    def actions(self, tenant_id: int) -> list[str]:
+        """The distinct actions of the tenant's rows, sorted."""
+        ...
 
 
 class BulkRepository(Protocol):
