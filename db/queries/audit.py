@@ -9,7 +9,7 @@ may mean, a batch's short id to the batches it starts. The main query then compa
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Connection, ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, text
 
 from core.domain.audit import AuditCursor, AuditFilters, AuditRecord, reason_words
 from db.models import AuditRow, Batch, User
@@ -20,6 +20,10 @@ Q = TypeVar("Q", bound=AnySelect)
 BATCHES_PER_SHORT_ID = 20  # ids sharing a short id (8 hex digits of a UUID): in practice one
 _COLUMNS = (AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.entity_type, AuditRow.entity_id,
             AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.id)
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _older_than(cursor: AuditCursor) -> ColumnElement[bool]:
@@ -60,8 +64,8 @@ class SqlAuditReader:
 
     def actions(self, tenant_id: int) -> list[str]:
         # A loose scan of ix_audit_log_action on MySQL/MariaDB: one probe per distinct action.
-        return list(self.connection.scalars(
-            select(AuditRow.action).where(AuditRow.tenant_id == tenant_id).distinct().order_by(AuditRow.action)))
+        return list(self.connection.scalars(select(AuditRow.action).where(AuditRow.tenant_id == tenant_id)
+                                            .distinct().order_by(AuditRow.action)))
 
     # --- filters ------------------------------------------------------------------------------
 
@@ -90,7 +94,7 @@ class SqlAuditReader:
         contains the text (any case). The text itself stays in the list, for actors without a
         user row (`cli`)."""
         wanted = typed.strip().lower()
-        pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = "%" + _like_escaped(wanted) + "%"
         names = self.connection.scalars(select(User.username).where(
             User.tenant_id == tenant_id,
             or_(func.lower(User.username) == wanted, func.lower(User.name).like(pattern, escape="\\"))))
@@ -99,7 +103,7 @@ class SqlAuditReader:
     def _batch(self, tenant_id: int, typed: str) -> ColumnElement[bool]:
         """A batch by the short id every screen shows, or by its whole id."""
         typed = typed.strip().lower()
-        pattern = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like_escaped(typed) + "%"
         ids = list(self.connection.scalars(
             select(Batch.id).where(Batch.tenant_id == tenant_id, Batch.id.like(pattern, escape="\\"))
             .order_by(Batch.id).limit(BATCHES_PER_SHORT_ID)))
@@ -113,8 +117,7 @@ class SqlAuditReader:
         rows (each word as a prefix, in boolean mode), and LIKE keeps the text's exact sense
         among them; SQLite has no such index and scans (docs/search-and-audit.md)."""
         words = reason_words(typed)
-        contains = [AuditRow.reason.like("%" + w.replace("\\", "\\\\").replace("%", "\\%")
-                                         .replace("_", "\\_") + "%", escape="\\") for w in words]
+        contains = [AuditRow.reason.like("%" + _like_escaped(w) + "%", escape="\\") for w in words]
         if self.connection.dialect.name != "mysql":
             return and_(*contains)
         match = text("MATCH (audit_log.reason) AGAINST (:reason_words IN BOOLEAN MODE)").bindparams(
