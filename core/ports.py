@@ -29,6 +29,7 @@ from core.domain.leads import (
 from core.domain.performance import ConversionCount, RecentWork
 from core.domain.placement import Candidate, Placement
 from core.domain.rules import AgentState, LeadState
+from core.domain.saved_searches import SavedSearch
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
 from core.domain.standings import BadgeAward, PointsEntry
 from core.domain.users import UserIdentity, UserRecord, UserSummary
@@ -252,6 +253,24 @@ class AuditReader(Protocol):
         ...
 
 
+class SavedSearchRepository(Protocol):
+    """A user's saved searches: every method is scoped to one tenant and one user."""
+
+    def of_user(self, tenant_id: int, user_id: int) -> list[SavedSearch]:
+        """By name."""
+        ...
+
+    def get(self, tenant_id: int, user_id: int, search_id: int) -> SavedSearch | None: ...
+
+    def add(self, tenant_id: int, user_id: int, *, name: str, filters_json: str, now: datetime) -> int:
+        """Refuses (InvalidInput) a name the user already has, should two saves race."""
+        ...
+
+    def rename(self, tenant_id: int, user_id: int, search_id: int, *, name: str, now: datetime) -> None: ...
+
+    def delete(self, tenant_id: int, user_id: int, search_id: int) -> None: ...
+
+
 class BulkRepository(Protocol):
     def round_robin_pointer(self, tenant_id: int) -> int | None: ...
 
@@ -360,6 +379,7 @@ class UnitOfWork(Protocol):
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    saved_searches: SavedSearchRepository
 
     def __enter__(self) -> Self: ...
 

@@ -15,6 +15,7 @@ from core.ports import (
     BulkRepository,
     LeadRepository,
     PointsRepository,
+    SavedSearchRepository,
     ScoringRepository,
     TenantRepository,
     UserRepository,
@@ -28,6 +29,7 @@ from db.repositories.bulk import SqlBulkRepository
 from db.repositories.history import SqlActivityRepository, SqlAssignmentRepository
 from db.repositories.leads import SqlLeadRepository
 from db.repositories.points import SqlPointsRepository
+from db.repositories.saved_searches import SqlSavedSearchRepository
 from db.repositories.scoring import SqlScoringRepository
 from db.repositories.tenants import SqlTenantRepository
 from db.repositories.users import SqlUserRepository
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    saved_searches: SavedSearchRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
@@ -74,6 +77,7 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkRepository(self.connection)
         self.points = SqlPointsRepository(self.connection)
         self.audit_reader = SqlAuditReader(self.connection)
+        self.saved_searches = SqlSavedSearchRepository(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

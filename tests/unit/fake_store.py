@@ -16,6 +16,7 @@ from core.domain.audit import AuditEntry
 from core.domain.batches import BatchItem, BatchKind, BatchState
 from core.domain.leads import LeadFilters, LeadSort
 from core.domain.rules import AgentState, LeadState
+from core.domain.saved_searches import SavedSearch
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
 from core.domain.users import UserRecord
 
@@ -166,6 +167,8 @@ class Store:
     ledger: list[LedgerRow] = field(default_factory=list)
     points_totals: dict[int, int] = field(default_factory=dict)  # agent -> stored total
     badges: list[tuple[int, int, str, datetime]] = field(default_factory=list)  # tenant, agent, badge, at
+    # (tenant, user, search): saved searches by owner
+    saved_searches: dict[tuple[int, int], list[SavedSearch]] = field(default_factory=dict)
 
     def fields_of(self, lead_id: int) -> LeadFields:
         """The lead's columns (defaults for a lead a test put straight into `leads`)."""

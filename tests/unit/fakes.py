@@ -29,6 +29,7 @@ from core.ports import (
     BulkRepository,
     LeadRepository,
     PointsRepository,
+    SavedSearchRepository,
     ScoringRepository,
     TenantRepository,
     UnitOfWork,
@@ -39,6 +40,7 @@ from tests.unit.fake_audit import FakeAudit, FakeAuditReader
 from tests.unit.fake_bulk import FakeBulk
 from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
+from tests.unit.fake_saved_searches import FakeSavedSearches
 from tests.unit.fake_scoring import FakeScoring, add_version
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
 
@@ -202,6 +204,7 @@ class FakeUnitOfWork:
     bulk: BulkRepository
     scoring: ScoringRepository
     points: PointsRepository
+    saved_searches: SavedSearchRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -224,6 +227,7 @@ class FakeUnitOfWork:
         self.bulk = FakeBulk(self.store)
         self.scoring = FakeScoring(self.store)
         self.points = FakePoints(self.store)
+        self.saved_searches = FakeSavedSearches(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 
