@@ -21,6 +21,7 @@ LEAD_LIST = "leadops_lead_list_"  # widget, + the listed ids' digest: the lead t
 LEAD_PAGE = "leadops_lead_page"  # widget: the lead list's page number
 AUDIT_SCREEN = "leadops_audit_screen"  # (filters, "older"/"newer", cursor): where the audit log stands
 AUDIT_BATCH = "au_batch"  # widget: the audit log's batch filter (a batch id in a row sets it)
+SAVED_SEARCH_NOTES = "leadops_saved_search_notes_"  # + the filters' prefix: what the last save/apply said
 BULK_PLAN = "leadops_bulk_plan"  # the bulk assignment previewed, until committed
 BULK_UPDATE_PENDING = "leadops_bulk_update_pending"  # (choices, lead ids) awaiting confirmation
 CAPACITY_RESETS = "cap_editor_saves"  # saves and discards the capacity table has had (its key changes)
