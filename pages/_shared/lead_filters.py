@@ -43,6 +43,16 @@ def set_widgets(prefix: str, filters: LeadFilters, agent_names: dict[int, str]) 
     return notes
 
 
+def _reassert_widgets(prefix: str) -> None:
+    """Send the browser the widgets' values again. A run cut short by a rerun (the login
+    cookie's, right after a login) may have lost the values it sent; the next run would not
+    send them again, and the browser would show empty filters over a filtered list."""
+    for suffix in _widget_values(LeadFilters()):
+        key = f"{prefix}_{suffix}"
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def _url_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
@@ -68,6 +78,8 @@ def lead_filters(prefix: str, team: list[AgentLoad], actor: Actor, *,
         ignored += set_widgets(prefix, from_url, names)
         if ignored:
             st.caption(literal("Ignored from the link: " + "; ".join(ignored) + "."))
+    else:
+        _reassert_widgets(prefix)
     saved_searches.control(prefix, actor, names, set_widgets)
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Status", [s.value for s in LeadStatus], key=f"{prefix}_status")
