@@ -7,7 +7,7 @@ ignored with a note). A saved search sets the same widgets (pages/_shared/saved_
 """
 
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -91,7 +91,8 @@ def lead_filters(prefix: str, team: list[AgentLoad], actor: Actor, *,
                           max_chars=100) if with_search else "")
     agent_id = c6.selectbox("Agent", [None, *names], key=f"{prefix}_agent",
                             format_func=lambda a: "any" if a is None else names[a])
-    low, high = c7.slider("Score", 0, 100, key=f"{prefix}_score")
+    # A range: its value (a pair) comes from session state, set above.
+    low, high = cast(tuple[int, int], c7.slider("Score", 0, 100, key=f"{prefix}_score"))
     sort = c8.selectbox("Sort", list(LeadSort), format_func=lambda s: s.value, key=f"{prefix}_sort")
     filters = LeadFilters(statuses=tuple(statuses), categories=tuple(categories), sources=tuple(sources),
                           agent_id=agent_id, required_skill=None if skill == ANY_SKILL else skill,

@@ -102,7 +102,8 @@ def save_box(prefix: str, actor: Actor, filters: LeadFilters) -> None:
             _run(prefix, lambda: save_search(context.writer(), actor, name=name, filters=filters),
                  f"Saved \"{tidy}\". Apply it from any lead table.")
             st.rerun()
-        if rename.button("Rename the picked one", key=f"{prefix}_saved_rename", disabled=chosen is None):
+        if rename.button("Rename the picked one", key=f"{prefix}_saved_rename",
+                         disabled=chosen is None) and chosen is not None:
             _run(prefix, lambda: rename_search(context.writer(), actor, chosen, name=name),
                  f"Renamed to \"{tidy}\".")
             st.rerun()
