@@ -242,10 +242,8 @@ class AuditReader(Protocol):
              limit: int) -> tuple[list[AuditRecord], int]: ...
 
     def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
-               older_than: AuditCursor | None = None,
-               newer_than: AuditCursor | None = None) -> list[AuditRecord]:
-        """Up to `limit` matching rows by keyset: newest first (older than the cursor, if
-        given), or oldest first just newer than `newer_than`."""
+               older_than: AuditCursor | None = None) -> list[AuditRecord]:
+        """Up to `limit` matching rows, newest first by (at, id), older than the cursor if given."""
         ...
 
     def actions(self, tenant_id: int) -> list[str]:

@@ -32,9 +32,9 @@ filters = AuditFilters(action=action or "", actor_name=actor_name.strip(), entit
                        entity_id=entity_id.strip(), batch_id=batch_id.strip(), since=since, until=until,
                        reason_text=reason_text.strip())
 
-where = audit_screens.position(filters)
-result = attempt_or_stop(lambda: audit_screen(context.reader(), actor, filters,
-                                              size=audit_screens.SCREEN_ROWS, **where))
+cursor = audit_screens.position(filters)
+result = attempt_or_stop(lambda: audit_screen(context.reader(), actor, filters, older_than=cursor,
+                                              size=audit_screens.SCREEN_ROWS))
 st.caption(f"{len(result.rows)} changes, newest first" + (" · older ones: more…" if result.has_older else "")
            + " · rows are never edited or deleted; `python cli.py audit-verify` checks their keyed hash "
              "chains.")
@@ -45,9 +45,9 @@ picked = st.dataframe(audit_screens.shown(audit_table(result.rows, AUDIT_LOG)), 
                           "When", "By", "Action", "Entity", "Id", "Reason", "Batch", "Changes", "Row"])
 newer, older, batch = st.columns([1, 1, 4])
 if newer.button("← Newer", key="au_newer", disabled=not result.has_newer):
-    audit_screens.move(filters, newer_than=result.rows[0].cursor)
+    audit_screens.newer(filters)
 if older.button("Older →", key="au_older", disabled=not result.has_older):
-    audit_screens.move(filters, older_than=result.rows[-1].cursor)
+    audit_screens.older(filters, result.rows[-1].cursor)
 audit_screens.batch_button(batch, result.rows, picked.selection.rows)
 if st.button("Prepare CSV export of these rows", key="au_export"):
     export = attempt(lambda: audit_export(context.reader(), actor, filters))

@@ -1,6 +1,8 @@
 """Browsing the audit log a screen at a time, newest first, by keyset: each screen starts
-after the (at, id) where the last one ended, so no screen skips or counts the rows before it
-(at a million rows, OFFSET and COUNT(*) cost more than the screen; docs/search-and-audit.md)."""
+after the (at, id) where the one before ended, so no screen skips or counts the rows before it
+(at a million rows, OFFSET and COUNT(*) cost more than the screen; docs/search-and-audit.md).
+Going back to newer rows is reading a screen again from the cursor that opened it (the page
+keeps them), so every read scans the indexes one way: newest first."""
 
 from core.domain.audit import AuditCursor, AuditFilters, AuditScreen
 from core.domain.errors import InvalidInput
@@ -14,24 +16,15 @@ MAX_SCREEN_ROWS = 200
 
 @retry_on_conflict
 def audit_screen(uow: UnitOfWork, actor: Actor, filters: AuditFilters, *,
-                 older_than: AuditCursor | None = None, newer_than: AuditCursor | None = None,
-                 size: int = 50) -> AuditScreen:
-    """The newest `size` matching rows (no cursor), those just older than a screen's last row,
-    or those just newer than its first row. Newer rows that do not fill a screen give the first
-    screen instead: a screen is never short at the top."""
+                 older_than: AuditCursor | None = None, size: int = 50) -> AuditScreen:
+    """The newest `size` matching rows, or those just older than a screen's last row."""
     actor.require(Permission.VIEW_AUDIT_LOG)
     filters = filters.validated()
     if not 1 <= size <= MAX_SCREEN_ROWS:
         raise InvalidInput(f"A screen of the audit log holds 1-{MAX_SCREEN_ROWS} rows.")
-    if older_than and newer_than:
-        raise InvalidInput("Page the audit log one way at a time: newer or older.")
-    limit = size + 1  # one more than shown says whether there is more
     with uow:
-        if newer_than is not None:
-            newer = uow.audit_reader.screen(actor.tenant_id, filters, newer_than=newer_than, limit=limit)
-            if len(newer) > size:  # oldest first: the screen is the `size` just above the cursor
-                return AuditScreen(list(reversed(newer[:size])), has_newer=True, has_older=True)
-        rows = uow.audit_reader.screen(actor.tenant_id, filters, older_than=older_than, limit=limit)
+        rows = uow.audit_reader.screen(actor.tenant_id, filters, older_than=older_than,
+                                       limit=size + 1)  # one more than shown says whether there is more
     return AuditScreen(rows[:size], has_newer=older_than is not None, has_older=len(rows) > size)
 
 

@@ -27,14 +27,11 @@ def _like_escaped(text: str) -> str:
 
 
 def _older_than(cursor: AuditCursor) -> ColumnElement[bool]:
-    # `at <= x` is a plain range any (…, at, id) index scans from x downwards; the second term
-    # only drops the few rows at exactly x that the previous screen showed. (A row-value
-    # comparison (at, id) < (x, y) reads the same but not every optimizer turns it into a range.)
+    # `at <= x` is a plain bound any (…, at DESC, id DESC) index checks on its entries, from x
+    # down; the second term only drops the few rows at exactly x that the previous screen
+    # showed. (A row-value comparison (at, id) < (x, y) reads the same, but MariaDB 10.11 read a
+    # screen 180,000 rows deep with it in 0.3 s: not every optimizer uses it as a bound.)
     return and_(AuditRow.at <= cursor.at, or_(AuditRow.at < cursor.at, AuditRow.id < cursor.id))
-
-
-def _newer_than(cursor: AuditCursor) -> ColumnElement[bool]:
-    return and_(AuditRow.at >= cursor.at, or_(AuditRow.at > cursor.at, AuditRow.id > cursor.id))
 
 
 class SqlAuditReader:
@@ -51,21 +48,20 @@ class SqlAuditReader:
         return [AuditRecord(**row._asdict()) for row in rows], total or 0  # columns named as fields
 
     def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
-               older_than: AuditCursor | None = None,
-               newer_than: AuditCursor | None = None) -> list[AuditRecord]:
+               older_than: AuditCursor | None = None) -> list[AuditRecord]:
         query = self._where(select(*_COLUMNS), tenant_id, filters)
-        if newer_than is not None:
-            query = query.where(_newer_than(newer_than)).order_by(AuditRow.at, AuditRow.id)
-        else:
-            if older_than is not None:
-                query = query.where(_older_than(older_than))
-            query = query.order_by(AuditRow.at.desc(), AuditRow.id.desc())
-        return [AuditRecord(**row._asdict()) for row in self.connection.execute(query.limit(limit))]
+        if older_than is not None:
+            query = query.where(_older_than(older_than))
+        query = query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
+        return [AuditRecord(**row._asdict()) for row in self.connection.execute(query)]
 
     def actions(self, tenant_id: int) -> list[str]:
-        # A loose scan of ix_audit_log_action on MySQL/MariaDB: one probe per distinct action.
+        # Grouped by the index's own leading columns, MySQL/MariaDB read ix_audit_log_action by a
+        # loose scan, one probe per distinct action (0.7 ms at 200,000 rows; DISTINCT action or
+        # GROUP BY action alone read every entry: 90 ms).
         return list(self.connection.scalars(select(AuditRow.action).where(AuditRow.tenant_id == tenant_id)
-                                            .distinct().order_by(AuditRow.action)))
+                                            .group_by(AuditRow.tenant_id, AuditRow.action)
+                                            .order_by(AuditRow.action)))
 
     # --- filters ------------------------------------------------------------------------------
 

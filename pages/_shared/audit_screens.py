@@ -14,19 +14,27 @@ from pages._shared import state
 SCREEN_ROWS = 50
 
 
-def position(filters: AuditFilters) -> dict[str, AuditCursor]:
-    """The cursor arguments of audit_screen for this run: none (the newest rows) unless the
-    last move was made under these very filters."""
+def _cursors(filters: AuditFilters) -> list[AuditCursor]:
+    """The cursors that opened each screen since the newest, under these filters (a changed
+    filter starts again from the newest rows)."""
     kept = st.session_state.get(state.AUDIT_SCREEN)
-    if not kept or kept[0] != filters:
-        return {}
-    return {kept[1]: kept[2]}
+    return list(kept[1]) if kept and kept[0] == filters else []
 
 
-def move(filters: AuditFilters, **cursor: AuditCursor) -> None:
-    """Page to `older_than=` or `newer_than=` a row's cursor."""
-    ((direction, at),) = cursor.items()
-    st.session_state[state.AUDIT_SCREEN] = (filters, direction, at)
+def position(filters: AuditFilters) -> AuditCursor | None:
+    """The cursor of the screen to show: None for the newest rows."""
+    cursors = _cursors(filters)
+    return cursors[-1] if cursors else None
+
+
+def older(filters: AuditFilters, last_row: AuditCursor) -> None:
+    st.session_state[state.AUDIT_SCREEN] = (filters, [*_cursors(filters), last_row])
+    st.rerun()
+
+
+def newer(filters: AuditFilters) -> None:
+    """Back to the screen before: read again from the cursor that opened it."""
+    st.session_state[state.AUDIT_SCREEN] = (filters, _cursors(filters)[:-1])
     st.rerun()
 
 

@@ -54,12 +54,9 @@ class FakeAuditReader:
         return [_record(r) for r in found[offset:offset + limit]], len(found)
 
     def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
-               older_than: AuditCursor | None = None,
-               newer_than: AuditCursor | None = None) -> list[AuditRecord]:
+               older_than: AuditCursor | None = None) -> list[AuditRecord]:
         found = self._found(tenant_id, filters)
-        if newer_than is not None:
-            found = [r for r in reversed(found) if (r.at, r.id) > (newer_than.at, newer_than.id)]
-        elif older_than is not None:
+        if older_than is not None:
             found = [r for r in found if (r.at, r.id) < (older_than.at, older_than.id)]
         return [_record(r) for r in found[:limit]]
 

@@ -1,7 +1,7 @@
 """Saved searches, and the audit log's indexes for keyset screens at a million rows.
 
-Every filter of the audit page gets an index that holds the rows in (at, id) order after the
-filter's equality columns, so a screen of 50 rows reads about 51 index entries wherever it
+Every filter of the audit page gets an index that holds the rows newest first, (at, id)
+descending, after the filter's equality columns, so a screen of 50 rows reads about 51 index entries wherever it
 starts (docs/search-and-audit.md). The reason gets a FULLTEXT index on MySQL/MariaDB; SQLite has
 none and scans (its databases are the demo's).
 
@@ -20,14 +20,21 @@ depends_on = None
 
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql")
 
+# Newest first: the page reads `ORDER BY at DESC, id DESC` after a cursor, and MariaDB 10.11
+# reads such a screen by `ref` on tenant_id whatever the `at` bound; scanning forward, it checks
+# the bound on the index entries (index condition pushdown) before reading any row. On an
+# ascending index it scanned backwards without pushdown: 0.26 s for a screen 100,000 rows deep.
+_NEWEST_FIRST = [sa.text("at DESC"), sa.text("id DESC")]
 # name: (columns after 0012, columns before)
 _AUDIT_INDEXES = {
-    "ix_audit_log_tenant_time": (["tenant_id", "at", "id"], ["tenant_id", "at"]),
-    "ix_audit_log_actor": (["tenant_id", "actor_name", "at", "id"], None),
+    "ix_audit_log_tenant_time": (["tenant_id", *_NEWEST_FIRST], ["tenant_id", "at"]),
+    "ix_audit_log_actor": (["tenant_id", "actor_name", *_NEWEST_FIRST], None),
+    # Ascending: MariaDB lists the tenant's actions (the page's action filter) by a loose scan
+    # of it, one probe per action, only so (0.7 ms at 200,000 rows, 140 ms descending).
     "ix_audit_log_action": (["tenant_id", "action", "at", "id"], None),
-    "ix_audit_log_entity": (["tenant_id", "entity_type", "entity_id", "at", "id"],
+    "ix_audit_log_entity": (["tenant_id", "entity_type", "entity_id", *_NEWEST_FIRST],
                             ["tenant_id", "entity_type", "entity_id"]),
-    "ix_audit_log_batch": (["tenant_id", "batch_id", "at", "id"], ["batch_id"]),
+    "ix_audit_log_batch": (["tenant_id", "batch_id", *_NEWEST_FIRST], ["batch_id"]),
 }
 
 
