@@ -132,7 +132,8 @@ def _ours(engine: Engine, admin: Actor, filters: AuditFilters) -> int:
 
 
 # The floor: the same reads hand-written, one connection, no ORM, no use case.
-_FLOOR_ACTIONS = "SELECT DISTINCT action FROM audit_log WHERE tenant_id = :t ORDER BY action"
+_FLOOR_ACTIONS = ("SELECT action FROM audit_log WHERE tenant_id = :t GROUP BY tenant_id, action "
+                  "ORDER BY action")
 _FLOOR_COLUMNS = ("SELECT at, actor_name, action, entity_type, entity_id, before_json, after_json, reason, "
                   "batch_id, id FROM audit_log WHERE tenant_id = :t")
 _FLOOR_FIRST = _FLOOR_COLUMNS + " ORDER BY at DESC, id DESC LIMIT :n"
