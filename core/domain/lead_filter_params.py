@@ -11,7 +11,7 @@ import math
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -67,6 +67,8 @@ def _decode_one(text: str, kind: Any) -> Any:
         if not math.isfinite(number):
             raise ValueError(text)
         return number
+    if kind is datetime:
+        return datetime.fromisoformat(text)
     if kind is date:
         return date.fromisoformat(text)
     return kind(text)  # int, str
@@ -95,7 +97,7 @@ def _read_field(name: str, texts: Sequence[str], baseline: LeadFilters) -> tuple
         for text in (t for t in texts if t != ""):
             try:
                 item = _decode_one(text, item_kind)
-            except ValueError:
+            except (TypeError, ValueError):
                 item = None
             if item is not None and _accepted(baseline, name, (item,)) and item not in kept:
                 kept.append(item)
@@ -104,7 +106,7 @@ def _read_field(name: str, texts: Sequence[str], baseline: LeadFilters) -> tuple
         return tuple(kept), ignored
     try:
         value = _decode_one(texts[-1] if texts else "", kind)
-    except ValueError:
+    except (TypeError, ValueError):
         return getattr(baseline, name), list(texts)
     if not _accepted(baseline, name, value):
         return getattr(baseline, name), list(texts)

@@ -27,8 +27,11 @@ def test_only_what_differs_from_the_page_start_is_written():
 
 
 def test_every_field_of_lead_filters_travels():
-    # A field added to LeadFilters (an SLA filter, say) round-trips without a change here.
-    assert {f.name for f in fields(LeadFilters)} == set(to_params(HOT_WEBSITE))
+    # Read from the dataclass: a field added to LeadFilters (an SLA filter, say) travels too.
+    # HOT_WEBSITE sets every field: give a new field a value there too.
+    differ = {f.name for f in fields(LeadFilters)
+              if getattr(HOT_WEBSITE, f.name) != getattr(NEW_ONLY, f.name)}
+    assert differ == set(to_params(HOT_WEBSITE, NEW_ONLY)) and len(differ) == len(fields(LeadFilters))
 
 
 @pytest.mark.parametrize("params, expected, ignored", [
