@@ -87,14 +87,14 @@ class SqlAuditReader:
 
     def _actor_names(self, tenant_id: int, typed: str) -> list[str]:
         """The user names a person may mean: the user name itself, or users whose display name
-        contains the text (any case). The text itself stays in the list, for actors without a
-        user row (`cli`)."""
+        contains the text (any case); the text itself when it names no user (`cli` has no user
+        row). One name makes the screen an equality on ix_audit_log_actor."""
         wanted = typed.strip().lower()
         pattern = "%" + _like_escaped(wanted) + "%"
         names = self.connection.scalars(select(User.username).where(
             User.tenant_id == tenant_id,
             or_(func.lower(User.username) == wanted, func.lower(User.name).like(pattern, escape="\\"))))
-        return sorted({wanted, *names})
+        return sorted(set(names)) or [wanted]
 
     def _batch(self, tenant_id: int, typed: str) -> ColumnElement[bool]:
         """A batch by the short id every screen shows, or by its whole id."""

@@ -65,8 +65,8 @@ class FakeAuditReader:
 
     def _actor_names(self, tenant_id: int, typed: str) -> set[str]:
         wanted = typed.strip().lower()
-        return {wanted} | {u.username for u in self._store.users.values() if u.tenant_id == tenant_id
-                           and (u.username.lower() == wanted or wanted in u.name.lower())}
+        return {u.username for u in self._store.users.values() if u.tenant_id == tenant_id
+                and (u.username.lower() == wanted or wanted in u.name.lower())} or {wanted}
 
     def _matches(self, row: AuditRow, tenant_id: int, f: AuditFilters) -> bool:
         e = row.entry
