@@ -315,7 +315,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     options = BenchOptions(url=args.url, leads=args.leads, agents=args.agents, bulk=args.bulk,
                            threads=args.threads, per_thread=args.per_thread, floor=args.floor,
                            mix_processes=args.mix_processes, mix_operations=args.mix_operations,
-                           cluster=tuple(args.cluster or ()))
+                           cluster=tuple(args.cluster or ()), audit_rows=args.audit_rows)
     try:
         result = run_bench(options, progress=lambda line: print(f"bench: {line}", file=sys.stderr))
     except DBAPIError as exc:
@@ -461,6 +461,8 @@ def _add_bench(commands: Commands) -> None:
     bench.add_argument("--cluster", action="append", metavar="URL",
                        help="a cluster node's scratch database (repeat per node): the mix runs there "
                             "too, writers spread over the nodes")
+    bench.add_argument("--audit-rows", type=int, default=0,
+                       help="also seed this many audit rows and time the audit page (e.g. 1000000)")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 

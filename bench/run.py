@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
-from bench import steps
+from bench import audit, steps
 from bench.floor import FLOOR_PER_THREAD, FLOOR_THREADS, run_floor
 from bench.mix import MixResult, run_mix
 from bench.pages import page_runs
@@ -41,6 +41,7 @@ class BenchOptions:
     mix_processes: int = 32
     mix_operations: int = 200
     cluster: tuple[str, ...] = ()  # one URL per node of a cluster to run the mix on too
+    audit_rows: int = 0  # audit rows to seed and time the audit page over (bench/audit.py); 0: none
 
     def validated(self) -> "BenchOptions":
         if self.leads < 1 or self.agents < 1:
@@ -51,6 +52,8 @@ class BenchOptions:
             raise InvalidInput("--threads and --per-thread must be at least 1.")
         if self.mix_processes < 1 or self.mix_operations < 1:
             raise InvalidInput("--mix-processes and --mix-operations must be at least 1.")
+        if self.audit_rows < 0:
+            raise InvalidInput("--audit-rows must be 0 (no audit step) or more.")
         return self
 
 
@@ -187,6 +190,10 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
         # and the concurrent step would then measure refusals only.
         bulk = _timed(progress, f"bulk_assign_s ({options.bulk:,} leads)",
                       lambda: steps.bulk_assign(engine, bench, leads=options.bulk))
+        # Before the pages, so that the audit page runs over these rows too.
+        audit_figures = _timed(progress, f"audit screens ({options.audit_rows:,} audit rows)",
+                               lambda: audit.run(engine, bench.admin, bench.lead_ids, rows=options.audit_rows,
+                                                 progress=progress)) if options.audit_rows else {}
         cold_pages, pages = _timed(progress, "page_cold_s, page_run_s",
                                    lambda: page_runs(options.url, ADMIN_USERNAME, audit_secret, progress))
         routed = _timed(progress, "route_s", lambda: route(engine, bench))
@@ -210,6 +217,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None]) -> dict:
                                  f"{routed.placed:,} placed, {routed.left:,} left (bench/route.py); "
                                  "target: at most 2x the floor's bulk_assign_s",
                       "scoring_weights_cache": weights_cache},
+            **audit_figures,
         }
         if options.cluster:
             result["cluster"] = _timed(progress, f"the mix on a {len(options.cluster)}-node cluster",
@@ -236,8 +244,10 @@ def format_table(result: dict) -> str:
     floor_bulk = (floor or {}).get("bulk_assign_s")
     rows.append(("route_s", result["route_s"], 2 * floor_bulk if floor_bulk else None,
                  round(result["route_s"] / (2 * floor_bulk), 2) if floor_bulk else None))
+    rows += [(key, result[key], result["audit"]["floor"][key], result["audit"]["ratio"][key])
+             for key in audit.KEYS if key in result]  # their floor is the bench's own (bench/audit.py)
     rows.append(("capacity_violations", result["capacity_violations"], None, None))
-    columns = 3 if floor else 1
+    columns = 3 if floor or "audit" in result else 1
     header = ("measure", "ours", "floor", "ratio")[:columns + 1]
     lines = [f"LeadOps bench: {result['leads']:,} leads, {result['agents']:,} agents on "
              f"{result['backend']}", f"{header[0]:<30}" + "".join(f"{h:>12}" for h in header[1:])]

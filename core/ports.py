@@ -10,7 +10,7 @@ from typing import Protocol, Self
 
 import pandas as pd
 
-from core.domain.audit import AuditEntry, AuditFilters, AuditRecord
+from core.domain.audit import AuditCursor, AuditEntry, AuditFilters, AuditRecord
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.capacity import AgentLoad, AgentName
 from core.domain.components import ConversionStats, LeadFacts, LeadScore, ScoredComponents
@@ -30,6 +30,7 @@ from core.domain.performance import ConversionCount, RecentWork
 from core.domain.placement import Candidate, Placement
 from core.domain.routing import RoutingRule, RoutingRun, RuleSpec
 from core.domain.rules import AgentState, LeadState
+from core.domain.saved_searches import SavedSearch
 from core.domain.scoring import IdRange, ScoringSettings, Thresholds, Weights, WeightsVersion
 from core.domain.sla import LeadSlaFacts, SlaSettings, UnavailableAgent
 from core.domain.standings import BadgeAward, PointsEntry
@@ -253,8 +254,32 @@ class AuditRepository(Protocol):
 
 
 class AuditReader(Protocol):
-    def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
-             limit: int) -> tuple[list[AuditRecord], int]: ...
+    def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
+               older_than: AuditCursor | None = None) -> list[AuditRecord]:
+        """Up to `limit` matching rows, newest first by (at, id), older than the cursor if given."""
+        ...
+
+    def actions(self, tenant_id: int) -> list[str]:
+        """The distinct actions of the tenant's rows, sorted."""
+        ...
+
+
+class SavedSearchRepository(Protocol):
+    """A user's saved searches: every method is scoped to one tenant and one user."""
+
+    def of_user(self, tenant_id: int, user_id: int) -> list[SavedSearch]:
+        """By name."""
+        ...
+
+    def get(self, tenant_id: int, user_id: int, search_id: int) -> SavedSearch | None: ...
+
+    def add(self, tenant_id: int, user_id: int, *, name: str, filters_json: str, now: datetime) -> int:
+        """Refuses (InvalidInput) a name the user already has, should two saves race."""
+        ...
+
+    def rename(self, tenant_id: int, user_id: int, search_id: int, *, name: str, now: datetime) -> None: ...
+
+    def delete(self, tenant_id: int, user_id: int, search_id: int) -> None: ...
 
 
 class ExportReader(Protocol):
@@ -475,6 +500,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     routing: RoutingRepository
     sla: SlaRepository
+    saved_searches: SavedSearchRepository
 
     def __enter__(self) -> Self: ...
 

@@ -17,6 +17,7 @@ from core.ports import (
     LeadRepository,
     PointsRepository,
     RoutingRepository,
+    SavedSearchRepository,
     ScoringRepository,
     SlaRepository,
     TenantRepository,
@@ -33,6 +34,7 @@ from db.repositories.history import SqlActivityRepository, SqlAssignmentReposito
 from db.repositories.leads import SqlLeadRepository
 from db.repositories.points import SqlPointsRepository
 from db.repositories.routing import SqlRoutingRepository
+from db.repositories.saved_searches import SqlSavedSearchRepository
 from db.repositories.scoring import SqlScoringRepository
 from db.repositories.sla import SqlSlaRepository
 from db.repositories.tenants import SqlTenantRepository
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     routing: RoutingRepository
     sla: SlaRepository
+    saved_searches: SavedSearchRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -88,6 +91,7 @@ class SqlUnitOfWork:
         self.sla = SqlSlaRepository(self.connection)
         self._exports = SqlExportReader(self._engine)  # closed below: it may hold a connection
         self.exports = self._exports
+        self.saved_searches = SqlSavedSearchRepository(self.connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

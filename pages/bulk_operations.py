@@ -35,7 +35,7 @@ source = st.radio("Leads from", ["Filters", "A CSV file of lead ids"], horizonta
 request_leads: dict = {}
 if source == "Filters":
     with st.expander("Filters", expanded=True):
-        filters = lead_filters("bkf", team, default_statuses=("new",), with_search=False)
+        filters = lead_filters("bkf", team, actor, default_statuses=("new",), with_search=False)
     limit = st.number_input("At most this many leads (best score first)", 1, 10_000, 500, key="bk_limit")
     request_leads = {"filters": filters, "limit": int(limit)}
 else:

@@ -41,7 +41,7 @@ show_flash()
 capacity = attempt(lambda: agent_capacity(context.reader(), actor))
 team = capacity[0] if capacity else []
 with st.expander("Filters", expanded=True):
-    filters = lead_filters("f", team, default_statuses=("new",))
+    filters = lead_filters("f", team, actor, default_statuses=("new",))
 
 page_number = st.session_state.get(state.LEAD_PAGE, 1)
 result = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, page=page_number,

@@ -15,12 +15,9 @@ from core.domain.audit import AuditFilters, AuditRecord
 from core.domain.leads import LeadFilters, LeadRow
 from db.engine import READ_ONLY
 from db.models import Agent, AuditRow, Lead
-from db.queries.audit import _where as audit_where
+from db.queries.audit import AUDIT_COLUMNS, SqlAuditReader
 from db.queries.leads import LIST_COLUMNS, ORDER, filtered
 from db.results import AnySelect
-
-AUDIT_COLUMNS = (AuditRow.at, AuditRow.actor_name, AuditRow.action, AuditRow.entity_type, AuditRow.entity_id,
-                 AuditRow.before_json, AuditRow.after_json, AuditRow.reason, AuditRow.batch_id, AuditRow.id)
 
 
 class SqlExportReader:
@@ -65,11 +62,12 @@ class SqlExportReader:
                            created_at=r.created_at, version=r.version) for r in rows]
 
     def count_audit(self, tenant_id: int, filters: AuditFilters, *, limit: int) -> int:
-        return self._count(audit_where(select(AuditRow.id), tenant_id, filters), limit)
+        ids = SqlAuditReader(self.connection).where(select(AuditRow.id), tenant_id, filters)
+        return self._count(ids, limit)
 
     def audit_chunks(self, tenant_id: int, filters: AuditFilters, *,
                      size: int) -> Iterator[list[AuditRecord]]:
-        query = audit_where(select(*AUDIT_COLUMNS), tenant_id, filters).order_by(
+        query = SqlAuditReader(self.connection).where(select(*AUDIT_COLUMNS), tenant_id, filters).order_by(
             AuditRow.at.desc(), AuditRow.id.desc())
         for rows in self._streamed(query, size):
             yield [AuditRecord(**row._asdict()) for row in rows]  # columns named as fields

@@ -28,7 +28,7 @@ CATEGORY_COLORS = {ScoreCategory.HOT.value: "#c62828", ScoreCategory.WARM.value:
 def render_lead_board(actor: Actor) -> None:
     capacity = attempt(lambda: agent_capacity(context.reader(), actor))
     with st.expander("Filters", expanded=False):
-        filters = lead_filters("lb", capacity[0] if capacity else [], with_search=False)
+        filters = lead_filters("lb", capacity[0] if capacity else [], actor, with_search=False)
 
     settings = attempt_or_stop(lambda: current_settings(context.reader(), actor))
     top = attempt_or_stop(lambda: search_leads(context.reader(), actor, filters, page=1, page_size=TOP,

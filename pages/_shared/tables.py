@@ -124,3 +124,8 @@ def contributions(parts: list[Contribution]) -> pd.DataFrame:
     frame = table(parts, CONTRIBUTIONS)
     frame["Component"] = [COMPONENT_NAMES[part.component] for part in parts]
     return frame
+
+
+# What the audit log's rows are about (AuditEntry.entity_type), for its entity filter.
+AUDITED_ENTITIES = ("lead", "agent", "batch", "user", "team", "routing_rule", "sla_settings",
+                    "scoring_weights", "export", "tenant")

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from core.audit.log import audit_page
+from core.audit.browse import audit_screen
 from core.domain.audit import AuditFilters
 from core.domain.exports import ExportFormat
 from core.domain.identity import Actor
@@ -65,8 +65,8 @@ def test_an_excel_export_reads_back_typed_and_neutralized(world):
 
 def test_the_export_is_audited_and_the_audit_log_exports_too(world):
     exported(world, world["manager"], ExportFormat.PDF, LeadFilters(sources=("referral",)))
-    log = audit_page(SqlUnitOfWork(world["engine"], read_only=True), world["manager"],
-                     AuditFilters(action="export."))
+    log = audit_screen(SqlUnitOfWork(world["engine"], read_only=True), world["manager"],
+                       AuditFilters(action="export.created"))
     [row] = log.rows
     assert (row.actor_name, row.entity_id) == ("man", "leads")
     assert '"format":"pdf"' in row.after_json and '"rows":5' in row.after_json
@@ -80,8 +80,8 @@ def test_an_export_above_the_limit_is_refused_and_not_audited(world):
     with pytest.raises(Exception, match="More than 10 rows match"):
         export.export_leads(SqlUnitOfWork(world["engine"]), world["sup"], LeadFilters(), ExportFormat.CSV,
                             max_rows=10)
-    assert audit_page(SqlUnitOfWork(world["engine"], read_only=True), world["manager"],
-                      AuditFilters(action="export.")).total == 0
+    assert audit_screen(SqlUnitOfWork(world["engine"], read_only=True), world["manager"],
+                        AuditFilters(action="export.created")).rows == []
 
 
 def test_the_audit_log_export_holds_every_matching_row(world):
@@ -90,7 +90,7 @@ def test_the_audit_log_export_holds_every_matching_row(world):
         assignment.assign_lead(SqlUnitOfWork(world["engine"]), world["sup"], lead_id=lead_id, agent_id=ana,
                                note="go")
     file = export.export_audit_log(SqlUnitOfWork(world["engine"]), world["manager"],
-                                   AuditFilters(action="lead."), ExportFormat.CSV)
+                                   AuditFilters(action="lead.assigned"), ExportFormat.CSV)
     rows = list(csv.reader(io.StringIO(file.data.decode("utf-8-sig"), newline="")))
     assert file.rows == 9 and {r[7] for r in rows[1:]} == {"go"}
 

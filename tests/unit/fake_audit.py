@@ -4,7 +4,7 @@ db/repositories/audit_log.py writes them and db/queries/audit.py reads them."""
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 
-from core.domain.audit import AuditEntry, AuditFilters, AuditRecord, to_json
+from core.domain.audit import AuditCursor, AuditEntry, AuditFilters, AuditRecord, reason_words, to_json
 from core.domain.audit_chain import GENESIS_HASH, AuditKey, row_mac
 from tests.unit.fake_store import AuditRow, Store
 
@@ -43,22 +43,41 @@ class FakeAuditReader:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def _found(self, tenant_id: int, filters: AuditFilters) -> list[AuditRow]:
+        """Matching rows, newest first by (at, id)."""
+        return sorted((r for r in self._store.audit if self._matches(r, tenant_id, filters)),
+                      key=lambda r: (r.at, r.id), reverse=True)
+
     def page(self, tenant_id: int, filters: AuditFilters, *, offset: int,
              limit: int) -> tuple[list[AuditRecord], int]:
-        found = sorted((r for r in self._store.audit if _audit_matches(r, tenant_id, filters)),
-                       key=lambda r: (r.at, r.id), reverse=True)
+        found = self._found(tenant_id, filters)
         return [_record(r) for r in found[offset:offset + limit]], len(found)
 
+    def screen(self, tenant_id: int, filters: AuditFilters, *, limit: int,
+               older_than: AuditCursor | None = None) -> list[AuditRecord]:
+        found = self._found(tenant_id, filters)
+        if older_than is not None:
+            found = [r for r in found if (r.at, r.id) < (older_than.at, older_than.id)]
+        return [_record(r) for r in found[:limit]]
 
-def _audit_matches(row: AuditRow, tenant_id: int, f: AuditFilters) -> bool:
-    e = row.entry
-    return (e.tenant_id == tenant_id and e.action.startswith(f.action)
-            and (not f.actor_name or e.actor_name == f.actor_name)
-            and (not f.entity_type or e.entity_type == f.entity_type)
-            and (not f.entity_id or e.entity_id == f.entity_id)
-            and (not f.batch_id or e.batch_id == f.batch_id)
-            and (not f.since or row.at >= datetime.combine(f.since, time.min))
-            and (not f.until or row.at < datetime.combine(f.until + timedelta(days=1), time.min)))
+    def actions(self, tenant_id: int) -> list[str]:
+        return sorted({r.entry.action for r in self._store.audit if r.entry.tenant_id == tenant_id})
+
+    def _actor_names(self, tenant_id: int, typed: str) -> set[str]:
+        wanted = typed.strip().lower()
+        return {u.username for u in self._store.users.values() if u.tenant_id == tenant_id
+                and (u.username.lower() == wanted or wanted in u.name.lower())} or {wanted}
+
+    def _matches(self, row: AuditRow, tenant_id: int, f: AuditFilters) -> bool:
+        e = row.entry
+        return (e.tenant_id == tenant_id and (not f.action or e.action == f.action)
+                and (not f.actor_name or e.actor_name in self._actor_names(tenant_id, f.actor_name))
+                and (not f.entity_type or e.entity_type == f.entity_type)
+                and (not f.entity_id or e.entity_id == f.entity_id)
+                and (not f.batch_id or (e.batch_id or "").startswith(f.batch_id.strip().lower()))
+                and (not f.since or row.at >= datetime.combine(f.since, time.min))
+                and (not f.until or row.at < datetime.combine(f.until + timedelta(days=1), time.min))
+                and all(w.lower() in (e.reason or "").lower() for w in reason_words(f.reason_text)))
 
 
 def _record(row: AuditRow) -> AuditRecord:

@@ -18,6 +18,7 @@ from core.domain.clock import utcnow
 from core.domain.leads import LeadFilters, LeadSort
 from core.domain.routing import RoutingRule, RoutingRun
 from core.domain.rules import AgentState, LeadState
+from core.domain.saved_searches import SavedSearch
 from core.domain.scoring import ScoringSettings, Thresholds, Weights
 from core.domain.sla import SlaSettings, sla_windows
 from core.domain.users import UserRecord
@@ -178,6 +179,8 @@ class Store:
     team_hours: dict[tuple[int, str], tuple[ShiftInterval, ...]] = field(default_factory=dict)
     sla_rerouted: dict[int, datetime] = field(default_factory=dict)  # lead -> when
     availability_changed: dict[int, datetime] = field(default_factory=dict)  # agent -> when
+    # (tenant, user, search): saved searches by owner
+    saved_searches: dict[tuple[int, int], list[SavedSearch]] = field(default_factory=dict)
 
     def fields_of(self, lead_id: int) -> LeadFields:
         """The lead's columns (defaults for a lead a test put straight into `leads`)."""

@@ -31,6 +31,7 @@ from core.ports import (
     LeadRepository,
     PointsRepository,
     RoutingRepository,
+    SavedSearchRepository,
     ScoringRepository,
     SlaRepository,
     TenantRepository,
@@ -44,6 +45,7 @@ from tests.unit.fake_exports import FakeExports
 from tests.unit.fake_leads import FakeLeads
 from tests.unit.fake_points import FakePoints
 from tests.unit.fake_routing import FakeRouting
+from tests.unit.fake_saved_searches import FakeSavedSearches
 from tests.unit.fake_scoring import FakeScoring, add_version
 from tests.unit.fake_sla import FakeSla
 from tests.unit.fake_store import ActivityRow, AssignmentRow, LeadFields, Store
@@ -211,6 +213,7 @@ class FakeUnitOfWork:
     points: PointsRepository
     routing: RoutingRepository
     sla: SlaRepository
+    saved_searches: SavedSearchRepository
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
@@ -236,6 +239,7 @@ class FakeUnitOfWork:
         self.points = FakePoints(self.store)
         self.routing = FakeRouting(self.store)
         self.sla = FakeSla(self.store)
+        self.saved_searches = FakeSavedSearches(self.store)
         self.committed = 0
         self._last_commit: list[Store] = []  # per open `with`: what leaving it goes back to
 

@@ -104,14 +104,16 @@ def test_another_tenants_batch_is_not_found():
 
 def logged() -> FakeUnitOfWork:
     uow = tenants()
-    for tenant_id, action in ((1, "lead.assigned"), (1, "lead.status_changed"), (2, "lead.assigned")):
+    for tenant_id, action in ((1, "lead.assigned"), (1, "agent.capacity_changed"), (1, "lead.status_changed"),
+                              (2, "lead.assigned")):
         uow.audit.append(AuditEntry(tenant_id=tenant_id, actor_user_id=1, actor_name="sup", action=action,
-                                    entity_type="lead", entity_id="1", after={"status": "=1+1"}))
+                                    entity_type=action.split(".")[0], entity_id="1",
+                                    after={"status": "=1+1"}))
     return uow
 
 
 def test_the_audit_log_export_is_the_tenants_filtered_rows_newest_first():
-    rows = read_csv(export_audit_log(logged(), MANAGER, AuditFilters(action="lead."), ExportFormat.CSV))
+    rows = read_csv(export_audit_log(logged(), MANAGER, AuditFilters(entity_type="lead"), ExportFormat.CSV))
     assert [r[2] for r in rows[1:]] == ["lead.status_changed", "lead.assigned"]
     assert rows[1][6] == '{"status":"=1+1"}'  # JSON text starts with "{": nothing to neutralize
 
