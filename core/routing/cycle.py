@@ -7,7 +7,8 @@
 
 Released leads are routed in the same run, because step 3 reads the new leads after step 1
 committed, and the agents they came from are not routable (away or offline). A dry run plans
-each step and writes nothing; its routing plan does not yet see the leads step 1 would release.
+each step and writes nothing; its routing plan does not see the leads step 1 would release
+(they are not new until it runs): the real run routes them too.
 """
 
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ def route_tenant(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = Fa
     """The three steps in order for the actor's tenant; `now`: a fixed clock (tests)."""
     at = now or utcnow()
     released = releasable(new_uow(), actor, at) if dry_run else _release_all(new_uow, actor, at)
-    rerouted = reroute_breached(new_uow, actor, dry_run=dry_run, now=now)
+    # A dry run writes no release, so the breached leads the grace would give back are left out
+    # of its re-route plan, as the real run (which releases them first) would leave them.
+    rerouted = reroute_breached(new_uow, actor, dry_run=dry_run, now=now, skip=frozenset(released.lead_ids))
     routed = run_routing(new_uow, actor, dry_run=dry_run, now=now)
     return RouteCycle(released, rerouted, routed)

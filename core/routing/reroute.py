@@ -60,7 +60,7 @@ class _World:
     names: dict[int, str]         # every agent of the tenant by id (the current agents' names)
 
 
-def _read(uow: UnitOfWork, actor: Actor, now: datetime) -> _World | None:
+def _read(uow: UnitOfWork, actor: Actor, now: datetime, skip: frozenset[int]) -> _World | None:
     tenant_id = actor.tenant_id
     rules = [r for r in uow.routing.rules(tenant_id) if r.spec.active and r.spec.reroute_breached]
     if not rules:
@@ -79,7 +79,7 @@ def _read(uow: UnitOfWork, actor: Actor, now: datetime) -> _World | None:
                         left_out=pool.left_out)
     names = {**{i: a.name for i, a in pool.agents.items()},
              **{i: o.agent.name for i, o in pool.left_out.items()}}
-    return _World(rules, [by_id[i] for i in ids if i in by_id], snapshot, names)
+    return _World(rules, [by_id[i] for i in ids if i in by_id and i not in skip], snapshot, names)
 
 
 def _plan(world: _World) -> tuple[list[tuple[Reroute, int]], list[Refusal], int, dict[int, int]]:
@@ -146,11 +146,12 @@ def _move(actor: Actor, move: Reroute, now: datetime) -> Callable[[UnitOfWork], 
 
 
 def reroute_breached(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = False,
-                     now: datetime | None = None) -> RerouteResult:
-    """Move the tenant's breached leads by its re-routing rules; `dry_run`: the plan only."""
+                     now: datetime | None = None, skip: frozenset[int] = frozenset()) -> RerouteResult:
+    """Move the tenant's breached leads by its re-routing rules; `dry_run`: the plan only.
+    `skip`: leads left out (a dry run's leads the grace would release first)."""
     actor.require(Permission.BULK_OPERATIONS)
     at = now or utcnow()
-    world = in_transaction(new_uow, lambda uow: _read(uow, actor, at))
+    world = in_transaction(new_uow, lambda uow: _read(uow, actor, at, skip))
     if world is None:
         return RerouteResult(dry_run=dry_run)
     moves, left, untouched, pointers = _plan(world)

@@ -23,6 +23,7 @@ RELEASE_LIMIT = 1000
 class ReleaseReport:
     released: tuple[tuple[str, int], ...]  # (agent name, leads returned to the pool)
     more: bool                             # the limit was reached: run again for the rest
+    lead_ids: tuple[int, ...] = ()         # the leads, on a dry run (`releasable`)
 
     @property
     def total(self) -> int:
@@ -46,7 +47,8 @@ def releasable(uow: UnitOfWork, actor: Actor, now: datetime, *,
         ids = uow.sla.untouched_leads(actor.tenant_id, sorted(past_grace), limit=limit)
         counts = Counter(c.lead.agent_id for c in uow.leads.candidates_by_id(actor.tenant_id, ids)
                          if c.lead.agent_id is not None)
-    return ReleaseReport(tuple((past_grace[a], n) for a, n in sorted(counts.items())), len(ids) >= limit)
+    return ReleaseReport(tuple((past_grace[a], n) for a, n in sorted(counts.items())), len(ids) >= limit,
+                         tuple(ids))
 
 
 @retry_on_conflict
