@@ -19,7 +19,7 @@ from core.domain.identity import Actor
 from core.ports import UnitOfWorkFactory
 from core.routing.reroute import RerouteResult, reroute_breached
 from core.routing.run import RoutingResult, run_routing
-from core.sla.grace import ReleaseReport, release_untouched_from_unavailable, releasable
+from core.sla.grace import ReleaseReport, releasable, release_untouched_from_unavailable
 
 
 @dataclass(frozen=True)

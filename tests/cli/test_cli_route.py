@@ -63,7 +63,8 @@ def test_route_releases_re_routes_then_places_and_a_dry_run_writes_nothing(engin
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith(f"acme: grace: {due} untouched lead(s)")
-    moved = _number(next(line for line in lines if line.startswith("acme: SLA: ")), " breached lead(s) re-routed")
+    sla = next(line for line in lines if line.startswith("acme: SLA: "))
+    moved = _number(sla, " breached lead(s) re-routed")
     assert moved == would_move and done.stdout.count(": first-contact SLA breached") == moved
     placed = _number(lines[-1], " placed")
     assert done.stdout.count(": assigned to ") == placed and placed > 0
@@ -79,7 +80,8 @@ def test_route_releases_re_routes_then_places_and_a_dry_run_writes_nothing(engin
 
     again = run_cli("route", url=database_url)  # every tenant; nothing is moved twice
     assert again.returncode == 0, again.stderr
-    assert "acme: grace: 0 untouched" in again.stdout and "acme: SLA: 0 breached lead(s) re-routed" in again.stdout
+    assert "acme: grace: 0 untouched" in again.stdout
+    assert "acme: SLA: 0 breached lead(s) re-routed" in again.stdout
     assert "globex: " in again.stdout
     assert run_cli("check", url=database_url).returncode == 0
 

@@ -50,8 +50,8 @@ def test_agents_off_their_teams_shift_get_no_routed_lead_and_the_reason_names_th
     rules(uow, HOT_WEBSITE)
     result = run_routing(lambda: uow, SUPERVISOR, now=MONDAY_10)
     assert result.placed == [] and agents_of(uow, 1, 2, 3) == [None, None, None]
-    assert [r.why for r in result.left] == [
-        "rule 'Hot website leads': No agent of sales is on shift now (team hours on the SLAs & hours page)."] * 3
+    assert [r.why for r in result.left] == ["rule 'Hot website leads': No agent of sales is on shift now "
+                                            "(team hours on the SLAs & hours page)."] * 3
 
 
 def test_on_shift_agents_of_the_same_rule_still_receive_and_a_later_rule_takes_the_rest():
