@@ -30,12 +30,14 @@ from core.domain.identity import Actor
 from core.domain.leads import LeadFilters
 from core.domain.permissions import Role
 from core.domain.placement import Strategy
+from core.domain.sla import SLA_REROUTE_REASON
 from core.ports import UnitOfWorkFactory
 from core.routing.arrival import import_and_route
-from core.routing.run import run_routing
+from core.routing.cycle import route_tenant
+from core.routing.reroute import RerouteResult
 from core.scoring.rescoring import rescore_tenant
-from core.sla.breaches import breach_counts
-from core.sla.grace import release_untouched_from_unavailable
+from core.sla.breaches import BreachCounts, breach_counts
+from core.sla.grace import ReleaseReport
 from db.audit_key import with_audit_key
 from db.engine import check_connection, create_database_engine, explain_connection_error
 from db.unit_of_work import SqlUnitOfWork
@@ -251,12 +253,36 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_release(slug: str, report: ReleaseReport, *, dry_run: bool) -> None:
+    given_back = ", ".join(f"{name} {n}" for name, n in report.released) or "none"
+    verb = "would return" if dry_run else "returned"
+    print(f"{slug}: grace: {report.total} untouched lead(s) of agents away or offline past the grace "
+          f"period {verb} to routing ({given_back}).")
+
+
+def _print_reroute(slug: str, result: RerouteResult, counts: BreachCounts) -> None:
+    verb = "would move" if result.dry_run else "re-routed"
+    for move in result.moved:
+        print(f"{slug}: lead {move.lead_id}: {verb} from {move.from_agent} to {move.to_agent} "
+              f"(#{move.to_agent_id}) by rule '{move.rule}': {SLA_REROUTE_REASON}")
+    for lead_id, why in result.left:
+        print(f"{slug}: lead {lead_id}: SLA breached, not re-routed: {why}")
+    print(f"{slug}: SLA: {len(result.moved)} breached lead(s) {verb}, {len(result.left)} could not "
+          f"move, {result.untouched} match no re-routing rule and stay; "
+          f"{sum(counts.per_agent.values())} open breach(es), {counts.today} today.")
+
+
 def cmd_route(args: argparse.Namespace) -> int:
-    """Every minute from cron: each tenant's new leads by its active routing rules."""
+    """Every minute from cron, per tenant and in this order: the availability grace, the SLA
+    re-route of breached leads, then the new leads by the active routing rules."""
     engine = _engine(args)
     for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
         operator = Actor.operator(tenant_id=tenant_id)
-        result = run_routing(_units_of_work(engine), operator, dry_run=args.dry_run)
+        cycle = route_tenant(_units_of_work(engine), operator, dry_run=args.dry_run)
+        _print_release(slug, cycle.released, dry_run=args.dry_run)
+        _print_reroute(slug, cycle.rerouted, breach_counts(_units_of_work(engine, read_only=True)(),
+                                                           operator, utcnow()))
+        result = cycle.routed
         verb = "would go to" if result.dry_run else "assigned to"
         for routed in result.placed:
             print(f"{slug}: lead {routed.lead_id}: {verb} {result.agent_name(routed.agent_id)} "
@@ -266,27 +292,6 @@ def cmd_route(args: argparse.Namespace) -> int:
         batch = f" in batch {result.batch_id}" if result.batch_id else ""
         done = "planned (dry run: nothing was written)" if result.dry_run else f"placed{batch}"
         print(f"{slug}: {len(result.placed)} {done}, {len(result.left)} left.")
-    return 0
-
-
-def cmd_sla_sweep(args: argparse.Namespace) -> int:
-    """The availability grace (core/sla/grace.py) and a count of open SLA breaches, per tenant;
-    meant for cron every minute until `cli.py route` runs it itself."""
-    engine = _engine(args)
-    now = utcnow()
-    for slug, tenant_id in _tenant_ids(engine, args.tenant).items():
-        operator = Actor.operator(tenant_id=tenant_id)
-        released: list[tuple[str, int]] = []
-        while True:
-            report = release_untouched_from_unavailable(_units_of_work(engine)(), operator, now)
-            released += report.released
-            if not report.more:
-                break
-        counts = breach_counts(_units_of_work(engine, read_only=True)(), operator, now)
-        given_back = ", ".join(f"{name} {n}" for name, n in released) or "none"
-        print(f"{slug}: {sum(n for _, n in released)} untouched lead(s) of agents away or offline past "
-              f"the grace period returned to routing ({given_back}); "
-              f"{sum(counts.per_agent.values())} open SLA breach(es), {counts.today} today.")
     return 0
 
 
@@ -424,16 +429,10 @@ def _add_rescore(commands: Commands) -> None:
 
 def _add_route(commands: Commands) -> None:
     route = _add(commands, "route", cmd_route,
-                 "place new leads by the active routing rules (cron, every minute); --dry-run plans")
+                 "cron, every minute: give back the leads of agents away past the grace, re-route "
+                 "SLA-breached leads, place new leads by the active routing rules; --dry-run plans")
     route.add_argument("--tenant", help="tenant slug (default: every tenant)")
     route.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-
-
-def _add_sla_sweep(commands: Commands) -> None:
-    sweep = _add(commands, "sla-sweep", cmd_sla_sweep,
-                 "return untouched leads of agents away or offline past the grace period to "
-                 "routing, and count open first-contact SLA breaches (cron, every minute)")
-    sweep.add_argument("--tenant", help="tenant slug (default: every tenant)")
 
 
 def _add_check(commands: Commands) -> None:
@@ -468,7 +467,7 @@ def _add_bench(commands: Commands) -> None:
 
 COMMANDS = (_add_init_db, _add_seed_demo, _add_create_tenant, _add_create_user, _add_unlock_user,
             _add_import_leads, _add_bulk_assign, _add_resume_batch, _add_undo_batch,
-            _add_audit_verify, _add_rescore, _add_route, _add_sla_sweep, _add_check, _add_bench)
+            _add_audit_verify, _add_rescore, _add_route, _add_check, _add_bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

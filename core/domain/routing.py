@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core.domain.errors import InvalidInput
 from core.domain.placement import Candidate, Strategy
+from core.domain.rules import AgentState
 from core.domain.scoring import Thresholds, category
 from core.domain.vocabulary import SKILLS, SOURCES, ScoreCategory
 
@@ -94,6 +95,16 @@ class RoutingRule:
 def stale_rule(name: str) -> str:
     return (f"Rule '{name}' was changed by someone else since you opened it. Nothing was saved: "
             "reload the page to see their change, then make yours again.")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An agent routing passes over now (away, offline, busy, or off shift), and why: the
+    reason given for a lead left when none of a rule's agents may receive it."""
+
+    agent: AgentState
+    off_shift: bool
+    why: str
 
 
 @dataclass(frozen=True)

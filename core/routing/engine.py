@@ -21,7 +21,7 @@ from core.domain.placement import (
     round_robin,
     skills,
 )
-from core.domain.routing import RoutingRule
+from core.domain.routing import LeftOut, RoutingRule
 from core.domain.rules import AgentState, why_lead_cannot_be_assigned
 from core.domain.scoring import Thresholds
 
@@ -78,6 +78,7 @@ class Snapshot:
     thresholds: Thresholds
     pointers: dict[int, int] = field(default_factory=dict)
     performance_of: dict[int, float] = field(default_factory=dict)
+    left_out: dict[int, LeftOut] = field(default_factory=dict)  # agents routing passes over now
 
 
 def in_scope(rule: RoutingRule, agent: AgentState, team: str) -> bool:
@@ -86,8 +87,9 @@ def in_scope(rule: RoutingRule, agent: AgentState, team: str) -> bool:
             and (not spec.agent_skill or spec.agent_skill in agent.skills))
 
 
-def _place(rule: RoutingRule, pool: dict[int, AgentState], leads: list[Candidate],
-           pointer: int | None, performance_of: dict[int, float]) -> PlacementResult:
+def place_by_rule(rule: RoutingRule, pool: dict[int, AgentState], leads: list[Candidate],
+                  pointer: int | None, performance_of: dict[int, float]) -> PlacementResult:
+    """The rule's strategy over `pool` (counting each placement in it), as in a bulk run."""
     strategy = rule.spec.strategy
     if strategy == Strategy.ROUND_ROBIN:
         return round_robin(pool, leads, pointer)
@@ -98,8 +100,21 @@ def _place(rule: RoutingRule, pool: dict[int, AgentState], leads: list[Candidate
     return least_loaded(pool, leads)
 
 
-def _nobody(rule: RoutingRule, leads: list[Candidate]) -> list[Refusal]:
-    why = f"No agent of {rule.spec.describe_agents()} may receive routed leads now."
+def why_nobody(rule: RoutingRule, snapshot: Snapshot) -> str:
+    """Why none of the rule's agents may receive routed leads now: off shift, away, or none."""
+    scope = rule.spec.describe_agents()
+    out = [o for i, o in sorted(snapshot.left_out.items())
+           if in_scope(rule, o.agent, snapshot.teams.get(i, ""))]
+    if not out:
+        return f"No agent of {scope} may receive routed leads now."
+    if all(o.off_shift for o in out):
+        return f"No agent of {scope} is on shift now (team hours on the SLAs & hours page)."
+    shown = " ".join(o.why for o in out[:3]) + (f" (and {len(out) - 3} more)" if len(out) > 3 else "")
+    return f"No agent of {scope} may receive routed leads now: {shown}"
+
+
+def _nobody(rule: RoutingRule, snapshot: Snapshot, leads: list[Candidate]) -> list[Refusal]:
+    why = why_nobody(rule, snapshot)
     return [Refusal(c.lead.id, why) for c in leads]
 
 
@@ -118,9 +133,9 @@ def route(snapshot: Snapshot) -> RoutingPlan:
             outcomes.append(RuleOutcome(rule, [], [], before, None))
             continue
         if pool:
-            result = _place(rule, pool, todo, snapshot.pointers.get(rule.id), snapshot.performance_of)
+            result = place_by_rule(rule, pool, todo, snapshot.pointers.get(rule.id), snapshot.performance_of)
         else:
-            result = PlacementResult([], _nobody(rule, todo), None)
+            result = PlacementResult([], _nobody(rule, snapshot, todo), None)
         loads.update(pool)  # the strategies count each placement in the pool they are given
         placed_ids.update(p.lead_id for p in result.placed)
         for refusal in result.unplaced:

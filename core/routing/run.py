@@ -26,8 +26,10 @@ from core.domain.routing import RoutingRun
 from core.domain.rules import why_agent_cannot_receive
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.retry import in_transaction
+from core.routing.eligibility import why_not_routable
 from core.routing.engine import Routed, RoutingPlan
 from core.routing.planning import plan_routing
+from core.sla.shifts import on_shift_agent_ids_in
 
 CHUNK = 500
 RECENT = 20  # the newest batches a run looks through for a run that stopped part-way
@@ -66,11 +68,14 @@ def routed_by(name: str) -> str:
 
 
 def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = False,
-                lead_ids: Sequence[int] | None = None, on_arrival: bool = False) -> RoutingResult:
+                lead_ids: Sequence[int] | None = None, on_arrival: bool = False,
+                now: datetime | None = None) -> RoutingResult:
     """Apply the active rules to the tenant's new leads (or to these leads): the plan, then
-    one batch. `dry_run`: the plan only, nothing written."""
+    one batch. `dry_run`: the plan only, nothing written. `now`: a fixed clock (tests); by
+    default each step reads the time as it runs."""
     actor.require(Permission.BULK_OPERATIONS)
-    plan = plan_routing(new_uow(), actor, lead_ids=lead_ids, on_arrival=on_arrival)
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    plan = plan_routing(new_uow(), actor, lead_ids=lead_ids, on_arrival=on_arrival, now=clock())
     if dry_run:
         return RoutingResult(None, plan, plan.routed, plan.unplaced, dry_run=True)
     close_stopped_runs(new_uow, actor)
@@ -78,14 +83,14 @@ def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = Fal
     routed = plan.routed
     if routed:
         stored = _stored(plan, routed)
-        batch_id = open_batch(new_uow, actor, kind=BatchKind.ROUTING, now=utcnow(), plan=stored,
+        batch_id = open_batch(new_uow, actor, kind=BatchKind.ROUTING, now=clock(), plan=stored,
                               positions=len(routed), strategy="routing rules")
-        items = _run(new_uow, actor, batch_id, stored)
+        items = _run(new_uow, actor, batch_id, stored, clock)
     applied = {item.lead_id for item in items if item.applied}
     left = plan.unplaced + [Refusal(item.lead_id, item.refused) for item in items if item.refused]
     result = RoutingResult(batch_id, plan, [r for r in routed if r.lead_id in applied], left)
     in_transaction(new_uow, lambda uow: uow.routing.record_run(
-        actor.tenant_id, RoutingRun(utcnow(), len(result.placed), len(left), batch_id)))
+        actor.tenant_id, RoutingRun(clock(), len(result.placed), len(left), batch_id)))
     return result
 
 
@@ -109,11 +114,12 @@ def _stored(plan: RoutingPlan, routed: list[Routed]) -> dict[str, Any]:
             "placements": [[r.lead_id, r.agent_id, plan.lead_versions[r.lead_id], r.rule_id] for r in routed]}
 
 
-def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[str, Any]) -> list[BatchItem]:
+def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[str, Any],
+         clock: Callable[[], datetime]) -> list[BatchItem]:
     placements = [Planned(*row) for row in stored["placements"]]
     names = {int(rule_id): name for rule_id, name in stored["rules"].items()}
     items = run_plan(new_uow, actor, batch_id, BatchKind.ROUTING, placements,
-                     _chunk_applier(actor, batch_id, names), chunk=CHUNK)
+                     _chunk_applier(actor, batch_id, names, clock), chunk=CHUNK)
     in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id, stored))
     return items
 
@@ -128,18 +134,23 @@ def _close(uow: UnitOfWork, actor: Actor, batch_id: str, stored: dict[str, Any])
 Apply = Callable[[UnitOfWork, list[tuple[int, Planned]]], list[BatchItem]]
 
 
-def _chunk_applier(actor: Actor, batch_id: str, names: dict[int, str]) -> Apply:
+def _chunk_applier(actor: Actor, batch_id: str, names: dict[int, str],
+                   clock: Callable[[], datetime]) -> Apply:
     def apply(uow: UnitOfWork, todo: list[tuple[int, Planned]]) -> list[BatchItem]:
-        return _apply_chunk(uow, actor, todo, batch_id, names, utcnow())
+        return _apply_chunk(uow, actor, todo, batch_id, names, clock())
     return apply
 
 
 def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]], batch_id: str,
                  names: dict[int, str], now: datetime) -> list[BatchItem]:
     """Lock the chunk's agents, claim its leads still new; place each lead still as planned
-    with an agent who may still receive it; leave the rest, each with why."""
+    with an agent who may still receive it (available, on shift, with room); leave the rest,
+    each with why."""
     agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id,
                                                       sorted({p.agent_id for _, p in todo}))}
+    # Read again beside the locks: an agent who went away, or whose shift ended, since the plan
+    # gets nothing (three small reads per chunk of CHUNK leads).
+    working = on_shift_agent_ids_in(uow, actor.tenant_id, now)
     leads = {lead.id: lead for lead in uow.leads.claim_new(actor.tenant_id, [p.lead_id for _, p in todo])}
     items: list[BatchItem] = []
     notes: dict[int, str] = {}
@@ -149,7 +160,8 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
             items.append(BatchItem(position, lead_id, refused=TAKEN.format(lead_id)))
         elif agent is None:
             items.append(BatchItem(position, lead_id, refused=f"Agent #{agent_id} no longer exists."))
-        elif why := why_agent_cannot_receive(agent, lead):
+        elif why := (why_not_routable(agent, on_shift=agent_id in working)
+                     or why_agent_cannot_receive(agent, lead)):
             items.append(BatchItem(position, lead_id, refused=why))
         else:
             agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)

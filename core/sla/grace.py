@@ -1,7 +1,8 @@
 """The availability grace: an agent away or offline longer than the tenant's grace period
 gives back the leads they have not touched (still `assigned`, no contact since assignment),
-which return to the unassigned pool for routing. `cli.py sla-sweep` (and later `cli.py route`)
-runs it; each run releases at most RELEASE_LIMIT leads, the next run the rest."""
+which return to the unassigned pool for routing. `cli.py route` runs it first, before it re-routes
+breached leads and routes new ones (so the released leads find another agent in the same run);
+each call releases at most RELEASE_LIMIT leads and says whether more remain."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -22,10 +23,32 @@ RELEASE_LIMIT = 1000
 class ReleaseReport:
     released: tuple[tuple[str, int], ...]  # (agent name, leads returned to the pool)
     more: bool                             # the limit was reached: run again for the rest
+    lead_ids: tuple[int, ...] = ()         # the leads, on a dry run (`releasable`)
 
     @property
     def total(self) -> int:
         return sum(n for _, n in self.released)
+
+
+def _past_grace(uow: UnitOfWork, tenant_id: int, now: datetime) -> dict[int, str]:
+    """The agents away or offline for longer than the tenant's grace period: id -> name."""
+    grace = uow.sla.settings(tenant_id).grace_minutes
+    return {a.agent_id: a.name for a in uow.sla.unavailable_agents(tenant_id)
+            if grace_over(changed_at=a.since, grace_minutes=grace, now=now)}
+
+
+@retry_on_conflict
+def releasable(uow: UnitOfWork, actor: Actor, now: datetime, *,
+               limit: int = RELEASE_LIMIT) -> ReleaseReport:
+    """What `release_untouched_from_unavailable` would return now (a dry run): nothing written."""
+    actor.require(Permission.ASSIGN_LEADS)
+    with uow:
+        past_grace = _past_grace(uow, actor.tenant_id, now)
+        ids = uow.sla.untouched_leads(actor.tenant_id, sorted(past_grace), limit=limit)
+        counts = Counter(c.lead.agent_id for c in uow.leads.candidates_by_id(actor.tenant_id, ids)
+                         if c.lead.agent_id is not None)
+    return ReleaseReport(tuple((past_grace[a], n) for a, n in sorted(counts.items())), len(ids) >= limit,
+                         tuple(ids))
 
 
 @retry_on_conflict
@@ -33,9 +56,7 @@ def release_untouched_from_unavailable(uow: UnitOfWork, actor: Actor, now: datet
                                        limit: int = RELEASE_LIMIT) -> ReleaseReport:
     actor.require(Permission.ASSIGN_LEADS)
     with uow:
-        settings = uow.sla.settings(actor.tenant_id)
-        past_grace = {a.agent_id for a in uow.sla.unavailable_agents(actor.tenant_id)
-                      if grace_over(changed_at=a.since, grace_minutes=settings.grace_minutes, now=now)}
+        past_grace = set(_past_grace(uow, actor.tenant_id, now))
         ids = uow.sla.untouched_leads(actor.tenant_id, sorted(past_grace), limit=limit)
         # Lead rows first, then agents in id order (the lock order of every use case); both
         # read again under the lock, so a lead contacted or an agent back meanwhile stays.
