@@ -5,6 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.accounts import login
 from core.domain.clock import utcnow
@@ -61,15 +62,26 @@ def actor_allowed_to(permission: Permission, refusal: str) -> Actor:
     return actor
 
 
+def _run_through_the_frame() -> None:
+    """Until app.py has called st.navigation once in a server process, Streamlit takes the
+    folder `pages/` for a folder of pages and runs the file a link names by itself, without
+    the login. app.py's navigation leaves that mode for good; a link that is a fresh server's
+    first request does it here and runs again, through app.py and its login, at the same URL."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_actor() -> Actor:
     """The logged-in user, re-read every run so role changes apply at once.
 
-    Pages call this first. Streamlit can run a file in `pages/` without app.py (the first
-    run of a fresh server treats `pages/` as a page folder), so a page must not trust
-    that the login ran: without a logged-in user, or when the session has ended, it stops here.
+    Pages call this first. Streamlit can run a file in `pages/` without app.py (see
+    `_run_through_the_frame`), so a page must not trust that the login ran: without a
+    logged-in user, or when the session has ended, it stops here.
     """
     username = st.session_state.get(state.USERNAME)
     if not st.session_state.get(state.AUTH_STATUS) or not username:
+        _run_through_the_frame()
         st.warning("You are not logged in. Open the LeadOps start page to log in.", icon=":material/lock:")
         st.stop()
     try:
