@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, case, func, literal_column, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, case, func, literal_column, select, update
 
 from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
@@ -128,7 +128,7 @@ class SqlAgentRepository:
         anyone, and then nothing of the transaction is kept (the caller rolls back)."""
         if not counts:
             return
-        added = literal_column(int_case("agents.id", counts))
+        added: ColumnElement[int] = literal_column(int_case("agents.id", counts))
         result = self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts)), Agent.open_leads + added <= Agent.max_capacity)
             .values(open_leads=Agent.open_leads + added))

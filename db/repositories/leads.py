@@ -132,8 +132,6 @@ class SqlLeadRepository:
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
         """The leads a filter selects, best score first (the order bulk runs place them)."""
-        query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters,
-                                      lead_queries.sla_settings_for(self.connection, tenant_id, filters))
         query = lead_queries.filtered(select(*CANDIDATE_COLUMNS), tenant_id, filters,
                                       lead_queries.sla_settings_for(self.connection, tenant_id, filters))
         rows = self.connection.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
