@@ -136,7 +136,16 @@ class LeadRepository(Protocol):
         another run for a lead, it leaves that lead to the run that holds it."""
         ...
 
+    def lock_assignable(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """Lock these leads (in id order) with what assigning re-checks: status, agent, skill,
+        version (no name, no dates)."""
+        ...
+
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]: ...
+
+    def version_sum(self, tenant_id: int, ids: Sequence[int]) -> tuple[int, int]:
+        """How many of these leads exist, and the sum of their versions (versions only grow)."""
+        ...
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
         """The leads a filter selects, best score first (the order bulk runs place them)."""

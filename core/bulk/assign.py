@@ -180,8 +180,7 @@ def moved_since(uow: UnitOfWork, actor: Actor, plan: BulkPlan) -> str | None:
     """None if the plan's snapshot still holds; else the sentence saying what moved."""
     agents = {a.id: a for a in uow.agents.states(actor.tenant_id) if a.id in plan.agents_before}
     changed_agents = [a for i, a in plan.agents_before.items() if agents.get(i) != a]
-    versions = uow.leads.versions(actor.tenant_id, list(plan.lead_versions))
-    changed_leads = [i for i, v in plan.lead_versions.items() if versions.get(i) != v]
+    changed_leads = _changed_leads(uow, actor.tenant_id, plan.lead_versions)
     pointer_moved = (plan.request.strategy == Strategy.ROUND_ROBIN
                      and uow.bulk.round_robin_pointer(actor.tenant_id) != plan.round_robin_before)
     if not (changed_agents or changed_leads or pointer_moved):
@@ -196,3 +195,13 @@ def moved_since(uow: UnitOfWork, actor: Actor, plan: BulkPlan) -> str | None:
         parts.append("another round-robin run finished first")
     return ("The data moved since the preview: " + "; ".join(parts)
             + ". Here is the new plan: review it and commit again.")
+
+
+def _changed_leads(uow: UnitOfWork, tenant_id: int, planned: dict[int, int]) -> list[int]:
+    """The planned leads whose version moved (or that are gone). Versions only grow, so the
+    count and sum of the versions, read as a few aggregate rows, tell that none moved; only
+    when one did are the versions read lead by lead, to say how many."""
+    if uow.leads.version_sum(tenant_id, list(planned)) == (len(planned), sum(planned.values())):
+        return []
+    versions = uow.leads.versions(tenant_id, list(planned))
+    return [i for i, v in planned.items() if versions.get(i) != v]

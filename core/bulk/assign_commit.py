@@ -8,13 +8,13 @@ batch's closing step (its counts, the round-robin pointer, the closing audit row
 when the last chunk is done, by this run or by a resume.
 """
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from core.bulk.assign import BulkPlan, moved_since, plan_bulk_assign
+from core.bulk.assign_write import write_assignments
 from core.bulk.runner import Progress, finish_once, open_batch, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind
@@ -112,12 +112,13 @@ def _chunk_applier(actor: Actor, batch_id: str,
 
 def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]], batch_id: str,
                  strategy: Strategy, now: datetime) -> list[BatchItem]:
-    """Lock the chunk's agents, then its leads; assign each lead still as planned to an agent
-    who may still receive it; refuse the rest, each with why."""
+    """Lock the chunk's agents, then its leads, each by one read; assign each lead still as
+    planned (its version unchanged) to an agent who may still receive it, counted on the
+    locked rows; refuse the rest, each with why. Writes in a fixed number of statements."""
     agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id,
                                                       sorted({p.agent_id for _, p in todo}))}
-    leads = {lead.id: lead for lead in uow.leads.lock_states(actor.tenant_id,
-                                                             sorted(p.lead_id for _, p in todo))}
+    leads = {lead.id: lead for lead in uow.leads.lock_assignable(actor.tenant_id,
+                                                                 [p.lead_id for _, p in todo])}
     items: list[BatchItem] = []
     for position, (lead_id, agent_id, version) in todo:
         lead, agent = leads.get(lead_id), agents.get(agent_id)
@@ -131,16 +132,7 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
             agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
             items.append(BatchItem(position, lead_id, agent_id, lead.version + 1))
     placements = [Placement(i.lead_id, i.agent_id) for i in items if i.applied and i.agent_id is not None]
-    if placements:
-        uow.leads.assign_many(placements, now=now)
-        uow.agents.add_open_leads(Counter(p.agent_id for p in placements))
-        uow.assignments.start_many(tenant_id=actor.tenant_id, placements=placements,
-                                   by_user_id=actor.user_id, now=now, batch_id=batch_id)
-        uow.audit.append_many([AuditEntry(
-            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-            action="lead.assigned", entity_type="lead", entity_id=str(p.lead_id),
-            before={"status": "new", "agent_id": None},
-            after={"status": "assigned", "agent_id": p.agent_id, "agent": agents[p.agent_id].name},
-            reason=f"bulk {strategy.value}", batch_id=batch_id,
-        ) for p in placements])
+    reason = f"bulk {strategy.value}"
+    write_assignments(uow, actor, placements, agent_names={a.id: a.name for a in agents.values()},
+                      reasons={p.lead_id: reason for p in placements}, batch_id=batch_id, now=now)
     return items

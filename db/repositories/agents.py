@@ -3,13 +3,14 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, case, func, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, case, func, literal_column, select, update
 
 from core.domain.capacity import AgentLoad, AgentName
 from core.domain.errors import RuleViolation
 from core.domain.performance import ConversionCount
 from core.domain.rules import AgentState
 from core.domain.vocabulary import CLOSED_STATUSES, OPEN_STATUSES, Availability, parse_skills
+from db.int_case import int_case
 from db.models import Agent, Lead
 from db.results import AnyRow
 
@@ -77,7 +78,7 @@ class SqlAgentRepository:
         return _state(row) if row else None
 
     def states(self, tenant_id: int) -> list[AgentState]:
-        agents = self.connection.execute(select(_AGENTS).where(Agent.tenant_id == tenant_id))
+        agents = self.connection.execute(select(*_STATE_COLUMNS).where(Agent.tenant_id == tenant_id))
         return [_state(agent) for agent in agents]
 
     def conversion_counts(self, tenant_id: int,
@@ -118,7 +119,7 @@ class SqlAgentRepository:
         """Lock these agents in id order (the order every use case locks agents in)."""
         if not ids:
             return []
-        agents = self.connection.execute(select(_AGENTS).where(
+        agents = self.connection.execute(select(*_STATE_COLUMNS).where(
             Agent.tenant_id == tenant_id, Agent.id.in_(ids)).order_by(Agent.id).with_for_update())
         return [_state(agent) for agent in agents]
 
@@ -127,7 +128,7 @@ class SqlAgentRepository:
         anyone, and then nothing of the transaction is kept (the caller rolls back)."""
         if not counts:
             return
-        added = case(counts, value=Agent.id)
+        added: ColumnElement[int] = literal_column(int_case("agents.id", counts))
         result = self.connection.execute(
             update(Agent).where(Agent.id.in_(list(counts)), Agent.open_leads + added <= Agent.max_capacity)
             .values(open_leads=Agent.open_leads + added))

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.leads import (
@@ -22,6 +22,7 @@ from core.domain.leads import (
 from core.domain.placement import Candidate, Placement
 from core.domain.rules import LeadState
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
+from db.int_case import int_case
 from db.models import Lead
 from db.queries import leads as lead_queries
 from db.results import AnyRow, inserted_id
@@ -29,6 +30,11 @@ from db.results import AnyRow, inserted_id
 STATE_COLUMNS = (Lead.id, Lead.tenant_id, Lead.name, Lead.status, Lead.agent_id,
                  Lead.required_skill, Lead.version, Lead.source, Lead.due_date, Lead.assigned_at,
                  Lead.first_contact_at)
+# What placing a lead needs of it (bulk runs and routing read thousands): no dates to parse.
+CANDIDATE_COLUMNS = (Lead.id, Lead.name, Lead.status, Lead.agent_id, Lead.required_skill,
+                     Lead.version, Lead.source, Lead.overall_score)
+# What the capacity rule re-checks on a locked lead.
+_ASSIGNABLE_COLUMNS = (Lead.id, Lead.status, Lead.agent_id, Lead.required_skill, Lead.version)
 IN_CHUNK = 1000  # ids per IN (...) list
 # The single-lead path's statements are built once, on the table, with bind parameters:
 # building a statement costs about as much Python time as its round trip
@@ -61,8 +67,12 @@ def _state(row: AnyRow) -> LeadState:
                      first_contact_at=row.first_contact_at)
 
 
-def _candidate(row: AnyRow) -> Candidate:
-    return Candidate(_state(row), float(row.overall_score or 0))
+def _candidate(row: AnyRow, tenant_id: int) -> Candidate:
+    return Candidate(LeadState(id=row.id, tenant_id=tenant_id, name=row.name,
+                               status=LeadStatus(row.status), agent_id=row.agent_id,
+                               required_skill=row.required_skill, version=row.version,
+                               source=row.source),
+                     float(row.overall_score or 0))
 
 
 def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
@@ -122,13 +132,39 @@ class SqlLeadRepository:
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
         """The leads a filter selects, best score first (the order bulk runs place them)."""
-        query = lead_queries.filtered(select(*STATE_COLUMNS, Lead.overall_score), tenant_id, filters,
+        query = lead_queries.filtered(select(*CANDIDATE_COLUMNS), tenant_id, filters,
                                       lead_queries.sla_settings_for(self.connection, tenant_id, filters))
         rows = self.connection.execute(query.order_by(Lead.overall_score.desc(), Lead.id).limit(limit))
-        return [_candidate(row) for row in rows]
+        return [_candidate(row, tenant_id) for row in rows]
 
     def candidates_by_id(self, tenant_id: int, ids: Sequence[int]) -> list[Candidate]:
-        return [_candidate(row) for row in self._rows(tenant_id, ids, for_update=False)]
+        found: list[Candidate] = []
+        for chunk in chunked(sorted(set(ids))):
+            found += [_candidate(row, tenant_id) for row in self.connection.execute(
+                select(*CANDIDATE_COLUMNS).where(Lead.tenant_id == tenant_id, Lead.id.in_(chunk))
+                .order_by(Lead.id))]
+        return found
+
+    def lock_assignable(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        """Lock these leads (in id order) with what the capacity rule re-checks, and no more."""
+        found: list[LeadState] = []
+        for chunk in chunked(sorted(set(ids))):
+            rows = self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id).with_for_update())
+            found += [LeadState(id=row.id, tenant_id=tenant_id, name="", status=LeadStatus(row.status),
+                                agent_id=row.agent_id, required_skill=row.required_skill,
+                                version=row.version) for row in rows]
+        return found
+
+    def version_sum(self, tenant_id: int, ids: Sequence[int]) -> tuple[int, int]:
+        """How many of these leads exist and the sum of their versions: one row per IN_CHUNK
+        ids. Versions only grow, so equal sums mean no lead changed and none was deleted."""
+        found, total = 0, 0
+        for chunk in chunked(ids):
+            count, versions = self.connection.execute(select(func.count(), func.sum(Lead.version)).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk))).one()
+            found, total = found + count, total + int(versions or 0)
+        return found, total
 
     def set_agent(self, lead_id: int, *, agent_id: int | None, status: LeadStatus,
                   now: datetime) -> None:
@@ -151,7 +187,7 @@ class SqlLeadRepository:
             agents = dict(chunk)
             self.connection.execute(
                 update(Lead).where(Lead.id.in_(list(agents))).values(
-                    agent_id=case(agents, value=Lead.id), status=LeadStatus.ASSIGNED.value,
+                    agent_id=literal_column(int_case("leads.id", agents)), status=LeadStatus.ASSIGNED.value,
                     assigned_at=now, first_contact_at=None, updated_at=now,
                     version=Lead.version + 1))
 

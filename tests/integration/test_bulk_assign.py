@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core.bulk import assign_commit
 from core.bulk.assign import AgentScope, BulkPlan, BulkRequest, plan_bulk_assign
 from core.bulk.assign_commit import commit_bulk_assign
 from core.bulk.undo import undo_batch
@@ -128,6 +129,35 @@ def test_commit_replans_when_the_data_moved(world):
     assert sum(1 for _, a in outcome.placed if a == world["agents"]["cy"]) == 1
     with Session(world["engine"]) as s:
         assert s.scalar(select(func.count()).select_from(Lead).where(Lead.agent_id.is_not(None))) == 0
+
+
+def test_commit_replans_when_a_planned_lead_changed(world):
+    preview = plan(world)
+    moved = preview.placed[-1].lead_id
+    with world["engine"].begin() as c:
+        c.execute(update(Lead).where(Lead.id == moved).values(name="Renamed", version=Lead.version + 1))
+    outcome = commit_bulk_assign(uow_factory(world), world["actor"], preview)
+    assert isinstance(outcome, BulkPlan)
+    assert "The data moved since the preview: 1 lead(s) changed" in outcome.notice
+    assert agent_of(world["engine"], moved) is None
+
+
+def test_a_lead_changed_during_the_commit_is_refused_not_overwritten(world, monkeypatch):
+    preview = plan(world)
+    moved = preview.placed[3].lead_id
+    real = assign_commit.open_batch
+
+    def a_change_then(*args, **kwargs):  # after the snapshot's check, before the lead's chunk
+        with world["engine"].begin() as c:
+            c.execute(update(Lead).where(Lead.id == moved).values(status="lost", version=Lead.version + 1))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assign_commit, "open_batch", a_change_then)
+    result = commit_bulk_assign(uow_factory(world), world["actor"], preview)
+    assert result.assigned == len(preview.placed) - 1
+    assert result.refused == [(moved, f"Lead #{moved} changed during the commit.")]
+    assert agent_of(world["engine"], moved) is None
+    assert find_violations(world["engine"]) == []
 
 
 def test_undo_restores_everything_and_refuses_twice(world):

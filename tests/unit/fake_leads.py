@@ -75,8 +75,15 @@ class FakeLeads:
     def claim_new(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
         return [lead for lead in self._of_tenant(tenant_id, ids) if lead.status == LeadStatus.NEW]
 
+    def lock_assignable(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
+        return self._of_tenant(tenant_id, ids)
+
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
         return {lead.id: lead.version for lead in self._of_tenant(tenant_id, ids)}
+
+    def version_sum(self, tenant_id: int, ids: Sequence[int]) -> tuple[int, int]:
+        found = self._of_tenant(tenant_id, ids)
+        return len(found), sum(lead.version for lead in found)
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
         best_first = ordered(self._store, self._matching(tenant_id, filters), LeadSort.SCORE_DESC)
