@@ -9,14 +9,13 @@ locked rows, so two runs at once never place a lead twice nor overfill an agent.
 places nothing writes no batch; every real run notes its time and counts for the routing panel.
 """
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from core.bulk.assign_write import write_assignments
 from core.bulk.runner import close_batch, open_batch, run_plan
-from core.domain.audit import AuditEntry
 from core.domain.batches import BatchItem, BatchKind, BatchState, silent_since
 from core.domain.clock import utcnow
 from core.domain.identity import Actor
@@ -168,16 +167,6 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
             notes[lead_id] = routed_by(names.get(rule_id, f"#{rule_id}"))
             items.append(BatchItem(position, lead_id, agent_id, lead.version + 1))
     placements = [Placement(i.lead_id, i.agent_id) for i in items if i.applied and i.agent_id is not None]
-    if placements:
-        uow.leads.assign_many(placements, now=now)
-        uow.agents.add_open_leads(Counter(p.agent_id for p in placements))
-        uow.assignments.start_many(tenant_id=actor.tenant_id, placements=placements,
-                                   by_user_id=actor.user_id, now=now, batch_id=batch_id, notes=notes)
-        uow.audit.append_many([AuditEntry(
-            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-            action="lead.assigned", entity_type="lead", entity_id=str(p.lead_id),
-            before={"status": "new", "agent_id": None},
-            after={"status": "assigned", "agent_id": p.agent_id, "agent": agents[p.agent_id].name},
-            reason=notes[p.lead_id], batch_id=batch_id,
-        ) for p in placements])
+    write_assignments(uow, actor, placements, agent_names={a: state.name for a, state in agents.items()},
+                      reasons=notes, notes=notes, batch_id=batch_id, now=now)
     return items

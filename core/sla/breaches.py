@@ -13,7 +13,7 @@ from core.domain.errors import InvalidInput, NotFound, RuleViolation
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.rules import why_agent_cannot_receive
-from core.domain.sla import SLA_REROUTE_REASON, is_open_breach
+from core.domain.sla import SLA_REROUTE_REASON, SlaSettings, is_open_breach
 from core.domain.working_hours import local_moment
 from core.leads.assignment import move_locked_lead
 from core.leads.steps import clean_text, lead_audit, locked_lead
@@ -38,10 +38,14 @@ def start_of_local_day(now: datetime, time_zone: str) -> datetime:
 def breach_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> BreachCounts:
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
-        settings = uow.sla.settings(actor.tenant_id)
-        per_agent = uow.sla.open_breaches_per_agent(actor.tenant_id, settings, now)
-        today = uow.sla.breaches_since(actor.tenant_id, settings, now=now,
-                                       since=start_of_local_day(now, settings.time_zone))
+        return breach_counts_in(uow, actor.tenant_id, uow.sla.settings(actor.tenant_id), now)
+
+
+def breach_counts_in(uow: UnitOfWork, tenant_id: int, settings: SlaSettings, now: datetime) -> BreachCounts:
+    """Open breaches per agent and today's (since local midnight), in the caller's transaction."""
+    per_agent = uow.sla.open_breaches_per_agent(tenant_id, settings, now)
+    today = uow.sla.breaches_since(tenant_id, settings, now=now,
+                                   since=start_of_local_day(now, settings.time_zone))
     return BreachCounts(per_agent, today)
 
 

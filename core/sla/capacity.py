@@ -8,7 +8,7 @@ from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.ports import UnitOfWork
 from core.retry import retry_on_conflict
-from core.sla.breaches import start_of_local_day
+from core.sla.breaches import breach_counts_in
 from core.sla.shifts import agents_on_shift
 
 
@@ -25,9 +25,7 @@ def capacity_sla(uow: UnitOfWork, actor: Actor, now: datetime) -> CapacitySla:
     actor.require(Permission.VIEW_DASHBOARDS)
     with uow:
         settings = uow.sla.settings(actor.tenant_id)
-        breaches = uow.sla.open_breaches_per_agent(actor.tenant_id, settings, now)
-        today = uow.sla.breaches_since(actor.tenant_id, settings, now=now,
-                                       since=start_of_local_day(now, settings.time_zone))
+        counts = breach_counts_in(uow, actor.tenant_id, settings, now)
         on_shift = agents_on_shift(uow.agents.teams(actor.tenant_id), uow.sla.team_hours(actor.tenant_id),
                                    settings.time_zone, now)
-    return CapacitySla(breaches, today, on_shift, settings.time_zone)
+    return CapacitySla(counts.per_agent, counts.today, on_shift, settings.time_zone)
