@@ -88,8 +88,27 @@ def _close_stopped(new_uow: UnitOfWorkFactory, actor: Actor, target: Batch) -> N
         if not uow.bulk.claim(target.id, now=now, stopped_before=silent_since(now)):
             raise RuleViolation(f"Batch {short_id(target.id)} was just resumed by someone else. "
                                 "Wait until it completes, then undo it.")
-        close_bulk_assign(uow, actor, target.id, plan_of(uow, target.id) or {}, interrupted=True)
+        if target.kind == BatchKind.BULK_ASSIGN:
+            close_bulk_assign(uow, actor, target.id, plan_of(uow, target.id) or {}, interrupted=True)
+        else:
+            _close_run_as_it_stands(uow, actor, target.id, *CLOSING[target.kind])
     in_transaction(new_uow, close)
+
+
+# A run's closing audit row, as the run itself would write it: (action, name of its changed
+# count, name of its refused count).
+CLOSING = {BatchKind.ROUTING: ("routing.ran", "assigned", "left")}
+
+
+def _close_run_as_it_stands(uow: UnitOfWork, actor: Actor, batch_id: str, action: str, changed: str,
+                            refused: str) -> None:
+    batch = finish_once(uow, actor, batch_id)
+    if batch is None:
+        return
+    uow.audit.append(AuditEntry(
+        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+        action=action, entity_type="batch", entity_id=batch_id, batch_id=batch_id,
+        after={changed: batch.leads_changed, refused: batch.leads_refused, "interrupted": True}))
 
 
 def _run(new_uow: UnitOfWorkFactory, actor: Actor, undo_id: str, stored: dict[str, Any], *,

@@ -67,3 +67,12 @@ def stopped_undo(monkeypatch, uow, assignment: str, *, done=1) -> str:
     monkeypatch.setattr(undo, "CHUNK", 1)
     return _stop(uow, "unassign_many", lambda: undo_batch(lambda: uow, SUPERVISOR, assignment),
                  done=done, marked=True)
+
+
+def stopped_routing(monkeypatch, uow, *, done=1) -> str:
+    """A routing run (the tenant's rules already set) that stops after `done` leads."""
+    from core.routing import run as routing_run
+    from core.routing.run import run_routing
+
+    monkeypatch.setattr(routing_run, "CHUNK", 1)
+    return _stop(uow, "claim_new", lambda: run_routing(lambda: uow, SUPERVISOR), done=done, marked=True)

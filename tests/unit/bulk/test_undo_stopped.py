@@ -7,12 +7,14 @@ from core.bulk.assign import BulkRequest
 from core.bulk.resume import resume_batch
 from core.bulk.undo import undo_batch
 from core.domain.batches import BatchState
+from core.domain.clock import utcnow
 from core.domain.errors import RuleViolation
 from core.domain.placement import Strategy
+from core.domain.routing import RuleSpec
 from core.domain.vocabulary import LeadStatus
 from tests.unit.builders import SUPERVISOR
 from tests.unit.bulk.scenario import NEW_LEADS, team
-from tests.unit.bulk.stopped import stopped_assignment
+from tests.unit.bulk.stopped import stopped_assignment, stopped_routing
 from tests.unit.faults import silent_for
 
 pytestmark = pytest.mark.usefixtures("pauses")
@@ -69,3 +71,16 @@ def test_an_assignment_whose_heartbeat_stopped_can_be_undone(monkeypatch):
     silent_for(uow, batch_id)
     assert undo_batch(lambda: uow, SUPERVISOR, batch_id).reverted == 2
     assert all(uow.leads.rows[i].status == LeadStatus.NEW for i in (1, 2, 3))
+
+
+def test_undo_of_an_interrupted_routing_run_closes_it_as_a_routing_run_not_as_a_bulk_assignment(monkeypatch):
+    uow = team()
+    uow.routing.add_rule(1, RuleSpec("Anyone"), by_user_id=None, now=utcnow())
+    batch_id = stopped_routing(monkeypatch, uow, done=1)
+    result = undo_batch(lambda: uow, SUPERVISOR, batch_id)
+    assert (result.reverted, result.blocked) == (1, [])
+    closing = [e for e in uow.audit.entries if e.entity_id == batch_id and e.entity_type == "batch"]
+    assert [(e.action, e.after) for e in closing] == [
+        ("routing.ran", {"assigned": 1, "left": 0, "interrupted": True}),
+        ("bulk.undone", {"reverted": 1, "blocked": 0})]
+    assert uow.bulk.batch(1, batch_id).state == BatchState.COMPLETE
