@@ -267,7 +267,8 @@ def _print_reroute(slug: str, result: RerouteResult, counts: BreachCounts) -> No
               f"(#{move.to_agent_id}) by rule '{move.rule}': {SLA_REROUTE_REASON}")
     for lead_id, why in result.left:
         print(f"{slug}: lead {lead_id}: SLA breached, not re-routed: {why}")
-    print(f"{slug}: SLA: {len(result.moved)} breached lead(s) {verb}, {len(result.left)} could not "
+    batch = f" in batch {result.batch_id}" if result.batch_id else ""
+    print(f"{slug}: SLA: {len(result.moved)} breached lead(s) {verb}{batch}, {len(result.left)} could not "
           f"move, {result.untouched} match no re-routing rule and stay; "
           f"{sum(counts.per_agent.values())} open breach(es), {counts.today} today.")
 

@@ -208,6 +208,11 @@ class AssignmentRepository(Protocol):
 
     def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None: ...
 
+    def moved_from(self, tenant_id: int, batch_id: str) -> dict[int, int]:
+        """Lead id -> the agent it had before the stretch this batch started, for the batch's
+        moves (an SLA re-route's first agent, which its undo gives the lead back to)."""
+        ...
+
 
 class ActivityRepository(Protocol):
     def add(self, *, tenant_id: int, lead_id: int, agent_id: int | None, kind: str, note: str | None,

@@ -20,6 +20,9 @@ class BatchKind(StrEnum):
     IMPORT = "import"
     UNDO = "undo"
     ROUTING = "routing"  # a routing run (docs/routing.md): undone like a bulk assignment
+    # The SLA re-routes of one `cli.py route` (docs/routing.md): undone by giving each lead back
+    # to the agent it came from.
+    SLA_REROUTE = "sla_reroute"
 
 
 class BatchState(StrEnum):
@@ -87,13 +90,18 @@ class Batch:
 
 _KIND_NAMES = {BatchKind.BULK_UPDATE: "a bulk update", BatchKind.IMPORT: "an import",
                BatchKind.UNDO: "an undo", BatchKind.BULK_ASSIGN: "a bulk assignment",
-               BatchKind.ROUTING: "a routing run"}
-UNDOABLE = (BatchKind.BULK_ASSIGN, BatchKind.ROUTING)
+               BatchKind.ROUTING: "a routing run", BatchKind.SLA_REROUTE: "an SLA re-route"}
+UNDOABLE = (BatchKind.BULK_ASSIGN, BatchKind.ROUTING, BatchKind.SLA_REROUTE)
+# Runs of `cli.py route`: one that stopped part-way is closed by the next, never resumed.
+ROUTE_RUNS = (BatchKind.ROUTING, BatchKind.SLA_REROUTE)
+# Their closing audit rows: the action, and how the row names the batch's changed and refused counts.
+RUN_CLOSING = {BatchKind.ROUTING: ("routing.ran", "assigned", "left"),
+               BatchKind.SLA_REROUTE: ("routing.sla_rerouted", "moved", "left")}
 
 
 def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
-    """Only a bulk assignment or a routing run can be undone, once, and not while it runs.
-    (Whether its leads changed since is read when the undo runs.)"""
+    """Only a bulk assignment, a routing run or an SLA re-route can be undone, once, and not
+    while it runs. (Whether its leads changed since is read when the undo runs.)"""
     if batch.kind not in UNDOABLE:
         return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: only bulk assignments "
                 "and routing runs can be undone. Change those leads back with a bulk update or one by one.")
@@ -107,8 +115,8 @@ def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
 def why_batch_cannot_be_resumed(batch: Batch, now: datetime) -> str | None:
     """Only an interrupted batch resumes; a running one is someone's, a complete one is done."""
     state = batch.state_at(now)
-    if batch.kind == BatchKind.ROUTING and state == BatchState.INTERRUPTED:
-        return (f"Batch {short_id(batch.id)} is a routing run: it is not resumed. The next "
+    if batch.kind in ROUTE_RUNS and state == BatchState.INTERRUPTED:
+        return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: it is not resumed. The next "
                 "`python cli.py route` closes it as it stands and places the leads it left; or undo "
                 "what it placed.")
     if state == BatchState.COMPLETE:

@@ -5,6 +5,7 @@ row is locked before its load is read), writes assignment history and one audit 
 commits all of it together or nothing.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from core.domain.clock import utcnow
@@ -63,9 +64,11 @@ def reassign_lead(uow: UnitOfWork, actor: Actor, *, lead_id: int, agent_id: int,
 
 
 def move_locked_lead(uow: UnitOfWork, actor: Actor, lead: LeadState, agent_id: int, *, reason: str,
-                     now: datetime, action: str = "lead.reassigned") -> tuple[AgentState, AgentState]:
+                     now: datetime, action: str = "lead.reassigned",
+                     batch_id: str | None = None) -> tuple[AgentState, AgentState]:
     """Reassign a lead locked by the caller, under the capacity rule, with its history and
-    audit row; (previous agent, new agent). Also the step of SLA re-routing (core/sla)."""
+    audit row; (previous agent, new agent). Also the step of SLA re-routing (core/sla) and of
+    its undo, which name their batch in both rows."""
     refusal = why_lead_cannot_be_reassigned(lead, agent_id)
     if refusal:
         raise RuleViolation(refusal)
@@ -79,10 +82,11 @@ def move_locked_lead(uow: UnitOfWork, actor: Actor, lead: LeadState, agent_id: i
     uow.assignments.end_current(lead.id, now=now)
     uow.assignments.start(tenant_id=actor.tenant_id, lead_id=lead.id, agent_id=new_agent.id,
                           previous_agent_id=previous_id, by_user_id=actor.user_id,
-                          note=reason, now=now)
-    uow.audit.append(lead_audit(actor, action, lead,
-                                {"agent_id": previous_id, "agent": previous.name},
-                                {"agent_id": new_agent.id, "agent": new_agent.name}, reason))
+                          note=reason, now=now, batch_id=batch_id)
+    uow.audit.append(replace(lead_audit(actor, action, lead,
+                                        {"agent_id": previous_id, "agent": previous.name},
+                                        {"agent_id": new_agent.id, "agent": new_agent.name}, reason),
+                             batch_id=batch_id))
     return previous, new_agent
 
 

@@ -4,16 +4,26 @@ An open first-contact breach (docs/sla-and-hours.md) that an active rule marked 
 breached" matches moves to ANOTHER agent of that rule who may receive routed leads now
 (available and on shift), chosen by the rule's strategy against the loads built so far. Rules
 are tried in order, and a rule that cannot move the lead passes it on, as for new leads. Rules
-without the mark leave breached leads alone. Each move is one short transaction through
-core.sla.breaches.reroute_breached_lead_in, which re-checks the breach, the once-per-lead mark
-(sla_rerouted_at) and the capacity rule on the locked rows, and records the reason
-"first-contact SLA breached" in the assignment history and the audit.
+without the mark leave breached leads alone.
+
+The moves of one pass are one batch of kind `sla_reroute`, recorded with its plan before any
+lead moves, as a routing run is: shown among the recent batches on Bulk operations and undone
+there (core.bulk.undo gives each lead back to the agent it came from). Each move is one short
+transaction through core.sla.breaches.reroute_breached_lead_in, which re-checks the breach, the
+once-per-lead mark (sla_rerouted_at) and the capacity rule on the locked rows, and records the
+reason "first-contact SLA breached" in the assignment history and the audit, both naming the
+batch; the batch's item (the lead, its new agent, its version after) is written with it. A pass
+that stopped part-way is not resumed: the next pass closes it as it stands.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any, NamedTuple
 
+from core.bulk.runner import close_batch, open_batch, run_plan
+from core.bulk.undo import close_run_as_it_stands
+from core.domain.batches import RUN_CLOSING, BatchItem, BatchKind, BatchState, silent_since
 from core.domain.clock import utcnow
 from core.domain.errors import NotFound, RuleViolation
 from core.domain.identity import Actor
@@ -31,6 +41,9 @@ from core.sla.shifts import on_shift_agent_ids_in
 
 # Breached leads one run looks at, longest overdue first; the next run takes the rest.
 MAX_REROUTE = 1000
+# One lead per transaction, as each move locks its lead, then its two agents by id.
+CHUNK = 1
+RECENT = 20  # the newest batches a pass looks through for a pass that stopped part-way
 
 
 @dataclass(frozen=True)
@@ -44,12 +57,21 @@ class Reroute:
     rule: str
 
 
+class Move(NamedTuple):
+    """One position of a stored re-route plan."""
+
+    lead_id: int
+    to_agent_id: int
+    rule_id: int
+
+
 @dataclass(frozen=True)
 class RerouteResult:
     moved: list[Reroute] = field(default_factory=list)
     left: list[Refusal] = field(default_factory=list)  # matched by a re-routing rule, cannot move
     untouched: int = 0       # breached leads no re-routing rule matches: they stay, by design
     dry_run: bool = False
+    batch_id: str | None = None  # the pass's batch, when it planned any move
 
 
 @dataclass(frozen=True)
@@ -127,46 +149,88 @@ def _plan(world: _World) -> tuple[list[tuple[Reroute, int]], list[Refusal], int,
     return moves, left, untouched, changed
 
 
-def _move(actor: Actor, move: Reroute, now: datetime) -> Callable[[UnitOfWork], str | None]:
-    """One lead's move, in its own transaction; the chosen agent asked again beside the locks."""
-    def work(uow: UnitOfWork) -> str | None:
-        agent = uow.agents.get(actor.tenant_id, move.to_agent_id)
-        if agent is None:
-            return f"Agent #{move.to_agent_id} no longer exists."
-        why = why_not_routable(agent, on_shift=agent.id in on_shift_agent_ids_in(uow, actor.tenant_id, now))
-        if why:
-            return why
-        try:
-            reroute_breached_lead_in(uow, actor, lead_id=move.lead_id,
-                                     eligible_agent_ids=[move.to_agent_id], now=now)
-        except (RuleViolation, NotFound) as refused:
-            return str(refused)
-        return None
-    return work
+def _move_in(uow: UnitOfWork, actor: Actor, move: Move, now: datetime, batch_id: str) -> str | None:
+    """One lead's move in the caller's transaction; the chosen agent asked again beside the
+    locks. Why it did not move, or None."""
+    agent = uow.agents.get(actor.tenant_id, move.to_agent_id)
+    if agent is None:
+        return f"Agent #{move.to_agent_id} no longer exists."
+    why = why_not_routable(agent, on_shift=agent.id in on_shift_agent_ids_in(uow, actor.tenant_id, now))
+    if why:
+        return why
+    try:
+        reroute_breached_lead_in(uow, actor, lead_id=move.lead_id, eligible_agent_ids=[move.to_agent_id],
+                                 now=now, batch_id=batch_id)
+    except (RuleViolation, NotFound) as refused:  # raised before the lead's first write
+        return str(refused)
+    return None
+
+
+Apply = Callable[[UnitOfWork, list[tuple[int, Move]]], list[BatchItem]]
+
+
+def _applier(actor: Actor, batch_id: str, now: datetime) -> Apply:
+    def apply(uow: UnitOfWork, todo: list[tuple[int, Move]]) -> list[BatchItem]:
+        items = []
+        for position, move in todo:
+            refused = _move_in(uow, actor, move, now, batch_id)
+            version = None if refused else uow.leads.versions(actor.tenant_id, [move.lead_id])[move.lead_id]
+            items.append(BatchItem(position, move.lead_id, None if refused else move.to_agent_id,
+                                   version, refused))
+        return items
+    return apply
+
+
+def close_stopped_passes(new_uow: UnitOfWorkFactory, actor: Actor) -> None:
+    """A pass that stopped part-way (its process died) is closed as it stands by the next, so
+    that it reads complete and may be undone; its leads still breached are planned again."""
+    now = utcnow()
+    stopped = [b.id for b in in_transaction(new_uow, lambda uow: uow.bulk.recent(actor.tenant_id, RECENT))
+               if b.kind == BatchKind.SLA_REROUTE and b.state_at(now) == BatchState.INTERRUPTED]
+    for batch_id in stopped:
+        def close(uow: UnitOfWork, batch_id: str = batch_id) -> None:
+            if uow.bulk.claim(batch_id, now=now, stopped_before=silent_since(now)):
+                close_run_as_it_stands(uow, actor, batch_id, *RUN_CLOSING[BatchKind.SLA_REROUTE])
+        in_transaction(new_uow, close)
+
+
+def _apply_as_batch(new_uow: UnitOfWorkFactory, actor: Actor, moves: list[tuple[Reroute, int]],
+                    pointers: dict[int, int], now: datetime) -> tuple[str, list[BatchItem]]:
+    stored: dict[str, Any] = {"moves": [[m.lead_id, m.to_agent_id, rule_id] for m, rule_id in moves],
+                              "pointers": {str(rule_id): agent_id for rule_id, agent_id in pointers.items()}}
+    batch_id = open_batch(new_uow, actor, kind=BatchKind.SLA_REROUTE, now=now, plan=stored,
+                          positions=len(moves), strategy="re-route breached")
+    plan = [Move(*row) for row in stored["moves"]]
+    items = run_plan(new_uow, actor, batch_id, BatchKind.SLA_REROUTE, plan, _applier(actor, batch_id, now),
+                     chunk=CHUNK)
+    moved_any = any(item.applied for item in items)
+
+    def close(uow: UnitOfWork) -> None:
+        if moved_any:  # each round-robin rule resumes after the agent it served last
+            for rule_id, agent_id in pointers.items():
+                uow.routing.set_pointer(actor.tenant_id, rule_id, agent_id)
+        action, changed, refused = RUN_CLOSING[BatchKind.SLA_REROUTE]
+        close_batch(uow, actor, batch_id, action=action, changed=changed, refused=refused)
+    in_transaction(new_uow, close)
+    return batch_id, items
 
 
 def reroute_breached(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = False,
                      now: datetime | None = None, skip: frozenset[int] = frozenset()) -> RerouteResult:
-    """Move the tenant's breached leads by its re-routing rules; `dry_run`: the plan only.
-    `skip`: leads left out (a dry run's leads the grace would release first)."""
+    """Move the tenant's breached leads by its re-routing rules, as one batch; `dry_run`: the
+    plan only. `skip`: leads left out (a dry run's leads the grace would release first)."""
     actor.require(Permission.BULK_OPERATIONS)
     at = now or utcnow()
+    if not dry_run:
+        close_stopped_passes(new_uow, actor)
     world = in_transaction(new_uow, lambda uow: _read(uow, actor, at, skip))
     if world is None:
         return RerouteResult(dry_run=dry_run)
     moves, left, untouched, pointers = _plan(world)
-    if dry_run:
-        return RerouteResult([m for m, _ in moves], left, untouched, dry_run=True)
-    moved: list[Reroute] = []
-    for move, _ in moves:
-        refused = in_transaction(new_uow, _move(actor, move, at))
-        if refused:
-            left.append(Refusal(move.lead_id, refused))
-        else:
-            moved.append(move)
-    if pointers and moved:
-        def remember(uow: UnitOfWork) -> None:
-            for rule_id, agent_id in pointers.items():
-                uow.routing.set_pointer(actor.tenant_id, rule_id, agent_id)
-        in_transaction(new_uow, remember)
-    return RerouteResult(moved, left, untouched)
+    if dry_run or not moves:
+        return RerouteResult([m for m, _ in moves], left, untouched, dry_run=dry_run)
+    batch_id, items = _apply_as_batch(new_uow, actor, moves, pointers, at)
+    refused = {item.lead_id: item.refused for item in items if item.refused}
+    return RerouteResult([m for m, _ in moves if m.lead_id not in refused],
+                         left + [Refusal(lead_id, why) for lead_id, why in refused.items()],
+                         untouched, batch_id=batch_id)

@@ -61,8 +61,10 @@ def breached_lead_ids(uow: UnitOfWork, actor: Actor, now: datetime, *, limit: in
 
 
 def reroute_breached_lead_in(uow: UnitOfWork, actor: Actor, *, lead_id: int,
-                             eligible_agent_ids: list[int], now: datetime) -> str:
-    """Inside the caller's transaction (the caller commits): routing runs it in its batch."""
+                             eligible_agent_ids: list[int], now: datetime,
+                             batch_id: str | None = None) -> str:
+    """Inside the caller's transaction (the caller commits): `cli.py route` runs it in the
+    batch of its SLA re-routes (`batch_id`, named in the history and audit rows)."""
     actor.require(Permission.ASSIGN_LEADS)
     lead = locked_lead(uow, actor, lead_id, None)
     facts = uow.sla.lead_facts(actor.tenant_id, lead_id)
@@ -85,7 +87,7 @@ def reroute_breached_lead_in(uow: UnitOfWork, actor: Actor, *, lead_id: int,
             refusals.append(refusal)
             continue
         previous, new_agent = move_locked_lead(uow, actor, lead, agent_id, reason=SLA_REROUTE_REASON,
-                                               now=now, action="lead.sla_rerouted")
+                                               now=now, action="lead.sla_rerouted", batch_id=batch_id)
         uow.sla.mark_rerouted(lead.id, now=now)
         return (f"Lead #{lead.id} moved from {previous.name} to {new_agent.name}: "
                 f"{SLA_REROUTE_REASON}.")

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from core.domain.placement import Placement
 from db.models import Assignment, LeadActivity
@@ -46,6 +46,12 @@ class SqlAssignmentRepository:
 
     def end_current(self, lead_id: int, *, now: datetime) -> None:
         self.connection.execute(_END_CURRENT, {"of_lead": lead_id, "now": now})
+
+    def moved_from(self, tenant_id: int, batch_id: str) -> dict[int, int]:
+        rows = self.connection.execute(select(Assignment.lead_id, Assignment.previous_agent_id).where(
+            Assignment.batch_id == batch_id, Assignment.tenant_id == tenant_id,
+            Assignment.previous_agent_id.is_not(None)))
+        return {row.lead_id: row.previous_agent_id for row in rows}
 
 
 class SqlActivityRepository:

@@ -8,6 +8,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.bulk.batches import recent_batches
+from core.bulk.undo import undo_batch
+from core.domain.batches import BatchKind
 from core.domain.identity import Actor
 from core.domain.permissions import Role
 from core.domain.routing import RuleSpec
@@ -103,3 +106,55 @@ def test_route_releases_past_the_grace_re_routes_a_breached_lead_once_then_route
     again = route_tenant(world["new_uow"], admin, now=EVENING + timedelta(hours=1))  # Bo's SLA ran out
     assert again.rerouted.moved == [] and agents_of(engine, [breached]) == [bo]  # at most once
     assert healthy(engine)
+
+
+def test_a_pass_of_sla_re_routes_is_a_batch_undone_back_to_the_first_agent(world):
+    engine, admin, ana, bo = world["engine"], world["admin"], world["ana"], world["bo"]
+    breached = make_lead(engine, world["tenant"], "Breached", status="assigned", agent_id=ana)
+    with engine.begin() as c:
+        c.execute(update(Agent).where(Agent.id == ana).values(open_leads=1))
+        c.execute(update(Lead).where(Lead.id == breached).values(
+            score_category="hot", assigned_at=NOW - timedelta(minutes=20)))
+    add_rule(world["new_uow"](), admin, RuleSpec("Everyone", reroute_breached=True))
+    cycle = route_tenant(world["new_uow"], admin, now=EVENING)
+    batch_id = cycle.rerouted.batch_id
+    assert agents_of(engine, [breached]) == [bo] and batch_id is not None
+    [status] = [s for s in recent_batches(world["new_uow"](), admin) if s.batch.id == batch_id]
+    assert (status.batch.kind, status.batch.leads_changed, status.undoable) == (
+        BatchKind.SLA_REROUTE, 1, True)
+
+    undone = undo_batch(world["new_uow"], admin, batch_id)
+    assert (undone.reverted, undone.blocked) == (1, [])
+    assert agents_of(engine, [breached]) == [ana]
+    with Session(engine) as s:
+        rows = s.execute(select(AuditRow.action, AuditRow.batch_id, AuditRow.reason)
+                         .where(AuditRow.batch_id.in_([batch_id, undone.undo_batch_id]))
+                         .order_by(AuditRow.id)).all()
+        opens = dict(s.execute(select(Agent.id, Agent.open_leads).where(Agent.id.in_([ana, bo]))).all())
+        marked = s.scalar(select(Lead.sla_rerouted_at).where(Lead.id == breached))
+    assert [tuple(r) for r in rows] == [
+        ("lead.sla_rerouted", batch_id, SLA_REROUTE_REASON), ("routing.sla_rerouted", batch_id, None),
+        ("lead.reassigned", undone.undo_batch_id, f"undo of batch {batch_id}"),
+        ("bulk.undone", undone.undo_batch_id, None)]
+    assert opens == {ana: 1, bo: 0} and marked is not None  # its re-route stays used
+    again = route_tenant(world["new_uow"], admin, now=EVENING + timedelta(hours=1))
+    assert again.rerouted.moved == [] and agents_of(engine, [breached]) == [ana]
+    assert healthy(engine)
+
+
+def test_undo_of_sla_re_routes_is_refused_while_the_first_agent_is_full(world):
+    engine, admin, ana, bo = world["engine"], world["admin"], world["ana"], world["bo"]
+    breached = make_lead(engine, world["tenant"], "Breached", status="assigned", agent_id=ana)
+    with engine.begin() as c:
+        c.execute(update(Agent).where(Agent.id == ana).values(open_leads=1))
+        c.execute(update(Lead).where(Lead.id == breached).values(
+            score_category="hot", assigned_at=NOW - timedelta(minutes=20)))
+    add_rule(world["new_uow"](), admin, RuleSpec("Everyone", reroute_breached=True))
+    batch_id = route_tenant(world["new_uow"], admin, now=EVENING).rerouted.batch_id
+    with engine.begin() as c:
+        c.execute(update(Agent).where(Agent.id == ana).values(max_capacity=0))
+    refused = undo_batch(world["new_uow"], admin, batch_id)
+    assert refused.undo_batch_id is None and refused.reverted == 0
+    assert [r.why for r in refused.blocked] == [
+        f"Lead #{breached} cannot go back: Ana Ruiz is full: 0 of 0 open leads."]
+    assert agents_of(engine, [breached]) == [bo] and healthy(engine)

@@ -165,6 +165,11 @@ class FakeAssignments:
             if row["lead_id"] in lead_ids and row["ended_at"] is None:
                 row["ended_at"] = now
 
+    def moved_from(self, tenant_id: int, batch_id: str) -> dict[int, int]:
+        return {row["lead_id"]: row["previous_agent_id"] for row in self.assignments
+                if row["batch_id"] == batch_id and row["tenant_id"] == tenant_id
+                and row["previous_agent_id"] is not None}
+
 
 class FakeActivities:
     def __init__(self, store: Store) -> None:

@@ -76,3 +76,8 @@ def stopped_routing(monkeypatch, uow, *, done=1) -> str:
 
     monkeypatch.setattr(routing_run, "CHUNK", 1)
     return _stop(uow, "claim_new", lambda: run_routing(lambda: uow, SUPERVISOR), done=done, marked=True)
+
+
+def stopped_run(uow, method: str, run, *, done=1) -> str:
+    """Any run that stops for good once `uow.leads.<method>` has gone through `done` times."""
+    return _stop(uow, method, run, done=done, marked=True)

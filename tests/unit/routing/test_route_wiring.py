@@ -140,7 +140,9 @@ def test_route_re_routes_a_breached_lead_once_to_another_agent_of_the_rule_with_
     assert agents_of(uow, 1) == [11]
     assert (uow.agents.rows[10].open_leads, uow.agents.rows[11].open_leads) == (0, 1)
     assert uow.assignments.assignments[-1]["note"] == SLA_REROUTE_REASON
-    assert [(e.action, e.reason) for e in uow.audit.entries] == [("lead.sla_rerouted", SLA_REROUTE_REASON)]
+    batch = cycle.rerouted.batch_id
+    assert [(e.action, e.reason, e.batch_id) for e in uow.audit.entries] == [
+        ("lead.sla_rerouted", SLA_REROUTE_REASON, batch), ("routing.sla_rerouted", None, batch)]
 
     later = route_tenant(lambda: uow, SUPERVISOR, now=MONDAY_10 + timedelta(hours=1))  # Sam's SLA ran out too
     assert later.rerouted.moved == [] and agents_of(uow, 1) == [11]  # at most once
