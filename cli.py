@@ -256,8 +256,9 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 def _print_release(slug: str, report: ReleaseReport, *, dry_run: bool) -> None:
     given_back = ", ".join(f"{name} {n}" for name, n in report.released) or "none"
     verb = "would return" if dry_run else "returned"
+    batches = f" in batch {', '.join(report.batch_ids)}" if report.batch_ids else ""
     print(f"{slug}: grace: {report.total} untouched lead(s) of agents away or offline past the grace "
-          f"period {verb} to routing ({given_back}).")
+          f"period {verb} to routing{batches} ({given_back}).")
 
 
 def _print_reroute(slug: str, result: RerouteResult, counts: BreachCounts) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from core.domain.batches import BatchKind, BatchState, silent_since
+from core.domain.batches import ROUTE_RUNS, BatchState, silent_since
 from core.domain.clock import utcnow
 from core.domain.vocabulary import OPEN_STATUSES, LeadStatus
 from db.engine import READ_ONLY
@@ -178,7 +178,7 @@ def _batch_violations(connection: Connection) -> list[Violation]:
 
 
 def _next_step(batch_id: str, kind: str) -> str:
-    if kind == BatchKind.ROUTING.value:  # routing runs are closed by the next run, not resumed
+    if kind in ROUTE_RUNS:  # routing runs and SLA re-routes are closed by the next run, not resumed
         return f"the next `python cli.py route` closes it, or undo it (`python cli.py undo-batch {batch_id}`)"
     return (f"resume it with `python cli.py resume-batch {batch_id} --as USER`"
             + (", or undo it" if kind == "bulk_assign" else ""))

@@ -6,7 +6,7 @@ from core.agents.capacity import agent_capacity
 from core.bulk.batches import recent_batches
 from core.bulk.files import read_lead_ids
 from core.bulk.undo import undo_batch
-from core.domain.batches import short_id
+from core.domain.batches import BatchKind, short_id
 from core.domain.permissions import Permission
 from core.exports.export import export_batch
 from pages._shared import context
@@ -68,18 +68,25 @@ if batches:
     undoable = {status.batch.id: status.batch for status in batches if status.undoable}
     if undoable:
         chosen = st.selectbox("Batch to undo", list(undoable), format_func=short_id, key="bk_undo_batch")
+        moves = undoable[chosen].kind == BatchKind.SLA_REROUTE  # leads go back to their first agent
         with st.popover("Undo this batch…"):  # a confirmation that names the change
-            st.caption(f"Batch {short_id(chosen)} assigned {undoable[chosen].leads_changed} leads: undoing "
+            st.caption(f"Batch {short_id(chosen)} re-routed {undoable[chosen].leads_changed} breached leads: "
+                       "undoing it gives each back to the agent it came from, if that agent can take it "
+                       "now, unless the lead changed since. They stay marked as re-routed for their SLA."
+                       if moves else
+                       f"Batch {short_id(chosen)} assigned {undoable[chosen].leads_changed} leads: undoing "
                        "it sends each back to new and frees its agent's slot, unless the lead changed since.")
             undo = st.button(f"Undo batch {short_id(chosen)}", type="primary", key="bk_undo")
         if undo:
             result = attempt(lambda: undo_batch(context.writer, actor, chosen))
             if result is not None and result.blocked:
-                st.error(f"Undo refused: {len(result.blocked)} lead(s) changed since the batch. "
-                         "Nothing was undone.", icon=":material/block:")
+                st.error(f"Undo refused: {len(result.blocked)} lead(s) "
+                         + ("block it (below, with why)" if moves else "changed since the batch")
+                         + ". Nothing was undone.", icon=":material/block:")
                 st.dataframe(table(result.blocked, {"lead_id": "Lead", "why": "Why"}),
                              hide_index=True, key="bk_blocked", placeholder=EMPTY)
             elif result is not None:
-                succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads back to new.")
+                back = "back with the agent they came from" if moves else "back to new"
+                succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads {back}.")
 elif batches is not None:
     st.caption("No bulk runs yet.")

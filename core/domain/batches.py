@@ -23,6 +23,9 @@ class BatchKind(StrEnum):
     # The SLA re-routes of one `cli.py route` (docs/routing.md): undone by giving each lead back
     # to the agent it came from.
     SLA_REROUTE = "sla_reroute"
+    # The untouched leads of agents away past the grace, given back to routing by one `cli.py
+    # route` (docs/routing.md): shown, not undone (their agents are away).
+    GRACE_RELEASE = "grace_release"
 
 
 class BatchState(StrEnum):
@@ -53,7 +56,8 @@ class BatchItem:
 
     position: int
     lead_id: int
-    agent_id: int | None = None      # the lead's agent after it (bulk assign, undo)
+    agent_id: int | None = None      # the lead's agent after it (bulk assign, undo, routing, SLA
+                                     # re-route); a grace release: the agent it was taken from
     lead_version: int | None = None  # the lead's version right after; None when refused
     refused: str | None = None       # why the lead was left as it was
 
@@ -90,7 +94,8 @@ class Batch:
 
 _KIND_NAMES = {BatchKind.BULK_UPDATE: "a bulk update", BatchKind.IMPORT: "an import",
                BatchKind.UNDO: "an undo", BatchKind.BULK_ASSIGN: "a bulk assignment",
-               BatchKind.ROUTING: "a routing run", BatchKind.SLA_REROUTE: "an SLA re-route"}
+               BatchKind.ROUTING: "a routing run", BatchKind.SLA_REROUTE: "an SLA re-route",
+               BatchKind.GRACE_RELEASE: "a grace release"}
 UNDOABLE = (BatchKind.BULK_ASSIGN, BatchKind.ROUTING, BatchKind.SLA_REROUTE)
 # Runs of `cli.py route`: one that stopped part-way is closed by the next, never resumed.
 ROUTE_RUNS = (BatchKind.ROUTING, BatchKind.SLA_REROUTE)
@@ -102,6 +107,10 @@ RUN_CLOSING = {BatchKind.ROUTING: ("routing.ran", "assigned", "left"),
 def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
     """Only a bulk assignment, a routing run or an SLA re-route can be undone, once, and not
     while it runs. (Whether its leads changed since is read when the undo runs.)"""
+    if batch.kind == BatchKind.GRACE_RELEASE:
+        return (f"Batch {short_id(batch.id)} is a grace release: its leads were taken from agents away "
+                "past the grace period, who cannot receive leads. Undo the routing run that placed them "
+                "to send them back to new, or assign them by hand.")
     if batch.kind not in UNDOABLE:
         return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: only bulk assignments "
                 "and routing runs can be undone. Change those leads back with a bulk update or one by one.")

@@ -31,11 +31,13 @@ class RouteCycle:
 
 def _release_all(new_uow: UnitOfWorkFactory, actor: Actor, now: datetime) -> ReleaseReport:
     released: list[tuple[str, int]] = []
+    batches: list[str] = []
     while True:
         report = release_untouched_from_unavailable(new_uow(), actor, now)
         released += report.released
+        batches += report.batch_ids
         if not report.more or not report.total:  # nothing released: stop rather than spin
-            return ReleaseReport(tuple(released), False)
+            return ReleaseReport(tuple(released), False, batch_ids=tuple(batches))
 
 
 def route_tenant(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = False,

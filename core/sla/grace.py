@@ -2,12 +2,21 @@
 gives back the leads they have not touched (still `assigned`, no contact since assignment),
 which return to the unassigned pool for routing. `cli.py route` runs it first, before it re-routes
 breached leads and routes new ones (so the released leads find another agent in the same run);
-each call releases at most RELEASE_LIMIT leads and says whether more remain."""
+each call releases at most RELEASE_LIMIT leads and says whether more remain.
 
+Each call that releases anything is a batch of kind `grace_release`, written complete in the same
+transaction as the release: listed among the recent batches on Bulk operations with its leads
+(each with the agent it was taken from) and named by each `lead.released` audit row. It is not
+undone: its agents are away or offline, and the capacity rule gives them no lead (docs/routing.md).
+"""
+
+import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from core.domain.audit import AuditEntry
+from core.domain.batches import BatchItem, BatchKind
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.sla import GRACE_RELEASE_REASON, UNAVAILABLE, grace_over
@@ -24,6 +33,7 @@ class ReleaseReport:
     released: tuple[tuple[str, int], ...]  # (agent name, leads returned to the pool)
     more: bool                             # the limit was reached: run again for the rest
     lead_ids: tuple[int, ...] = ()         # the leads, on a dry run (`releasable`)
+    batch_ids: tuple[str, ...] = ()        # the batches that released them
 
     @property
     def total(self) -> int:
@@ -71,14 +81,32 @@ def release_untouched_from_unavailable(uow: UnitOfWork, actor: Actor, now: datet
             return ReleaseReport((), False)
         counts = Counter(lead.agent_id for lead in leads if lead.agent_id is not None)
         released = [lead.id for lead in leads]
+        batch_id = _open_complete_batch(uow, actor, now, [BatchItem(position, lead.id, lead.agent_id,
+                                                                    lead.version + 1)
+                                                          for position, lead in enumerate(leads)])
         uow.agents.remove_open_leads(dict(counts))
         uow.leads.unassign_many(released, now=now)
         uow.assignments.end_many(released, now=now)
-        uow.audit.append_many([lead_audit(
+        uow.audit.append_many([replace(lead_audit(
             actor, "lead.released", lead,
             {"status": lead.status.value, "agent_id": lead.agent_id,
              "agent": agents[lead.agent_id].name if lead.agent_id else None},
-            {"status": "new", "agent_id": None}, GRACE_RELEASE_REASON) for lead in leads])
+            {"status": "new", "agent_id": None}, GRACE_RELEASE_REASON), batch_id=batch_id) for lead in leads])
+        uow.audit.append(AuditEntry(
+            tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
+            action="routing.released", entity_type="batch", entity_id=batch_id, batch_id=batch_id,
+            after={"released": len(leads)}))
         uow.commit()
     return ReleaseReport(tuple((agents[a].name, n) for a, n in sorted(counts.items())),
-                         len(ids) >= limit)
+                         len(ids) >= limit, batch_ids=(batch_id,))
+
+
+def _open_complete_batch(uow: UnitOfWork, actor: Actor, now: datetime, items: list[BatchItem]) -> str:
+    """The release's batch, complete at once: it commits, or not at all, with the release."""
+    batch_id = str(uuid.uuid4())
+    uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=BatchKind.GRACE_RELEASE, strategy=None,
+                       by_user_id=actor.user_id, now=now, plan="[]", planned=len(items))
+    uow.bulk.add_items(batch_id, items)
+    uow.bulk.record_progress(batch_id, changed=len(items), refused=0, now=now)
+    uow.bulk.finish_batch(batch_id, now=now)
+    return batch_id

@@ -69,11 +69,13 @@ def test_route_releases_re_routes_then_places_and_a_dry_run_writes_nothing(engin
     placed = _number(lines[-1], " placed")
     assert done.stdout.count(": assigned to ") == placed and placed > 0
     new, stretches, batches, _ = _counts(engine)
-    # Two batches: the pass's SLA re-routes and its routing run, each named in the output.
-    assert (new, stretches, batches) == (before[0] + due - placed, before[1] + moved + placed, before[2] + 2)
+    # Three batches: the pass's grace release, its SLA re-routes and its routing run, each named.
+    assert (new, stretches, batches) == (before[0] + due - placed, before[1] + moved + placed, before[2] + 3)
     with Session(engine) as s:
         kinds = dict(s.execute(select(Batch.kind, Batch.id)
-                               .where(Batch.kind.in_(["sla_reroute", "routing"]))).all())
+                               .where(Batch.kind.in_(["grace_release", "sla_reroute", "routing"]))).all())
+    assert lines[0].startswith(f"acme: grace: {due} untouched lead(s) of agents away or offline past the "
+                               f"grace period returned to routing in batch {kinds['grace_release']} (")
     assert f" breached lead(s) re-routed in batch {kinds['sla_reroute']}, " in sla
     assert lines[-1].startswith(f"acme: {placed} placed in batch {kinds['routing']}, ")
     assert untouched_of_away_agents(engine, away_since=past_grace) == 0
@@ -82,7 +84,7 @@ def test_route_releases_re_routes_then_places_and_a_dry_run_writes_nothing(engin
         actions = dict(s.execute(select(AuditRow.action, func.count()).group_by(AuditRow.action)).all())
         notes = set(s.scalars(select(Assignment.note).where(Assignment.note.like("routed by rule %"))))
     assert (actions["lead.released"], actions["lead.sla_rerouted"]) == (due, moved)
-    assert actions["routing.sla_rerouted"] == 1
+    assert (actions["routing.released"], actions["routing.sla_rerouted"]) == (1, 1)
     assert notes and all(note.startswith("routed by rule '") for note in notes)
 
     again = run_cli("route", url=database_url)  # every tenant; nothing is moved twice

@@ -1,11 +1,14 @@
 """The bulk operations page: preview → commit → undo, as a supervisor drives it."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.domain.identity import Actor
 from core.domain.placement import Strategy
-from db.models import Agent, Lead, Tenant
+from core.routing.reroute import reroute_breached
+from db.models import Agent, Batch, Lead, TeamHours, Tenant
+from db.unit_of_work import SqlUnitOfWork
 from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_with
 
 PAGE = "pages/bulk_operations.py"
@@ -214,3 +217,27 @@ def test_strategies_read_as_words_and_the_plan_names_each_lead_with_its_score(de
         stored = dict(s.execute(select(Lead.id, Lead.name).where(Lead.id.in_(plan["Lead"].tolist()))).all())
     assert plan["Name"].tolist() == [stored[i] for i in plan["Lead"]]
     assert plan["Score"].is_monotonic_decreasing and plan["Score"].between(0, 100).all()
+
+
+def test_sla_re_routes_show_as_one_batch_undone_back_to_the_first_agents(demo_url, engine):
+    with engine.begin() as c:  # every team on shift, so the demo's breached referrals can move
+        c.execute(delete(TeamHours))
+    with Session(engine) as s:
+        acme = s.scalar(select(Tenant.id).where(Tenant.slug == "acme"))
+    result = reroute_breached(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=acme))
+    assert result.moved and result.batch_id
+    first = {m.lead_id: m.from_agent for m in result.moved}
+    at = open_page()
+    batches = table_with(at, "Batch", "Kind")
+    assert list(batches.loc[batches["Batch"] == result.batch_id, "Kind"]) == ["sla_reroute"]
+    at.selectbox(key="bk_undo_batch").set_value(result.batch_id).run()
+    assert f"Batch {result.batch_id[:8]} re-routed {len(first)} breached leads: undoing it gives each back " \
+           "to the agent it came from" in " ".join(c.value for c in at.caption)
+    at.button(key="bk_undo").click().run()
+    assert not at.exception
+    assert f"undone: {len(first)} leads back with the agent they came from" in messages(at)
+    with Session(engine) as s:
+        now_with = dict(s.execute(select(Lead.id, Agent.name).join(Agent, Agent.id == Lead.agent_id)
+                                  .where(Lead.id.in_(first))).all())
+        undone_by = s.scalar(select(Batch.undone_by_batch).where(Batch.id == result.batch_id))
+    assert now_with == first and undone_by is not None

@@ -6,7 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from core.agents.capacity import set_agent_capacity
-from core.domain.errors import PermissionDenied
+from core.bulk.batches import recent_batches
+from core.bulk.undo import undo_batch
+from core.domain.batches import BatchKind, BatchState
+from core.domain.errors import PermissionDenied, RuleViolation
 from core.domain.sla import GRACE_RELEASE_REASON
 from core.domain.vocabulary import Availability, LeadStatus
 from core.sla.grace import release_untouched_from_unavailable
@@ -41,9 +44,32 @@ def test_after_the_grace_period_untouched_leads_return_to_the_pool():
     assert uow.leads.rows[3].agent_id == 10  # already worked (contacted): stays
     assert uow.leads.rows[4].agent_id == 20  # an available agent's lead: stays
     assert uow.agents.rows[10].open_leads == 2
-    assert [(e.action, e.entity_id, e.reason) for e in uow.audit.entries] == [
-        ("lead.released", "1", GRACE_RELEASE_REASON)]
+    [batch_id] = report.batch_ids
+    assert [(e.action, e.entity_id, e.reason, e.batch_id) for e in uow.audit.entries] == [
+        ("lead.released", "1", GRACE_RELEASE_REASON, batch_id),
+        ("routing.released", batch_id, None, batch_id)]
     assert release_untouched_from_unavailable(uow, SUPERVISOR, WENT_AWAY + timedelta(hours=1)).total == 0
+
+
+def test_a_release_is_a_batch_shown_with_each_lead_and_its_agent_but_not_undone():
+    uow = away_agent_with_leads()
+    report = release_untouched_from_unavailable(uow, SUPERVISOR, WENT_AWAY + timedelta(minutes=15))
+    [batch_id] = report.batch_ids
+    [status] = recent_batches(uow, SUPERVISOR)
+    assert (status.batch.kind, status.batch.state, status.batch.leads_changed) == (
+        BatchKind.GRACE_RELEASE, BatchState.COMPLETE, 1)
+    assert not status.undoable and not status.resumable
+    assert [(i.lead_id, i.agent_id, i.lead_version) for i in uow.bulk.items(batch_id)] == [
+        (1, 10, uow.leads.rows[1].version)]  # the agent it was taken from
+    with pytest.raises(RuleViolation, match=f"^Batch {batch_id[:8]} is a grace release: its leads were taken "
+                                            "from agents away past the grace period"):
+        undo_batch(lambda: uow, SUPERVISOR, batch_id)
+
+
+def test_nothing_to_release_writes_no_batch():
+    uow = away_agent_with_leads()
+    assert release_untouched_from_unavailable(uow, SUPERVISOR, WENT_AWAY).batch_ids == ()
+    assert uow.bulk.batches == {}
 
 
 def test_the_grace_period_starts_when_availability_changes():
