@@ -213,7 +213,7 @@ def cmd_undo_batch(args: argparse.Namespace) -> int:
     if result.blocked and not result.reverted:
         print("Undo refused: nothing was changed.")
         return EXIT_REFUSED
-    print(f"{result.reverted} leads back to new (undo batch {result.undo_batch_id}).")
+    print(f"{result.reverted} leads {result.where_to} (undo batch {result.undo_batch_id}).")
     return EXIT_REFUSED if result.blocked else 0
 
 

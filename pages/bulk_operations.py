@@ -86,7 +86,7 @@ if batches:
                 st.dataframe(table(result.blocked, {"lead_id": "Lead", "why": "Why"}),
                              hide_index=True, key="bk_blocked", placeholder=EMPTY)
             elif result is not None:
-                back = "back with the agent they came from" if moves else "back to new"
-                succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads {back}.")
+                succeed_and_refresh(f"Batch {short_id(chosen)} undone: {result.reverted} leads "
+                                    f"{result.where_to}.")
 elif batches is not None:
     st.caption("No bulk runs yet.")

@@ -47,6 +47,13 @@ class UndoResult:
     undo_batch_id: str | None
     reverted: int
     blocked: list[Refusal]
+    undid: BatchKind | None = None  # the kind of batch undone (None when refused)
+
+    @property
+    def where_to(self) -> str:
+        """Where the reverted leads went, in words."""
+        return ("back with the agent they came from" if self.undid == BatchKind.SLA_REROUTE
+                else "back to new")
 
 
 def _target(uow: UnitOfWork, actor: Actor, batch_id: str) -> tuple[Batch, list[BatchItem]]:
@@ -86,7 +93,7 @@ def undo_batch(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, *,
                          positions=len(applied))
     items = _run(new_uow, actor, undo_id, stored, progress=progress)
     return UndoResult(undo_id, sum(item.applied for item in items),
-                      [Refusal(item.lead_id, item.refused) for item in items if item.refused])
+                      [Refusal(item.lead_id, item.refused) for item in items if item.refused], target.kind)
 
 
 def _first_agents(uow: UnitOfWork, actor: Actor, batch_id: str,
