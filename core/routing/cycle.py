@@ -5,8 +5,11 @@
 2. the SLA step: breached leads move once, by the rules marked "re-route breached";
 3. routing: the new leads (among them those just released) by the active rules.
 
-Released leads are routed in the same run, because step 3 reads the new leads after step 1
-committed, and the agents they came from are not routable (away or offline). A dry run plans
+Each step that changes anything is a batch of its own, listed on Bulk operations: the grace's
+`grace_release` (not undone: its agents are away), the SLA step's `sla_reroute` and routing's
+`routing` (both undone there). Released leads are routed in the same run, because step 3 reads
+the new leads after step 1 committed, and the agents they came from are not routable (away or
+offline). A dry run plans
 each step and writes nothing; its routing plan does not see the leads step 1 would release
 (they are not new until it runs): the real run routes them too.
 """

@@ -196,8 +196,7 @@ def close_stopped_passes(new_uow: UnitOfWorkFactory, actor: Actor) -> None:
 
 def _apply_as_batch(new_uow: UnitOfWorkFactory, actor: Actor, moves: list[tuple[Reroute, int]],
                     pointers: dict[int, int], now: datetime) -> tuple[str, list[BatchItem]]:
-    stored: dict[str, Any] = {"moves": [[m.lead_id, m.to_agent_id, rule_id] for m, rule_id in moves],
-                              "pointers": {str(rule_id): agent_id for rule_id, agent_id in pointers.items()}}
+    stored: dict[str, Any] = {"moves": [[m.lead_id, m.to_agent_id, rule_id] for m, rule_id in moves]}
     batch_id = open_batch(new_uow, actor, kind=BatchKind.SLA_REROUTE, now=now, plan=stored,
                           positions=len(moves), strategy="re-route breached")
     plan = [Move(*row) for row in stored["moves"]]
