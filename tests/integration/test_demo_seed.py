@@ -1,6 +1,7 @@
 """The demo is realistic, obeys the domain's invariants, and is the same for the same seed."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -29,6 +30,7 @@ from db.models import (
 from db.unit_of_work import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 22, 9, 0)
+SAMPLE_CSV = Path(__file__).parents[2] / "docs" / "samples" / "website_leads.csv"
 
 
 @pytest.fixture
@@ -175,6 +177,21 @@ def test_a_csv_of_fresh_website_leads_splits_into_hot_and_not(seeded):
                                     .where(Lead.id.in_(result.lead_ids))).all())
     assert categories == {"Hana Hot": "hot", "Hugo Hot": "hot", "Dora Due": "hot",
                           "Rita Rest": "cold", "Remo Rest": "cold"}
+
+
+def test_the_walk_throughs_sample_csv_imports_five_hot_and_three_cold(seeded):
+    """docs/routing.md's walk-through: the five without a due date are hot, the three due in
+    2030 cold (until their dates come within a week: then the sample needs later ones)."""
+    file = read_import_file(SAMPLE_CSV.read_bytes())
+    admin = acting_user(SqlUnitOfWork(seeded, read_only=True), "admin")
+    result = import_leads(lambda: SqlUnitOfWork(seeded), admin, file, default_mapping(file.columns),
+                          all_or_nothing=True)
+    with Session(seeded) as s:
+        rows = s.execute(select(Lead.source, Lead.due_date, Lead.score_category)
+                         .where(Lead.id.in_(result.lead_ids))).all()
+    assert result.imported == 8 and {source for source, _, _ in rows} == {"website"}
+    assert sorted((due is None, category) for _, due, category in rows) == [
+        (False, "cold")] * 3 + [(True, "hot")] * 5
 
 
 def test_the_benchmarks_tenant_keeps_the_default_weights(engine):
