@@ -35,8 +35,8 @@ def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin)
                           thresholds=Thresholds(), reason="Conversion matters most", now=NOW)
     with Session(engine) as s:
         open_ = Lead.status.not_in(["converted", "lost"])  # closed leads keep their score
-        assert (report.version, report.leads) == (SHIPPED + 1, s.scalar(select(func.count()).select_from(Lead).where(
-            Lead.tenant_id == admin.tenant_id, open_)))
+        assert (report.version, report.leads) == (SHIPPED + 1, s.scalar(
+            select(func.count()).select_from(Lead).where(Lead.tenant_id == admin.tenant_id, open_)))
         version = s.scalars(select(ScoringWeights).where(ScoringWeights.version == SHIPPED + 1,
                                                          ScoringWeights.tenant_id == admin.tenant_id)).one()
         assert (version.conversion_weight, version.reason) == (Decimal("0.7000"), "Conversion matters most")
