@@ -34,6 +34,7 @@ from core.domain.vocabulary import (
 )
 from core.scoring.rescoring import rescore_tenant
 from db import bulk_load, demo_points
+from db.demo_scoring import seed_tuned_scoring
 from db.demo_sla import seed_sla
 from db.models import (
     Agent,
@@ -136,7 +137,8 @@ def seed_demo(
 ) -> DemoSummary:
     """Fill an empty database with the demo, scored by the real engine unless `score=False`.
     Refuses a database that already has tenants. `tenant_slug` renames the main tenant (the
-    benchmark uses `bench`); the demo logins belong to `acme` only."""
+    benchmark uses `bench`); the demo logins, and the scoring version the demo admin tuned
+    (db/demo_scoring.py), belong to `acme` only."""
     if leads < 0 or agents < 1:
         raise InvalidInput("The demo needs at least one agent and zero or more leads.")
     now = now or utcnow()
@@ -164,6 +166,8 @@ def seed_demo(
                 entity_type="tenant", entity_id=str(tenant_id),
                 after={"agents": counts[0], "leads": counts[1], "seed": seed},
             ))
+            if slug == "acme":  # the demo admin's weights; the benchmark's tenant keeps the defaults
+                seed_tuned_scoring(connection, tenant_id, now)
     if score:
         for tenant_id in tenant_ids:
             rescore_tenant(lambda: SqlUnitOfWork(engine), Actor.operator(tenant_id=tenant_id), now,

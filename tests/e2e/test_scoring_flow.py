@@ -52,8 +52,8 @@ def test_admin_raises_a_weight_sees_the_preview_saves_and_the_leaderboard_reorde
     biggest = grid_with_column(page, "Category after")
     expect(grid_cell(biggest, 1, "Change")).to_have_text("0")
 
-    # Engagement all the way up (1.0, from 0.25 in the demo): the demo's most engaged leads
-    # would become hot (4 of them).
+    # Engagement all the way up (1.0, from 0.10 in the demo): the demo's most engaged leads
+    # would become hot.
     assert press_on_slider(page, "Engagement", "End") == "1"
     expect(newly_hot).not_to_have_text("0")
     expect(newly_hot).to_have_text(re.compile(r"^[1-9]\d*$"))

@@ -17,6 +17,7 @@ from db.models import AuditRow, Lead, ScoringWeights
 from db.unit_of_work import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 22, 9, 0)
+SHIPPED = 2  # the demo's versions: 1 the defaults, 2 the demo admin's (db/demo_scoring.py)
 CONVERSION_HEAVY = Weights(Decimal("0.1"), Decimal("0.1"), Decimal("0.7"), Decimal("0.1"))
 
 
@@ -34,14 +35,15 @@ def test_save_creates_a_version_audits_it_and_rescores_every_lead(engine, admin)
                           thresholds=Thresholds(), reason="Conversion matters most", now=NOW)
     with Session(engine) as s:
         open_ = Lead.status.not_in(["converted", "lost"])  # closed leads keep their score
-        assert (report.version, report.leads) == (2, s.scalar(select(func.count()).select_from(Lead).where(
-            Lead.tenant_id == admin.tenant_id, open_)))
-        version = s.scalars(select(ScoringWeights).where(ScoringWeights.version == 2,
+        assert (report.version, report.leads) == (SHIPPED + 1, s.scalar(
+            select(func.count()).select_from(Lead).where(Lead.tenant_id == admin.tenant_id, open_)))
+        version = s.scalars(select(ScoringWeights).where(ScoringWeights.version == SHIPPED + 1,
                                                          ScoringWeights.tenant_id == admin.tenant_id)).one()
         assert (version.conversion_weight, version.reason) == (Decimal("0.7000"), "Conversion matters most")
         assert s.scalar(select(func.count()).select_from(Lead).where(
             Lead.tenant_id == admin.tenant_id, open_, Lead.weights_version_id != version.id)) == 0
-        audit = s.scalars(select(AuditRow).where(AuditRow.action == "scoring.weights_saved")).one()
+        audit = s.scalars(select(AuditRow).where(AuditRow.action == "scoring.weights_saved")
+                          .order_by(AuditRow.id.desc()).limit(1)).one()
         assert audit.reason == "Conversion matters most" and audit.actor_name == "admin"
     stored = scored_leads(SqlUnitOfWork(engine), admin)
     from core.scoring.preview import overall_cents
@@ -52,12 +54,13 @@ def test_restore_brings_back_an_earlier_versions_scores(engine, admin):
     before = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"].sort_index()
     save_weights(lambda: SqlUnitOfWork(engine), admin, weights=CONVERSION_HEAVY,
                  thresholds=Thresholds(), reason="try", now=NOW)
-    report = restore_version(lambda: SqlUnitOfWork(engine), admin, version=1, reason="back", now=NOW)
-    assert report.version == 3
+    report = restore_version(lambda: SqlUnitOfWork(engine), admin, version=SHIPPED, reason="back",
+                             now=NOW)
+    assert report.version == SHIPPED + 2
     after = scored_leads(SqlUnitOfWork(engine), admin).set_index("id")["overall_score"].sort_index()
     assert (before == after).all()
     versions = weight_versions(SqlUnitOfWork(engine), admin)
-    assert versions[0].reason == "Restore version 1: back"
+    assert versions[0].reason == f"Restore version {SHIPPED}: back"
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -71,7 +74,7 @@ def test_invalid_saves_change_nothing(engine, admin, changes, message):
         save_weights(lambda: SqlUnitOfWork(engine), admin, **values)
     with Session(engine) as s:
         assert s.scalar(select(func.max(ScoringWeights.version)).where(
-            ScoringWeights.tenant_id == admin.tenant_id)) == 1
+            ScoringWeights.tenant_id == admin.tenant_id)) == SHIPPED
 
 
 def test_a_supervisor_cannot_call_the_use_case(engine, admin):

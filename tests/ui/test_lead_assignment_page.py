@@ -264,7 +264,7 @@ def test_score_history_tab_lists_the_leads_score_changes(demo_url, engine):
     assert shown[["Before", "After", "Category"]].values.tolist() == [
         [65.5, 70.25, "warm"], [45.0, 65.5, "cold → warm"]]  # newest first
     assert shown["When"].tolist() == later[::-1]
-    assert (shown["Version"] == 1).all()
+    assert (shown["Version"] == 2).all()  # the demo admin's version (db/demo_scoring.py)
 
 
 def test_score_history_tab_says_when_it_shows_only_the_newest_rows(demo_url, engine):

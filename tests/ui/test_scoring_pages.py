@@ -12,6 +12,7 @@ from tests.ui.conftest import logged_in_app, messages, page_run_directly, table_
 
 WEIGHTS = "pages/scoring_weights.py"
 LEADERBOARD = "pages/scoring_leaderboard.py"
+SHIPPED = 2  # the demo's versions: 1 the defaults, 2 its admin's (db/demo_scoring.py)
 
 
 def open_page(page, role, username=None):
@@ -33,7 +34,7 @@ def test_leaderboard_shows_top_leads_distribution_and_why(demo_url, role):
     parts = table_with(at, "Contribution")
     first = top.iloc[0]
     assert parts["Contribution"].sum() == pytest.approx(first["Score"], abs=0.05)
-    assert any("weights version 1" in c.value for c in at.caption)
+    assert any(f"weights version {SHIPPED}" in c.value for c in at.caption)
 
 
 def test_admin_moves_a_weight_sees_the_preview_and_saves_with_a_reason(demo_url, engine):
@@ -49,14 +50,14 @@ def test_admin_moves_a_weight_sees_the_preview_and_saves_with_a_reason(demo_url,
     at.text_input(key="w_reason").input("Source quality predicts revenue")
     at.button(key="FormSubmitter:save_weights-Save and rescore every lead").click().run()
     assert not at.exception
-    assert "Saved version 2; rescored" in messages(at)
+    assert f"Saved version {SHIPPED + 1}; rescored" in messages(at)
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(ScoringWeights).where(
             ScoringWeights.reason == "Source quality predicts revenue")) == 1
         assert s.scalar(select(func.count()).select_from(AuditRow).where(
-            AuditRow.action == "scoring.weights_saved")) == 1
+            AuditRow.action == "scoring.weights_saved")) == SHIPPED  # the demo admin's, and this
     leaderboard = open_page(LEADERBOARD, "manager")
-    assert any("weights version 2" in c.value for c in leaderboard.caption)
+    assert any(f"weights version {SHIPPED + 1}" in c.value for c in leaderboard.caption)
 
 
 def test_thresholds_out_of_order_are_refused_in_the_preview(demo_url):
@@ -117,12 +118,12 @@ def test_after_restoring_a_version_the_sliders_and_preview_show_it(demo_url):
     saved_engagement = at.slider(key="w_engagement").value
     at.slider(key="w_engagement").set_value(0.4).run()
     save_version(at, "More weight on engagement")
-    assert "Saved version 2" in messages(at) and at.slider(key="w_engagement").value == 0.4
-    at.selectbox(key="w_restore").set_value(1)
-    at.text_input(key="w_restore_reason").input("Back to the defaults")
+    assert f"Saved version {SHIPPED + 1}" in messages(at) and at.slider(key="w_engagement").value == 0.4
+    at.selectbox(key="w_restore").set_value(SHIPPED)
+    at.text_input(key="w_restore_reason").input("Back to the weights we had")
     at.button(key="FormSubmitter:restore_version-Restore and rescore").click().run()
-    assert "Restored version 1 as version 3" in messages(at)
-    assert at.slider(key="w_engagement").value == saved_engagement  # not the 0.40 of version 2
+    assert f"Restored version {SHIPPED} as version {SHIPPED + 2}" in messages(at)
+    assert at.slider(key="w_engagement").value == saved_engagement  # not the 0.40 just saved
     assert newly_hot(at) == 0 and table_with(at, "Lead", "Before", "After")["Change"].eq(0).all()
     at.run()  # and the next run (a click elsewhere) keeps them
     assert at.slider(key="w_engagement").value == saved_engagement
@@ -134,7 +135,7 @@ def test_a_version_saved_by_someone_else_is_said_and_shown(demo_url):
     theirs.slider(key="w_engagement").set_value(0.4).run()
     save_version(theirs, "More weight on engagement")
     mine.run()
-    assert "Version 2 was saved by someone else" in messages(mine)
+    assert f"Version {SHIPPED + 1} was saved by someone else" in messages(mine)
     assert mine.slider(key="w_engagement").value == 0.4 and mine.slider(key="w_urgency").value != 0.9
 
 
