@@ -110,7 +110,8 @@ def _snapshot(uow: UnitOfWork, actor: Actor, request: BulkRequest) -> _Snapshot:
     else:
         filters = request.filters or LeadFilters()
         candidates = uow.leads.candidates(actor.tenant_id, filters.validated(), limit=request.limit)
-    candidates = [replace(c, manual_agent_id=request.manual_agents.get(c.lead.id)) for c in candidates]
+    if request.manual_agents:
+        candidates = [replace(c, manual_agent_id=request.manual_agents.get(c.lead.id)) for c in candidates]
     teams = uow.agents.teams(actor.tenant_id)
     agents = {a.id: a for a in uow.agents.states(actor.tenant_id)
               if _in_scope(a, teams.get(a.id, ""), request.scope)}

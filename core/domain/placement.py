@@ -5,7 +5,6 @@ plan never overfills anyone; leads that fit nowhere are returned with the rule t
 """
 
 import heapq
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import NamedTuple
@@ -106,20 +105,6 @@ def least_loaded_key(agent: AgentState) -> tuple[int, float, int]:
     return (-free, utilization, agent.id)
 
 
-def _place_by(order: Callable[[Agents], Iterable[AgentState]], agents: Agents,
-              candidates: list[Candidate]) -> PlacementResult:
-    """Generic: each lead goes to the first agent in `order(agents)` that may receive it."""
-    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
-    for candidate in candidates:
-        chosen = next((a.id for a in order(agents) if not why_agent_cannot_receive(a, candidate.lead)), None)
-        if chosen is None:
-            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
-        else:
-            _take(agents, chosen, why_nowhere)
-            placed.append(Placement(candidate.lead.id, chosen))
-    return PlacementResult(placed, unplaced, None)
-
-
 def least_loaded(agents: Agents, candidates: list[Candidate]) -> PlacementResult:
     """Most free capacity first; ties by lower utilization, then id. A heap keeps it fast."""
     heap = [(least_loaded_key(a), a.id) for a in agents.values()
@@ -170,13 +155,26 @@ def round_robin(agents: Agents, candidates: list[Candidate],
 
 def performance(agents: Agents, candidates: list[Candidate],
                 performance_of: dict[int, float]) -> PlacementResult:
-    """Highest-scored leads first, each to the best-performing agent who may take it."""
+    """Highest-scored leads first, each to the best-performing agent who may take it.
+    The order of the agents does not move during a plan, so it is sorted once; an agent who
+    cannot receive anything (not available, or full: a plan only adds load) leaves it for good,
+    so each lead looks only at agents still open (a sort of every agent per lead made a
+    routing run of 10,000 leads over 2,000 agents spend 4.4 s here)."""
     ordered = sorted(candidates, key=lambda c: (-c.score, c.lead.id))
-
-    def best_first(pool: Agents) -> list[AgentState]:
-        return sorted(pool.values(), key=lambda a: (-performance_of.get(a.id, 0.0), a.id))
-
-    return _place_by(best_first, agents, ordered)
+    best_first = [a.id for a in sorted(agents.values(), key=lambda a: (-performance_of.get(a.id, 0.0), a.id))
+                  if a.availability == Availability.AVAILABLE and a.open_leads < a.max_capacity]
+    placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
+    for candidate in ordered:
+        chosen = next((i for i in best_first
+                       if why_agent_cannot_receive(agents[i], candidate.lead) is None), None)
+        if chosen is None:
+            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
+            continue
+        _take(agents, chosen, why_nowhere)
+        placed.append(Placement(candidate.lead.id, chosen))
+        if agents[chosen].open_leads >= agents[chosen].max_capacity:
+            best_first.remove(chosen)
+    return PlacementResult(placed, unplaced, None)
 
 
 def skills(agents: Agents, candidates: list[Candidate]) -> PlacementResult:

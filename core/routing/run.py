@@ -145,11 +145,11 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
     """Lock the chunk's agents, claim its leads still new; place each lead still as planned
     with an agent who may still receive it (available, on shift, with room); leave the rest,
     each with why."""
-    agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id,
-                                                      sorted({p.agent_id for _, p in todo}))}
+    agent_ids = sorted({p.agent_id for _, p in todo})
+    agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id, agent_ids)}
     # Read again beside the locks: an agent who went away, or whose shift ended, since the plan
-    # gets nothing (three small reads per chunk of CHUNK leads).
-    working = on_shift_agent_ids_in(uow, actor.tenant_id, now)
+    # gets nothing (three small reads per chunk of CHUNK leads, of the chunk's agents).
+    working = on_shift_agent_ids_in(uow, actor.tenant_id, now, agent_ids)
     leads = {lead.id: lead for lead in uow.leads.claim_new(actor.tenant_id, [p.lead_id for _, p in todo])}
     items: list[BatchItem] = []
     notes: dict[int, str] = {}

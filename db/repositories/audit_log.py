@@ -11,6 +11,7 @@ from core.domain.audit_chain import CHAINS, KEYED, AuditKey, ChainHead, head_mac
 from core.domain.clock import utcnow
 from core.domain.errors import ConfigurationError
 from db.audit_key import audit_key_of
+from db.inline_rows import insert_rows
 from db.models import AuditHead, AuditRow
 
 log = logging.getLogger("leadops")
@@ -57,7 +58,10 @@ class SqlAuditRepository:
                 reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
             ))
             prev_hash = mac
-        self.connection.execute(_APPEND, rows)
+        if len(rows) == 1:
+            self.connection.execute(_APPEND, rows)
+        else:
+            insert_rows(self.connection, _ROWS, rows)
         self.connection.execute(_MOVE_HEAD, {
             "of_tenant": tenant_id, "of_chain": head.chain, "new_seq": seq, "new_hash": prev_hash,
             "new_mac": head_mac(self.key, tenant_id=tenant_id, chain=head.chain, seq=seq,

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from core.domain.batches import Batch, BatchItem, BatchKind, BatchState
+from db.inline_rows import insert_rows
 from db.models import Batch as BatchRow
 from db.models import BatchItem as BatchItemRow
 from db.models import Tenant, User
@@ -59,7 +60,7 @@ class SqlBulkRepository:
 
     def add_items(self, batch_id: str, items: Sequence[BatchItem]) -> None:
         if items:
-            self.connection.execute(insert(BatchItemRow), [
+            insert_rows(self.connection, BatchItemRow.table(), [
                 {"batch_id": batch_id, "position": item.position, "lead_id": item.lead_id,
                  "agent_id": item.agent_id, "lead_version": item.lead_version, "refused": item.refused}
                 for item in items])

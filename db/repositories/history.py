@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from core.domain.placement import Placement
+from db.inline_rows import insert_rows
 from db.models import Assignment, LeadActivity
 from db.results import inserted_id
 
@@ -33,7 +34,7 @@ class SqlAssignmentRepository:
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
                    now: datetime, batch_id: str | None, notes: dict[int, str] | None = None) -> None:
         notes = notes or {}
-        self.connection.execute(insert(Assignment), [dict(
+        insert_rows(self.connection, _ASSIGNMENTS, [dict(
             tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
             assigned_by=by_user_id, assigned_at=now, ended_at=None, note=notes.get(lead_id),
             batch_id=batch_id,

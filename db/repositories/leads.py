@@ -75,6 +75,13 @@ def _candidate(row: AnyRow, tenant_id: int) -> Candidate:
                      float(row.overall_score or 0))
 
 
+def _assignable(rows: Iterable[AnyRow], tenant_id: int) -> list[LeadState]:
+    """Leads read with _ASSIGNABLE_COLUMNS only (no name, no dates)."""
+    return [LeadState(id=row.id, tenant_id=tenant_id, name="", status=LeadStatus(row.status),
+                      agent_id=row.agent_id, required_skill=row.required_skill, version=row.version)
+            for row in rows]
+
+
 def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {"updated_at": now, "version": Lead.version + 1}
     if update_.status is not None:
@@ -112,15 +119,17 @@ class SqlLeadRepository:
         return [_state(row) for row in self._rows(tenant_id, ids, for_update=True)]
 
     def claim_new(self, tenant_id: int, ids: Sequence[int]) -> list[LeadState]:
-        """SKIP LOCKED on MySQL 8 and MariaDB 10.6+; SQLite has one writer, whose BEGIN
-        IMMEDIATE already holds the whole database."""
+        """Lock these leads still new, with what the capacity rule re-checks (as
+        lock_assignable), passing over any another transaction holds: SKIP LOCKED on MySQL 8
+        and MariaDB 10.6+; SQLite has one writer, whose BEGIN IMMEDIATE already holds the
+        whole database."""
         skip = self.connection.dialect.name == "mysql"
         found: list[LeadState] = []
         for chunk in chunked(sorted(set(ids))):
-            query = select(*STATE_COLUMNS).where(
+            rows = self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
                 Lead.tenant_id == tenant_id, Lead.id.in_(chunk), Lead.status == LeadStatus.NEW.value,
-            ).order_by(Lead.id).with_for_update(skip_locked=skip)
-            found += [_state(row) for row in self.connection.execute(query)]
+            ).order_by(Lead.id).with_for_update(skip_locked=skip))
+            found += _assignable(rows, tenant_id)
         return found
 
     def versions(self, tenant_id: int, ids: Sequence[int]) -> dict[int, int]:
@@ -149,11 +158,9 @@ class SqlLeadRepository:
         """Lock these leads (in id order) with what the capacity rule re-checks, and no more."""
         found: list[LeadState] = []
         for chunk in chunked(sorted(set(ids))):
-            rows = self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id).with_for_update())
-            found += [LeadState(id=row.id, tenant_id=tenant_id, name="", status=LeadStatus(row.status),
-                                agent_id=row.agent_id, required_skill=row.required_skill,
-                                version=row.version) for row in rows]
+            found += _assignable(self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
+                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id).with_for_update()),
+                tenant_id)
         return found
 
     def version_sum(self, tenant_id: int, ids: Sequence[int]) -> tuple[int, int]:

@@ -2,12 +2,13 @@
 the capacity rule gives at that moment (the remembered reasons are never stale)."""
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from core.domain import placement as bulk_strategies
 from core.domain.placement import Candidate, least_loaded, performance, round_robin, skills
-from core.domain.rules import AgentState, LeadState
+from core.domain.rules import AgentState, LeadState, why_agent_cannot_receive
 from core.domain.vocabulary import Availability, LeadStatus
 
 SKILL_CHOICES = (None, None, "spanish", "enterprise")
@@ -56,3 +57,25 @@ def test_remembered_refusals_equal_fresh_ones_and_nobody_is_overfilled(strategy,
             load[agent_id] += 1
         assert all(load[a] <= max(agents[a].max_capacity, agents[a].open_leads) for a in agents)
         assert len(remembered.placed) + len(remembered.unplaced) == len(leads)
+
+
+def _performance_by_definition(agents, leads, performance_of):
+    """Each lead, best score first, to the first agent of every agent sorted by performance
+    who may receive it now (what `performance` computes without sorting per lead)."""
+    agents, placed = dict(agents), []
+    for lead in sorted(leads, key=lambda c: (-c.score, c.lead.id)):
+        for agent in sorted(agents.values(), key=lambda a: (-performance_of.get(a.id, 0.0), a.id)):
+            if why_agent_cannot_receive(agent, lead.lead) is None:
+                agents[agent.id] = replace(agent, open_leads=agent.open_leads + 1)
+                placed.append((lead.lead.id, agent.id))
+                break
+    return placed
+
+
+def test_performance_places_as_its_definition_does():
+    for seed in range(300):
+        rnd = random.Random(seed)
+        agents, leads = _agents(rnd), _candidates(rnd)
+        scores = {agent_id: rnd.choice([0.0, 0.5, 0.9]) for agent_id in agents}
+        result = performance(dict(agents), leads, scores)
+        assert [tuple(p) for p in result.placed] == _performance_by_definition(agents, leads, scores), seed
