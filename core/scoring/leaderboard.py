@@ -31,9 +31,9 @@ def leaderboard(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, movers: 
     actor.require(Permission.VIEW_DASHBOARDS)
     filters = filters.validated()
     with uow:
+        categories, histogram = uow.leads.score_spread(actor.tenant_id, filters, HISTOGRAM_BIN)
         return Leaderboard(
-            categories=uow.leads.category_counts(actor.tenant_id, filters),
-            histogram=uow.leads.score_histogram(actor.tenant_id, filters, HISTOGRAM_BIN),
+            categories=categories, histogram=histogram,
             risers=uow.leads.movers(actor.tenant_id, filters, rising=True, limit=movers),
             fallers=uow.leads.movers(actor.tenant_id, filters, rising=False, limit=movers),
         )

@@ -3,6 +3,8 @@
 They return plain values; the pages choose how to label them.
 """
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -28,7 +30,7 @@ from core.domain.leads import (
     ScoreParts,
 )
 from core.domain.sla import SlaSettings, sla_windows
-from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 from db.models import (
     Agent,
     Assignment,
@@ -190,20 +192,31 @@ def lead_detail(connection: Connection, tenant_id: int, lead_id: int) -> LeadDet
     )
 
 
-def category_counts(connection: Connection, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-    query = _where(select(Lead.score_category, func.count()), tenant_id, filters,
-                   sla_settings_for(connection, tenant_id, filters)).group_by(
-        Lead.score_category)
-    return [CategoryCount(category, leads) for category, leads in connection.execute(query)]
-
-
-def score_histogram(connection: Connection, tenant_id: int, filters: LeadFilters,
-                    width: int) -> list[HistogramBin]:
-    bin_start = func.floor(Lead.overall_score / width) * width
-    query = _where(select(bin_start.label("bin"), func.count()), tenant_id, filters,
-                   sla_settings_for(connection, tenant_id, filters)).group_by(
-        "bin").order_by("bin")
-    return [HistogramBin(float(start), leads) for start, leads in connection.execute(query)]
+def score_spread(connection: Connection, tenant_id: int, filters: LeadFilters,
+                 width: int) -> tuple[list[CategoryCount], list[HistogramBin]]:
+    """The matching leads per category (best category first) and per score bin of `width`,
+    from one read: leads counted per score and category in the score index's order (a few
+    hundred to a few thousand rows), then summed each way here. Filtered by category or score
+    only, that reads the score index alone, which holds both, and sorts nothing: at 1M on
+    MariaDB 0.17-0.21 s, where the two reads it replaces took 0.35 s each."""
+    query = _where(select(Lead.overall_score, Lead.score_category, func.count()), tenant_id,
+                   filters, sla_settings_for(connection, tenant_id, filters)).group_by(
+        Lead.overall_score, Lead.score_category)
+    if filters == LeadFilters(categories=filters.categories, score_min=filters.score_min,
+                              score_max=filters.score_max, sort=filters.sort):
+        # In the index's order MariaDB groups as it reads; other filters are left to the
+        # planner, unordered (ordered, a status filter read the score index lead by lead: 4 s).
+        query = query.with_hint(Lead, "FORCE INDEX (ix_leads_tenant_score)", "mysql").order_by(
+            Lead.overall_score.desc(), Lead.score_category)
+    categories: Counter[str] = Counter()
+    bins: Counter[int] = Counter()
+    for score, category, leads in connection.execute(query):
+        categories[category] += leads
+        bins[math.floor(score / width) * width] += leads  # exact: the score is a Decimal
+    rank = {category.value: position for position, category in enumerate(ScoreCategory)}
+    return ([CategoryCount(category, categories[category])
+             for category in sorted(categories, key=lambda c: (rank.get(c, len(rank)), c))],
+            [HistogramBin(float(start), bins[start]) for start in sorted(bins)])
 
 
 def movers(connection: Connection, tenant_id: int, filters: LeadFilters, *, rising: bool,

@@ -1,0 +1,28 @@
+"""The score index holds the category too, so the leaderboard's category counts and score
+histogram come from one read of it (an index-only scan) instead of two of a million entries.
+
+The index entry of a lead already moves whenever rescoring changes its score, and its category
+changes only with its score: rescoring moves no more entries than before.
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-02
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_leads_tenant_score", table_name="leads")
+    op.create_index("ix_leads_tenant_score", "leads",
+                    ["tenant_id", sa.text("overall_score DESC"), "score_category"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_leads_tenant_score", table_name="leads")
+    op.create_index("ix_leads_tenant_score", "leads", ["tenant_id", sa.text("overall_score DESC")])
