@@ -184,9 +184,11 @@ class LeadRepository(Protocol):
 
     def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None: ...
 
-    def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]: ...
-
-    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]: ...
+    def score_spread(self, tenant_id: int, filters: LeadFilters,
+                     width: int) -> tuple[list[CategoryCount], list[HistogramBin]]:
+        """The matching leads per category (best first, none listed without leads) and per
+        score bin of `width` (lowest first, only bins with leads)."""
+        ...
 
     def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
         """The open or new leads whose last calculation moved their score most (closed leads

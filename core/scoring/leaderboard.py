@@ -1,16 +1,20 @@
 """The scoring leaderboard's figures: distribution, histogram, movers, and why a lead scored so."""
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from core.domain.identity import Actor
 from core.domain.leads import CategoryCount, HistogramBin, LeadFilters, Mover, ScoreParts
 from core.domain.permissions import Permission
 from core.domain.scoring import ScoreComponent, Weights
-from core.ports import UnitOfWork
-from core.retry import retry_on_conflict
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retry import retry_on_conflict, with_retries
 
 HISTOGRAM_BIN = 5
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,37 @@ def leaderboard(uow: UnitOfWork, actor: Actor, filters: LeadFilters, *, movers: 
     actor.require(Permission.VIEW_DASHBOARDS)
     filters = filters.validated()
     with uow:
+        categories, histogram = uow.leads.score_spread(actor.tenant_id, filters, HISTOGRAM_BIN)
         return Leaderboard(
-            categories=uow.leads.category_counts(actor.tenant_id, filters),
-            histogram=uow.leads.score_histogram(actor.tenant_id, filters, HISTOGRAM_BIN),
+            categories=categories, histogram=histogram,
             risers=uow.leads.movers(actor.tenant_id, filters, rising=True, limit=movers),
             fallers=uow.leads.movers(actor.tenant_id, filters, rising=False, limit=movers),
         )
+
+
+def leaderboard_at_once(new_uow: UnitOfWorkFactory, actor: Actor, filters: LeadFilters, *,
+                        movers: int = 10) -> Leaderboard:
+    """The same figures as `leaderboard`, its three reads at the same time, each in a read of
+    its own: risers and fallers each scan the tenant's leads (no index holds the change), at a
+    million 0.3-0.5 s apiece, one after the other on one connection. Each read is retried on
+    its own; they may see moments a few milliseconds apart, which a board kept for a minute
+    does anyway."""
+    actor.require(Permission.VIEW_DASHBOARDS)
+    filters = filters.validated()
+    tenant_id = actor.tenant_id
+
+    def read(work: Callable[[UnitOfWork], T]) -> T:
+        def attempt() -> T:
+            with new_uow() as uow:
+                return work(uow)
+        return with_retries(attempt)
+
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="leaderboard") as pool:
+        spread = pool.submit(read, lambda uow: uow.leads.score_spread(tenant_id, filters, HISTOGRAM_BIN))
+        risers, fallers = (pool.submit(read, lambda uow, rising=rising: uow.leads.movers(
+            tenant_id, filters, rising=rising, limit=movers)) for rising in (True, False))
+        categories, histogram = spread.result()
+        return Leaderboard(categories, histogram, risers.result(), fallers.result())
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@
 They return plain values; the pages choose how to label them.
 """
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.domain.clock import utcnow
@@ -28,7 +30,7 @@ from core.domain.leads import (
     ScoreParts,
 )
 from core.domain.sla import SlaSettings, sla_windows
-from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
+from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus, ScoreCategory
 from db.models import (
     Agent,
     Assignment,
@@ -190,20 +192,41 @@ def lead_detail(connection: Connection, tenant_id: int, lead_id: int) -> LeadDet
     )
 
 
-def category_counts(connection: Connection, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-    query = _where(select(Lead.score_category, func.count()), tenant_id, filters,
-                   sla_settings_for(connection, tenant_id, filters)).group_by(
-        Lead.score_category)
-    return [CategoryCount(category, leads) for category, leads in connection.execute(query)]
+def score_spread(connection: Connection, tenant_id: int, filters: LeadFilters,
+                 width: int) -> tuple[list[CategoryCount], list[HistogramBin]]:
+    """The matching leads per category (best category first) and per score bin of `width`.
 
-
-def score_histogram(connection: Connection, tenant_id: int, filters: LeadFilters,
-                    width: int) -> list[HistogramBin]:
-    bin_start = func.floor(Lead.overall_score / width) * width
-    query = _where(select(bin_start.label("bin"), func.count()), tenant_id, filters,
-                   sla_settings_for(connection, tenant_id, filters)).group_by(
-        "bin").order_by("bin")
-    return [HistogramBin(float(start), leads) for start, leads in connection.execute(query)]
+    Filtered by category or score only (the leaderboard as it opens), one read of the score
+    index alone, which holds both, in its own order: per score its leads of each category (a
+    few hundred to a few thousand rows), summed each way here; at 1M on MariaDB 0.24-0.37 s,
+    where the two reads below took 0.25-0.35 s each. Other filters are left to the planner,
+    one read each (grouped per score, a status filter read the score index lead by lead: 4 s)."""
+    sla = sla_settings_for(connection, tenant_id, filters)
+    known = [category.value for category in ScoreCategory]
+    rank = {category: position for position, category in enumerate(known)}
+    categories: Counter[str] = Counter()
+    bins: Counter[float] = Counter()
+    if filters == LeadFilters(categories=filters.categories, score_min=filters.score_min,
+                              score_max=filters.score_max, sort=filters.sort):
+        per_category = [func.sum(case((Lead.score_category == category, 1), else_=0)) for category in known]
+        query = _where(select(Lead.overall_score, func.count(), *per_category), tenant_id, filters).group_by(
+            Lead.overall_score).order_by(Lead.overall_score.desc()).with_hint(
+            Lead, "FORCE INDEX (ix_leads_tenant_score)", "mysql")
+        for score, leads, *counts in connection.execute(query):
+            categories.update(dict(zip(known, (int(count) for count in counts), strict=True)))
+            bins[float(math.floor(score / width) * width)] += leads  # exact: the score is a Decimal
+    if sum(bins.values()) == 0 or sum(bins.values()) != sum(categories.values()):
+        # Other filters, or a category not known here (none: categories are validated on write).
+        categories = Counter({category: leads for category, leads in connection.execute(_where(
+            select(Lead.score_category, func.count()), tenant_id, filters, sla).group_by(
+            Lead.score_category))})
+        bin_start = func.floor(Lead.overall_score / width) * width
+        bins = Counter({float(start): leads for start, leads in connection.execute(_where(
+            select(bin_start.label("bin"), func.count()), tenant_id, filters, sla).group_by("bin"))})
+    return ([CategoryCount(category, categories[category])
+             for category in sorted(categories, key=lambda c: (rank.get(c, len(rank)), c))
+             if categories[category]],
+            [HistogramBin(start, bins[start]) for start in sorted(bins)])
 
 
 def movers(connection: Connection, tenant_id: int, filters: LeadFilters, *, rising: bool,

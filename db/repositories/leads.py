@@ -237,11 +237,9 @@ class SqlLeadRepository:
     def detail(self, tenant_id: int, lead_id: int) -> LeadDetail | None:
         return lead_queries.lead_detail(self.connection, tenant_id, lead_id)
 
-    def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-        return lead_queries.category_counts(self.connection, tenant_id, filters)
-
-    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]:
-        return lead_queries.score_histogram(self.connection, tenant_id, filters, width)
+    def score_spread(self, tenant_id: int, filters: LeadFilters,
+                     width: int) -> tuple[list[CategoryCount], list[HistogramBin]]:
+        return lead_queries.score_spread(self.connection, tenant_id, filters, width)
 
     def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
         return lead_queries.movers(self.connection, tenant_id, filters, rising=rising, limit=limit)

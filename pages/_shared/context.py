@@ -127,7 +127,7 @@ def cached_performance(actor: Actor) -> dict[int, Performance]:
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)
 def _leaderboard(tenant_id: int, role: str, filters: LeadFilters, weights_version: int,
                  database_url: str, _actor: Actor) -> tuple[leaderboard.Leaderboard, datetime]:
-    return leaderboard.leaderboard(reader(), _actor, filters), utcnow()
+    return leaderboard.leaderboard_at_once(reader, _actor, filters), utcnow()
 
 
 def cached_leaderboard(actor: Actor, filters: LeadFilters,

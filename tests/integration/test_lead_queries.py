@@ -169,3 +169,23 @@ def test_agents_ranked_eligible_first_with_reasons(world):
                                  performance={tight: Performance(80.0, 80.0, 80.0)})
     assert given[0].why == "1 of 3 free · performance 80"
     assert set(agent_performance(reader(world), actor)) == {o.agent_id for o in options}
+
+
+@pytest.mark.parametrize("filters", [LeadFilters(), LeadFilters(categories=("hot",)),
+                                     LeadFilters(sources=("website",)), LeadFilters(score_min=40)],
+                         ids=["all", "category", "source", "score"])
+def test_score_spread_counts_each_category_and_bin_from_one_read(world, filters):
+    """Counted per score and category, then summed each way: the same figures as counting the
+    matching leads one by one (the other tenant's lead left out)."""
+    with reader(world) as uow:
+        categories, histogram = uow.leads.score_spread(world["acme"], filters, 5)
+    scores = [(i * 3, "hot" if i * 3 >= 80 else "cold") for i in range(30)
+              if (not filters.sources or ("referral" if i % 2 else "website") in filters.sources)
+              and (not filters.categories or ("hot" if i * 3 >= 80 else "cold") in filters.categories)
+              and i * 3 >= filters.score_min]
+    expected = [(c, n) for c in ("hot", "warm", "cold", "nurture")
+                if (n := sum(1 for _, category in scores if category == c))]
+    assert [(c.category, c.leads) for c in categories] == expected
+    bins = sorted({score // 5 * 5 for score, _ in scores})
+    assert [(b.score_from, b.leads) for b in histogram] == [
+        (float(b), sum(1 for score, _ in scores if score // 5 * 5 == b)) for b in bins]

@@ -35,7 +35,7 @@ def test_leads_and_agents_carry_the_published_column_names(engine):
 def test_pages_queries_have_their_indexes(engine):
     indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("leads")}
     assert indexes["ix_leads_tenant_agent_status"] == ["tenant_id", "agent_id", "status"]
-    assert indexes["ix_leads_tenant_score"] == ["tenant_id", "overall_score"]
+    assert indexes["ix_leads_tenant_score"] == ["tenant_id", "overall_score", "id", "score_category"]
     assert indexes["ix_leads_tenant_status_category"] == ["tenant_id", "status", "score_category", "agent_id"]
     # Rescoring a tenant moves every changed lead in each index that holds its score or
     # change (docs/benchmarks.md): the pages are served by this one.

@@ -229,15 +229,13 @@ class FakeLeads:
         return ScoreChange(row.calculated_at, _float(row.previous_score), float(row.new_score),
                            row.previous_category, row.new_category, version)
 
-    def category_counts(self, tenant_id: int, filters: LeadFilters) -> list[CategoryCount]:
-        counted = Counter(self._store.fields_of(lead.id).score_category
-                          for lead in self._matching(tenant_id, filters))
-        return [CategoryCount(c.value, counted[c.value]) for c in ScoreCategory if counted[c.value]]
-
-    def score_histogram(self, tenant_id: int, filters: LeadFilters, width: int) -> list[HistogramBin]:
-        counted = Counter(math.floor(self._store.fields_of(lead.id).overall_score / width) * width
-                          for lead in self._matching(tenant_id, filters))
-        return [HistogramBin(float(start), leads) for start, leads in sorted(counted.items())]
+    def score_spread(self, tenant_id: int, filters: LeadFilters,
+                     width: int) -> tuple[list[CategoryCount], list[HistogramBin]]:
+        matching = [self._store.fields_of(lead.id) for lead in self._matching(tenant_id, filters)]
+        categories = Counter(fields.score_category for fields in matching)
+        bins = Counter(math.floor(fields.overall_score / width) * width for fields in matching)
+        return ([CategoryCount(c.value, categories[c.value]) for c in ScoreCategory if categories[c.value]],
+                [HistogramBin(float(start), leads) for start, leads in sorted(bins.items())])
 
     def movers(self, tenant_id: int, filters: LeadFilters, *, rising: bool, limit: int) -> list[Mover]:
         moved = []

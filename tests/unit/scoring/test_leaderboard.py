@@ -9,7 +9,7 @@ from core.domain.errors import InvalidInput
 from core.domain.leads import CategoryCount, HistogramBin, LeadFilters, ScoreParts
 from core.domain.scoring import ScoreComponent, Weights
 from core.domain.vocabulary import LeadStatus
-from core.scoring.leaderboard import contributions, leaderboard
+from core.scoring.leaderboard import contributions, leaderboard, leaderboard_at_once
 from tests.unit.builders import MANAGER, OTHER_TENANT, agent, lead, scored
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -70,3 +70,17 @@ def test_weights_that_do_not_add_up_to_one_are_taken_as_shares():
 def test_a_component_never_scored_contributes_nothing():
     parts = ScoreParts(None, None, None, None, None)
     assert [c.contribution for c in contributions(parts, Weights())] == [0.0] * 4
+
+
+def test_the_board_read_at_once_is_the_same_board():
+    """Its three reads run at the same time, each in a unit of work of its own."""
+    opened = []
+
+    def new_uow() -> FakeUnitOfWork:
+        opened.append(board_uow())
+        return opened[-1]
+
+    for filters in (LeadFilters(), LeadFilters(categories=("hot",)), LeadFilters(score_min=50)):
+        opened.clear()
+        assert leaderboard_at_once(new_uow, MANAGER, filters) == leaderboard(board_uow(), MANAGER, filters)
+        assert len(opened) == 3
