@@ -50,12 +50,16 @@ class SqlAgentRepository:
     def loads(self, tenant_id: int) -> list[AgentLoad]:
         # Two plain queries rather than one join: joined to a grouped subquery, MariaDB picks
         # a per-agent ("lateral") plan that reads every open lead row (33 s at 1M leads); alone,
-        # the hot count reads only ix_leads_tenant_status_category.
+        # the hot count reads only ix_leads_tenant_status_category. SQLite, without statistics,
+        # would rather group in the order of ix_leads_tenant_agent_status and look up every
+        # assigned lead's category (105 ms against 0.12 ms at 1M): its unary + keeps a column
+        # out of index choices.
+        group = literal_column("+leads.agent_id") if self.connection.dialect.name == "sqlite" else Lead.agent_id
         hot = dict(self.connection.execute(
             select(Lead.agent_id, func.count())
             .where(Lead.tenant_id == tenant_id, Lead.status.in_(OPEN), Lead.score_category == "hot",
                    Lead.agent_id.is_not(None))
-            .group_by(Lead.agent_id)
+            .group_by(group)
         ).all())
         rows = self.connection.execute(
             select(Agent.id, Agent.name, Agent.team, Agent.skills, Agent.availability,

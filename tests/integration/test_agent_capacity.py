@@ -20,3 +20,26 @@ def test_capacity_is_scoped_to_the_actors_tenant(engine):
         ("Ana Ruiz", 12, 12), ("Bo Lin", 2, 10)]
     assert (totals.free_slots, totals.open_leads, totals.capacity) == (8, 14, 22)
     assert totals.utilization == pytest.approx(14 / 22)
+
+
+def test_open_hot_counts_read_the_status_and_category_index_on_sqlite(tmp_path):
+    """Without statistics SQLite read the counts through the (tenant, agent, status) index,
+    grouping in its order and looking up every assigned lead's category: 105 ms at 1M leads
+    against 0.12 ms through the covering (tenant, status, category, agent) index."""
+    from sqlalchemy import event, text
+
+    from db.engine import create_database_engine
+    from db.migrate import upgrade
+    from db.repositories.agents import SqlAgentRepository
+
+    sqlite = create_database_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(sqlite)
+    seen: list[tuple[str, object]] = []
+    event.listen(sqlite, "before_cursor_execute",
+                 lambda conn, cursor, statement, params, *rest: seen.append((statement, params)))
+    with sqlite.connect() as connection:
+        SqlAgentRepository(connection).loads(1)
+        statement, params = next((s, p) for s, p in seen if "count(" in s)
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+    sqlite.dispose()
+    assert "COVERING INDEX ix_leads_tenant_status_category" in plan, plan
