@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.leads import (
@@ -102,11 +102,20 @@ def _update_values(update_: LeadUpdate, now: datetime) -> dict[str, Any]:
 class SqlLeadRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        # SQLite, without statistics, would rather read every entry of an index that starts
+        # with the tenant than look up 500 ids by primary key (80-110 ms against 0.5 ms per
+        # chunk at 1M leads); its unary + keeps the tenant column out of index choices.
+        self._tenant_column = (literal_column("+leads.tenant_id") if connection.dialect.name == "sqlite"
+                               else Lead.tenant_id)
+
+    def _of_tenant(self, tenant_id: int, ids: Sequence[int]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+        """These leads, if they are the tenant's: read by primary key."""
+        return self._tenant_column == tenant_id, Lead.id.in_(ids)
 
     def _rows(self, tenant_id: int, ids: Sequence[int], *, for_update: bool) -> Iterator[AnyRow]:
         for chunk in chunked(sorted(set(ids))):
             query = select(*STATE_COLUMNS, Lead.overall_score).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id)
+                *self._of_tenant(tenant_id, chunk)).order_by(Lead.id)
             yield from self.connection.execute(query.with_for_update() if for_update else query)
 
     def get(self, tenant_id: int, lead_id: int, *, for_update: bool = False) -> LeadState | None:
@@ -127,7 +136,7 @@ class SqlLeadRepository:
         found: list[LeadState] = []
         for chunk in chunked(sorted(set(ids))):
             rows = self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk), Lead.status == LeadStatus.NEW.value,
+                *self._of_tenant(tenant_id, chunk), Lead.status == LeadStatus.NEW.value,
             ).order_by(Lead.id).with_for_update(skip_locked=skip))
             found += _assignable(rows, tenant_id)
         return found
@@ -136,7 +145,7 @@ class SqlLeadRepository:
         found: dict[int, int] = {}
         for chunk in chunked(ids):
             found.update(self.connection.execute(select(Lead.id, Lead.version).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk))).all())
+                *self._of_tenant(tenant_id, chunk))).all())
         return found
 
     def candidates(self, tenant_id: int, filters: LeadFilters, *, limit: int) -> list[Candidate]:
@@ -150,7 +159,7 @@ class SqlLeadRepository:
         found: list[Candidate] = []
         for chunk in chunked(sorted(set(ids))):
             found += [_candidate(row, tenant_id) for row in self.connection.execute(
-                select(*CANDIDATE_COLUMNS).where(Lead.tenant_id == tenant_id, Lead.id.in_(chunk))
+                select(*CANDIDATE_COLUMNS).where(*self._of_tenant(tenant_id, chunk))
                 .order_by(Lead.id))]
         return found
 
@@ -159,7 +168,7 @@ class SqlLeadRepository:
         found: list[LeadState] = []
         for chunk in chunked(sorted(set(ids))):
             found += _assignable(self.connection.execute(select(*_ASSIGNABLE_COLUMNS).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk)).order_by(Lead.id).with_for_update()),
+                *self._of_tenant(tenant_id, chunk)).order_by(Lead.id).with_for_update()),
                 tenant_id)
         return found
 
@@ -169,7 +178,7 @@ class SqlLeadRepository:
         found, total = 0, 0
         for chunk in chunked(ids):
             count, versions = self.connection.execute(select(func.count(), func.sum(Lead.version)).where(
-                Lead.tenant_id == tenant_id, Lead.id.in_(chunk))).one()
+                *self._of_tenant(tenant_id, chunk))).one()
             found, total = found + count, total + int(versions or 0)
         return found, total
 
