@@ -108,7 +108,8 @@ class SqlLeadRepository:
         self._tenant_column = (literal_column("+leads.tenant_id") if connection.dialect.name == "sqlite"
                                else Lead.tenant_id)
 
-    def _of_tenant(self, tenant_id: int, ids: Sequence[int]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    def _of_tenant(self, tenant_id: int,
+                   ids: Sequence[int]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
         """These leads, if they are the tenant's: read by primary key."""
         return self._tenant_column == tenant_id, Lead.id.in_(ids)
 

@@ -32,6 +32,7 @@ def test_a_read_by_id_uses_the_primary_key_on_sqlite(tmp_path, read):
     with sqlite.connect() as connection:
         READS_BY_ID[read](SqlLeadRepository(connection))
         statement, params = next((s, p) for s, p in seen if "FROM leads" in s)
-        plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+        explained = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        plan = " ".join(row[-1] for row in explained)
     sqlite.dispose()
     assert "INTEGER PRIMARY KEY" in plan, plan
