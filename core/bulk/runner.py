@@ -13,7 +13,15 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from core.domain.audit import AuditEntry
-from core.domain.batches import Batch, BatchItem, BatchKind, BatchState, interrupted_sentence
+from core.domain.batches import (
+    RUN_CLOSING,
+    Batch,
+    BatchItem,
+    BatchKind,
+    BatchState,
+    interrupted_sentence,
+    silent_since,
+)
 from core.domain.clock import utcnow
 from core.domain.errors import BatchInterrupted, DatabaseUnavailable, NotFound, TransientConflict
 from core.domain.identity import Actor
@@ -21,6 +29,7 @@ from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.retry import in_transaction
 
 T = TypeVar("T")
+RECENT = 20  # the newest batches a run looks through for a run of its kind that stopped part-way
 Apply = Callable[[UnitOfWork, list[tuple[int, T]]], list[BatchItem]]
 Progress = Callable[[float], object]
 log = logging.getLogger("leadops")
@@ -102,16 +111,40 @@ def finish_once(uow: UnitOfWork, actor: Actor, batch_id: str) -> Batch | None:
 
 
 def close_batch(uow: UnitOfWork, actor: Actor, batch_id: str, *, action: str, changed: str,
-                refused: str = "refused") -> None:
+                refused: str = "refused", interrupted: bool = False) -> None:
     """Complete the batch with its closing audit row, which names its totals `changed` and
-    `refused`; once (see finish_once)."""
+    `refused` (and says when the batch stopped part-way and is closed as it stands); once
+    (see finish_once)."""
     batch = finish_once(uow, actor, batch_id)
     if batch is None:
         return
+    after: dict[str, Any] = {changed: batch.leads_changed, refused: batch.leads_refused}
+    if interrupted:
+        after["interrupted"] = True
     uow.audit.append(AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-        action=action, entity_type="batch", entity_id=batch_id, batch_id=batch_id,
-        after={changed: batch.leads_changed, refused: batch.leads_refused}))
+        action=action, entity_type="batch", entity_id=batch_id, batch_id=batch_id, after=after))
+
+
+def close_run_as_it_stands(uow: UnitOfWork, actor: Actor, batch_id: str, kind: BatchKind) -> None:
+    """A routing run or SLA re-route pass that stopped, completed as it stands with its
+    closing row (RUN_CLOSING)."""
+    action, changed, refused = RUN_CLOSING[kind]
+    close_batch(uow, actor, batch_id, action=action, changed=changed, refused=refused, interrupted=True)
+
+
+def close_stopped_runs(new_uow: UnitOfWorkFactory, actor: Actor, kind: BatchKind) -> None:
+    """Runs of this kind (routing, SLA re-route) that stopped part-way (their process died)
+    are not resumed: the next run closes them as they stand, so that they read complete and
+    may be undone, and plans again what they left."""
+    now = utcnow()
+    stopped = [b.id for b in in_transaction(new_uow, lambda uow: uow.bulk.recent(actor.tenant_id, RECENT))
+               if b.kind == kind and b.state_at(now) == BatchState.INTERRUPTED]
+    for batch_id in stopped:
+        def close(uow: UnitOfWork, batch_id: str = batch_id) -> None:
+            if uow.bulk.claim(batch_id, now=now, stopped_before=silent_since(now)):
+                close_run_as_it_stands(uow, actor, batch_id, kind)
+        in_transaction(new_uow, close)
 
 
 def mark_interrupted(new_uow: UnitOfWorkFactory, batch_id: str) -> None:

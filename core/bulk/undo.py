@@ -19,10 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from core.bulk.assign_commit import CHUNK, close_bulk_assign
-from core.bulk.runner import Progress, finish_once, open_batch, plan_of, run_plan
+from core.bulk.runner import Progress, close_run_as_it_stands, finish_once, open_batch, plan_of, run_plan
 from core.domain.audit import AuditEntry
 from core.domain.batches import (
-    RUN_CLOSING,
     Batch,
     BatchItem,
     BatchKind,
@@ -142,20 +141,8 @@ def _close_stopped(new_uow: UnitOfWorkFactory, actor: Actor, target: Batch) -> N
         if target.kind == BatchKind.BULK_ASSIGN:
             close_bulk_assign(uow, actor, target.id, plan_of(uow, target.id) or {}, interrupted=True)
         else:
-            close_run_as_it_stands(uow, actor, target.id, *RUN_CLOSING[target.kind])
+            close_run_as_it_stands(uow, actor, target.id, target.kind)
     in_transaction(new_uow, close)
-
-
-def close_run_as_it_stands(uow: UnitOfWork, actor: Actor, batch_id: str, action: str, changed: str,
-                           refused: str) -> None:
-    """A routing run or SLA re-route that stopped, completed as it stands with its closing row."""
-    batch = finish_once(uow, actor, batch_id)
-    if batch is None:
-        return
-    uow.audit.append(AuditEntry(
-        tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
-        action=action, entity_type="batch", entity_id=batch_id, batch_id=batch_id,
-        after={changed: batch.leads_changed, refused: batch.leads_refused, "interrupted": True}))
 
 
 def _run(new_uow: UnitOfWorkFactory, actor: Actor, undo_id: str, stored: dict[str, Any], *,

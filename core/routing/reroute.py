@@ -21,9 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from core.bulk.runner import close_batch, open_batch, run_plan
-from core.bulk.undo import close_run_as_it_stands
-from core.domain.batches import RUN_CLOSING, BatchItem, BatchKind, BatchState, silent_since
+from core.bulk.runner import close_batch, close_stopped_runs, open_batch, run_plan
+from core.domain.batches import RUN_CLOSING, BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.errors import NotFound, RuleViolation
 from core.domain.identity import Actor
@@ -43,7 +42,6 @@ from core.sla.shifts import on_shift_agent_ids_in
 MAX_REROUTE = 1000
 # One lead per transaction, as each move locks its lead, then its two agents by id.
 CHUNK = 1
-RECENT = 20  # the newest batches a pass looks through for a pass that stopped part-way
 
 
 @dataclass(frozen=True)
@@ -181,19 +179,6 @@ def _applier(actor: Actor, batch_id: str, now: datetime) -> Apply:
     return apply
 
 
-def close_stopped_passes(new_uow: UnitOfWorkFactory, actor: Actor) -> None:
-    """A pass that stopped part-way (its process died) is closed as it stands by the next, so
-    that it reads complete and may be undone; its leads still breached are planned again."""
-    now = utcnow()
-    stopped = [b.id for b in in_transaction(new_uow, lambda uow: uow.bulk.recent(actor.tenant_id, RECENT))
-               if b.kind == BatchKind.SLA_REROUTE and b.state_at(now) == BatchState.INTERRUPTED]
-    for batch_id in stopped:
-        def close(uow: UnitOfWork, batch_id: str = batch_id) -> None:
-            if uow.bulk.claim(batch_id, now=now, stopped_before=silent_since(now)):
-                close_run_as_it_stands(uow, actor, batch_id, *RUN_CLOSING[BatchKind.SLA_REROUTE])
-        in_transaction(new_uow, close)
-
-
 def _apply_as_batch(new_uow: UnitOfWorkFactory, actor: Actor, moves: list[tuple[Reroute, int]],
                     pointers: dict[int, int], now: datetime) -> tuple[str, list[BatchItem]]:
     stored: dict[str, Any] = {"moves": [[m.lead_id, m.to_agent_id, rule_id] for m, rule_id in moves]}
@@ -221,7 +206,7 @@ def reroute_breached(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool 
     actor.require(Permission.BULK_OPERATIONS)
     at = now or utcnow()
     if not dry_run:
-        close_stopped_passes(new_uow, actor)
+        close_stopped_runs(new_uow, actor, BatchKind.SLA_REROUTE)
     world = in_transaction(new_uow, lambda uow: _read(uow, actor, at, skip))
     if world is None:
         return RerouteResult(dry_run=dry_run)

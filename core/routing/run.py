@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from core.bulk.assign_write import write_assignments
-from core.bulk.runner import close_batch, open_batch, run_plan
-from core.domain.batches import BatchItem, BatchKind, BatchState, silent_since
+from core.bulk.runner import close_batch, close_stopped_runs, open_batch, run_plan
+from core.domain.batches import BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
@@ -31,7 +31,6 @@ from core.routing.planning import plan_routing
 from core.sla.shifts import on_shift_agent_ids_in
 
 CHUNK = 500
-RECENT = 20  # the newest batches a run looks through for a run that stopped part-way
 TAKEN = ("Lead #{} was taken by someone else at the same moment (another routing run or a "
          "supervisor), or is no longer new.")
 
@@ -77,7 +76,7 @@ def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = Fal
     plan = plan_routing(new_uow(), actor, lead_ids=lead_ids, on_arrival=on_arrival, now=clock())
     if dry_run:
         return RoutingResult(None, plan, plan.routed, plan.unplaced, dry_run=True)
-    close_stopped_runs(new_uow, actor)
+    close_stopped_runs(new_uow, actor, BatchKind.ROUTING)
     batch_id, items = None, []
     routed = plan.routed
     if routed:
@@ -91,19 +90,6 @@ def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = Fal
     in_transaction(new_uow, lambda uow: uow.routing.record_run(
         actor.tenant_id, RoutingRun(clock(), len(result.placed), len(left), batch_id)))
     return result
-
-
-def close_stopped_runs(new_uow: UnitOfWorkFactory, actor: Actor) -> None:
-    """A run that stopped part-way (its process died) is not resumed: the next run closes it as
-    it stands, so that it reads complete and may be undone, and places the leads it left."""
-    now = utcnow()
-    stopped = [b.id for b in in_transaction(new_uow, lambda uow: uow.bulk.recent(actor.tenant_id, RECENT))
-               if b.kind == BatchKind.ROUTING and b.state_at(now) == BatchState.INTERRUPTED]
-    for batch_id in stopped:
-        def close(uow: UnitOfWork, batch_id: str = batch_id) -> None:
-            if uow.bulk.claim(batch_id, now=now, stopped_before=silent_since(now)):
-                close_batch(uow, actor, batch_id, action="routing.ran", changed="assigned", refused="left")
-        in_transaction(new_uow, close)
 
 
 def _stored(plan: RoutingPlan, routed: list[Routed]) -> dict[str, Any]:

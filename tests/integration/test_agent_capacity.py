@@ -5,8 +5,10 @@ import pytest
 from core.agents.capacity import agent_capacity
 from core.domain.identity import Actor
 from core.domain.permissions import Role
+from db.repositories.agents import SqlAgentRepository
 from db.unit_of_work import SqlUnitOfWork
 from tests.factories import make_agent, make_tenant
+from tests.support.sqlite_plans import plan_of_first
 
 
 def test_capacity_is_scoped_to_the_actors_tenant(engine):
@@ -26,21 +28,5 @@ def test_open_hot_counts_read_the_status_and_category_index_on_sqlite(tmp_path):
     """Without statistics SQLite read the counts through the (tenant, agent, status) index,
     grouping in its order and looking up every assigned lead's category: 105 ms at 1M leads
     against 0.12 ms through the covering (tenant, status, category, agent) index."""
-    from sqlalchemy import event
-
-    from db.engine import create_database_engine
-    from db.migrate import upgrade
-    from db.repositories.agents import SqlAgentRepository
-
-    sqlite = create_database_engine(f"sqlite:///{tmp_path / 'plan.db'}")
-    upgrade(sqlite)
-    seen: list[tuple[str, object]] = []
-    event.listen(sqlite, "before_cursor_execute",
-                 lambda conn, cursor, statement, params, *rest: seen.append((statement, params)))
-    with sqlite.connect() as connection:
-        SqlAgentRepository(connection).loads(1)
-        statement, params = next((s, p) for s, p in seen if "count(" in s)
-        explained = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-        plan = " ".join(row[-1] for row in explained)
-    sqlite.dispose()
+    plan = plan_of_first(tmp_path, lambda connection: SqlAgentRepository(connection).loads(1), "count(")
     assert "COVERING INDEX ix_leads_tenant_status_category" in plan, plan

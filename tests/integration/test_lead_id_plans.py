@@ -6,11 +6,9 @@ per chunk of 500 at 1M leads against 0.5 ms, most of a bulk run on SQLite (docs/
 """
 
 import pytest
-from sqlalchemy import event
 
-from db.engine import create_database_engine
-from db.migrate import upgrade
 from db.repositories.leads import SqlLeadRepository
+from tests.support.sqlite_plans import plan_of_first
 
 READS_BY_ID = {
     "lock_states": lambda leads: leads.lock_states(1, [3, 1, 2]),
@@ -24,15 +22,6 @@ READS_BY_ID = {
 
 @pytest.mark.parametrize("read", READS_BY_ID)
 def test_a_read_by_id_uses_the_primary_key_on_sqlite(tmp_path, read):
-    sqlite = create_database_engine(f"sqlite:///{tmp_path / 'plan.db'}")
-    upgrade(sqlite)
-    seen: list[tuple[str, object]] = []
-    event.listen(sqlite, "before_cursor_execute",
-                 lambda conn, cursor, statement, params, *rest: seen.append((statement, params)))
-    with sqlite.connect() as connection:
-        READS_BY_ID[read](SqlLeadRepository(connection))
-        statement, params = next((s, p) for s, p in seen if "FROM leads" in s)
-        explained = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-        plan = " ".join(row[-1] for row in explained)
-    sqlite.dispose()
+    plan = plan_of_first(tmp_path, lambda connection: READS_BY_ID[read](SqlLeadRepository(connection)),
+                         "FROM leads")
     assert "INTEGER PRIMARY KEY" in plan, plan

@@ -108,14 +108,22 @@ def test_route_releases_past_the_grace_re_routes_a_breached_lead_once_then_route
     assert healthy(engine)
 
 
-def test_a_pass_of_sla_re_routes_is_a_batch_undone_back_to_the_first_agent(world):
-    engine, admin, ana, bo = world["engine"], world["admin"], world["ana"], world["bo"]
+def ana_s_breached_lead_and_a_re_routing_rule(world) -> int:
+    """A hot lead Ana has held for 20 minutes uncontacted (past the hot SLA), and a rule that
+    re-routes breached leads."""
+    engine, ana = world["engine"], world["ana"]
     breached = make_lead(engine, world["tenant"], "Breached", status="assigned", agent_id=ana)
     with engine.begin() as c:
         c.execute(update(Agent).where(Agent.id == ana).values(open_leads=1))
         c.execute(update(Lead).where(Lead.id == breached).values(
             score_category="hot", assigned_at=NOW - timedelta(minutes=20)))
-    add_rule(world["new_uow"](), admin, RuleSpec("Everyone", reroute_breached=True))
+    add_rule(world["new_uow"](), world["admin"], RuleSpec("Everyone", reroute_breached=True))
+    return breached
+
+
+def test_a_pass_of_sla_re_routes_is_a_batch_undone_back_to_the_first_agent(world):
+    engine, admin, ana, bo = world["engine"], world["admin"], world["ana"], world["bo"]
+    breached = ana_s_breached_lead_and_a_re_routing_rule(world)
     cycle = route_tenant(world["new_uow"], admin, now=EVENING)
     batch_id = cycle.rerouted.batch_id
     assert agents_of(engine, [breached]) == [bo] and batch_id is not None
@@ -144,12 +152,7 @@ def test_a_pass_of_sla_re_routes_is_a_batch_undone_back_to_the_first_agent(world
 
 def test_undo_of_sla_re_routes_is_refused_while_the_first_agent_is_full(world):
     engine, admin, ana, bo = world["engine"], world["admin"], world["ana"], world["bo"]
-    breached = make_lead(engine, world["tenant"], "Breached", status="assigned", agent_id=ana)
-    with engine.begin() as c:
-        c.execute(update(Agent).where(Agent.id == ana).values(open_leads=1))
-        c.execute(update(Lead).where(Lead.id == breached).values(
-            score_category="hot", assigned_at=NOW - timedelta(minutes=20)))
-    add_rule(world["new_uow"](), admin, RuleSpec("Everyone", reroute_breached=True))
+    breached = ana_s_breached_lead_and_a_re_routing_rule(world)
     batch_id = route_tenant(world["new_uow"], admin, now=EVENING).rerouted.batch_id
     with engine.begin() as c:
         c.execute(update(Agent).where(Agent.id == ana).values(max_capacity=0))
