@@ -112,8 +112,9 @@ def why_batch_cannot_be_undone(batch: Batch, now: datetime) -> str | None:
                 "past the grace period, who cannot receive leads. Undo the routing run that placed them "
                 "to send them back to new, or assign them by hand.")
     if batch.kind not in UNDOABLE:
-        return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: only bulk assignments "
-                "and routing runs can be undone. Change those leads back with a bulk update or one by one.")
+        return (f"Batch {short_id(batch.id)} is {_KIND_NAMES[batch.kind]}: only bulk assignments, "
+                "routing runs and SLA re-routes can be undone. Change those leads back with a bulk update "
+                "or one by one.")
     if batch.undone_by:
         return f"Batch {short_id(batch.id)} was already undone (by batch {short_id(batch.undone_by)})."
     if batch.state_at(now) == BatchState.RUNNING:

@@ -196,7 +196,8 @@ def test_undoing_a_bulk_update_is_refused_and_writes_nothing(world):
                     s.scalar(select(Batch.undone_by_batch).where(Batch.id == updated.batch_id)))
 
     before = written()
-    with pytest.raises(RuleViolation, match="only bulk assignments and routing runs can be undone"):
+    with pytest.raises(RuleViolation,
+                       match="only bulk assignments, routing runs and SLA re-routes can be undone"):
         undo_batch(uow_factory(world), world["actor"], updated.batch_id)
     assert written() == before and before[2] is None
     with Session(e) as s:

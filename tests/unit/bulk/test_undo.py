@@ -76,8 +76,8 @@ def test_any_batch_but_a_bulk_assignment_is_refused_with_a_clear_sentence_writin
     uow = team()
     batch_id = make_batch(uow)
     before = uow.store.snapshot()
-    sentence = (f"Batch {batch_id[:8]} is {what}: only bulk assignments and routing runs can be undone. "
-                "Change those leads back with a bulk update or one by one.")
+    sentence = (f"Batch {batch_id[:8]} is {what}: only bulk assignments, routing runs and SLA re-routes "
+                "can be undone. Change those leads back with a bulk update or one by one.")
     with pytest.raises(RuleViolation, match=sentence):
         undo_batch(lambda: uow, SUPERVISOR, batch_id)
     assert uow.store == before  # no undo batch, no audit row, the batch not marked undone

@@ -34,8 +34,8 @@ def test_a_bulk_assignment_not_yet_undone_can_be_undone():
 ])
 def test_any_other_kind_of_batch_is_refused_with_what_it_is_and_what_to_do(kind, named):
     why = why_batch_cannot_be_undone(batch(kind), NOW)
-    assert why == (f"Batch 3f2a9c1e is {named}: only bulk assignments and routing runs can be undone. "
-                   "Change those leads back with a bulk update or one by one.")
+    assert why == (f"Batch 3f2a9c1e is {named}: only bulk assignments, routing runs and SLA re-routes "
+                   "can be undone. Change those leads back with a bulk update or one by one.")
 
 
 def test_a_bulk_assignment_is_undone_only_once():
