@@ -517,6 +517,9 @@ class UnitOfWork(Protocol):
     routing: RoutingRepository
     sla: SlaRepository
     saved_searches: SavedSearchRepository
+    # Transactions worth running at once for one long job (core/bulk/lanes.py): 1 where the
+    # database takes one writer at a time.
+    concurrent_writers: int
 
     def __enter__(self) -> Self: ...
 

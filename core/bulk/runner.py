@@ -10,8 +10,9 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
+from core.bulk.lanes import LaneFailed, chunked, lanes_of, run_lanes
 from core.domain.audit import AuditEntry
 from core.domain.batches import (
     RUN_CLOSING,
@@ -63,17 +64,18 @@ def _start(uow: UnitOfWork, actor: Actor, batch_id: str, positions: int) -> tupl
 
 def run_plan(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, kind: BatchKind,
              plan: Sequence[T], apply: Apply[T], *, chunk: int,
-             progress: Progress = lambda done: None) -> list[BatchItem]:
+             progress: Progress = lambda done: None,
+             lane_key: Callable[[T], int] | None = None) -> list[BatchItem]:
     """Apply the plan's positions not yet recorded, `chunk` at a time; returns the items this
-    run recorded. A chunk that still fails after its retries leaves the batch interrupted and
-    raises BatchInterrupted, saying what was done and what to do next."""
+    run recorded, in plan order. With `lane_key` (a position's agent id), chunks are applied
+    in lanes at once where the database takes several writers (core/bulk/lanes.py). A chunk
+    that still fails after its retries leaves the batch interrupted and raises
+    BatchInterrupted, saying what was done and what to do next."""
     before, done_before, planned = in_transaction(
         new_uow, lambda uow: _start(uow, actor, batch_id, len(plan)))
-    items: list[BatchItem] = []
-    for start in range(0, len(plan), chunk):
-        positions = list(range(start, min(start + chunk, len(plan))))
 
-        def step(uow: UnitOfWork, positions: list[int] = positions) -> list[BatchItem]:
+    def apply_chunk(positions: list[int]) -> list[BatchItem]:
+        def step(uow: UnitOfWork) -> list[BatchItem]:
             recorded = uow.bulk.recorded_items(batch_id, positions)
             done = {item.position for item in recorded}
             todo = [(position, plan[position]) for position in positions if position not in done]
@@ -83,21 +85,38 @@ def run_plan(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, kind: Batc
                 uow.bulk.record_progress(batch_id, changed=sum(item.applied for item in new),
                                          refused=sum(not item.applied for item in new), now=utcnow())
             # A retry after a commit that did happen finds this run's items already recorded.
-            return sorted(new + [item for item in recorded if item.position not in before],
-                          key=lambda item: item.position)
+            return new + [item for item in recorded if item.position not in before]
+        return in_transaction(new_uow, step)
 
-        try:
-            items += in_transaction(new_uow, step)
-        except (TransientConflict, DatabaseUnavailable) as exc:
-            mark_interrupted(new_uow, batch_id)
-            raise BatchInterrupted(interrupted_sentence(
-                batch_id, kind, done=done_before + len(items), planned=planned,
-                cause=exc.message)) from exc
-        except Exception:
-            mark_interrupted(new_uow, batch_id)
-            raise
-        progress((start + len(positions)) / len(plan))
-    return items
+    writers = new_uow().concurrent_writers if lane_key is not None and len(plan) > chunk else 1
+    lanes = [chunked(lane, chunk) for lane in (
+        lanes_of(plan, lanes=writers, key=lane_key) if lane_key is not None and writers > 1
+        else [list(range(len(plan)))])]
+    items: list[BatchItem] = []
+    try:
+        if len(lanes) == 1:
+            for positions in lanes[0]:
+                items += apply_chunk(positions)
+                progress((positions[-1] + 1) / len(plan))
+        else:
+            items = run_lanes(lanes, apply_chunk, total=len(plan), progress=progress)
+    except LaneFailed as failed:
+        _interrupted(new_uow, batch_id, kind, failed.cause, done=done_before + len(failed.items),
+                     planned=planned)
+    except Exception as exc:  # noqa: BLE001 - said as an interruption, or raised again
+        _interrupted(new_uow, batch_id, kind, exc, done=done_before + len(items), planned=planned)
+    return sorted(items, key=lambda item: item.position)
+
+
+def _interrupted(new_uow: UnitOfWorkFactory, batch_id: str, kind: BatchKind, exc: BaseException,
+                 *, done: int, planned: int) -> NoReturn:
+    """The batch marked interrupted; a transient cause becomes the sentence a person reads,
+    any other is raised again."""
+    mark_interrupted(new_uow, batch_id)
+    if isinstance(exc, (TransientConflict, DatabaseUnavailable)):
+        raise BatchInterrupted(interrupted_sentence(
+            batch_id, kind, done=done, planned=planned, cause=exc.message)) from exc
+    raise exc
 
 
 def finish_once(uow: UnitOfWork, actor: Actor, batch_id: str) -> Batch | None:

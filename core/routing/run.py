@@ -104,7 +104,8 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[s
     placements = [Planned(*row) for row in stored["placements"]]
     names = {int(rule_id): name for rule_id, name in stored["rules"].items()}
     items = run_plan(new_uow, actor, batch_id, BatchKind.ROUTING, placements,
-                     _chunk_applier(actor, batch_id, names, clock), chunk=CHUNK)
+                     _chunk_applier(actor, batch_id, names, clock), chunk=CHUNK,
+                     lane_key=lambda planned: planned.agent_id)
     in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id, stored))
     return items
 

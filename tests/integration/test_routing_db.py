@@ -21,6 +21,7 @@ from core.domain.placement import Strategy
 from core.domain.routing import RuleSpec
 from core.routing.arrival import import_and_route
 from core.routing.rules import add_rule
+from core.routing import run as routing_run
 from core.routing.run import run_routing
 from db.audit_verify import verify_audit_chains
 from db.invariants import find_violations
@@ -65,6 +66,7 @@ RUNS, LEADS, AGENTS, CAPACITY = 3, 240, 8, 20
 
 def test_routing_runs_racing_each_other_and_a_bulk_run_place_no_lead_twice_nor_overfill(world, monkeypatch):
     monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=lambda seconds: None))
+    monkeypatch.setattr(routing_run, "CHUNK", 40)  # several chunks per run: in lanes on MySQL
     for i in range(AGENTS):
         make_agent(world.engine, world.tenant, f"Agent {i}", max_capacity=CAPACITY, team="Sales")
     for i in range(LEADS):
@@ -130,3 +132,33 @@ def test_a_run_skips_leads_another_transaction_holds_instead_of_waiting_for_them
     assert all("taken by someone else at the same moment" in r.why for r in result.left)
     again = run_routing(world.new_uow, world.supervisor)  # the next run places them
     assert sorted(r.lead_id for r in again.placed) == leads[:2]
+
+
+def test_a_run_longer_than_a_chunk_writes_in_two_lanes_on_mysql_each_agent_in_one(world, monkeypatch):
+    monkeypatch.setattr(routing_run, "CHUNK", 10)
+    agents = [make_agent(world.engine, world.tenant, f"Agent {i}", max_capacity=20) for i in range(6)]
+    leads = [make_lead(world.engine, world.tenant, f"Lead {i}") for i in range(75)]
+    add_rule(world.new_uow(), world.admin, RuleSpec("Everything", strategy=Strategy.LEAST_LOADED))
+    chunks: list[tuple[str, set[int]]] = []
+    apply_chunk = routing_run._apply_chunk
+
+    def spied(uow, actor, todo, *args):
+        chunks.append((threading.current_thread().name, {planned.agent_id for _, planned in todo}))
+        return apply_chunk(uow, actor, todo, *args)
+
+    monkeypatch.setattr(routing_run, "_apply_chunk", spied)
+    result = run_routing(world.new_uow, world.supervisor)
+    lanes: dict[str, set[int]] = {}
+    for thread, agent_ids in chunks:
+        lanes.setdefault(thread, set()).update(agent_ids)
+    if world.engine.dialect.name == "mysql":
+        assert len(lanes) == 2 and not set.intersection(*lanes.values())  # no agent in both lanes
+        assert threading.current_thread().name not in lanes
+    else:  # one writer: the caller's thread, chunk after chunk
+        assert list(lanes) == [threading.current_thread().name]
+    assert sorted(r.lead_id for r in result.placed) == leads and result.left == []
+    with Session(world.engine) as s:
+        loads = dict(s.execute(select(Agent.id, Agent.open_leads)).all())
+        items = s.scalar(select(func.count()).select_from(Assignment).where(Assignment.batch_id == result.batch_id))
+    assert sorted(loads[a] for a in agents) == [12, 12, 12, 13, 13, 13] and items == 75
+    assert find_violations(world.engine) == [] and verify_audit_chains(world.engine)[1] == []

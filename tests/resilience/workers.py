@@ -101,9 +101,14 @@ def rescore(url: str, tenant_id: int) -> Outcomes:
     return outcomes
 
 
-def routing_run(url: str, actor_values: ActorValues) -> Outcomes:
-    """`cli.py route` as one replica's cron runs it, through this node."""
+def routing_run(url: str, actor_values: ActorValues, chunk: int | None = None) -> Outcomes:
+    """`cli.py route` as one replica's cron runs it, through this node; `chunk`: leads per
+    chunk (smaller than a run, its chunks go in lanes at once)."""
+    from core.routing import run
     from core.routing.run import run_routing
+
+    if chunk is not None:
+        run.CHUNK = chunk  # this worker process's own module
 
     engine, actor, outcomes = keyed_engine(url), _actor(actor_values), Outcomes()
     try:

@@ -219,6 +219,7 @@ class FakeUnitOfWork:
     routing: RoutingRepository
     sla: SlaRepository
     saved_searches: SavedSearchRepository
+    concurrent_writers = 1  # one object shared by a use case's transactions: one lane
 
     def __init__(self, *, users: Iterable[UserRecord] = (), tenants: dict[str, int] | None = None,
                  agents: Iterable[AgentState] = (), leads: Iterable[LeadState] = (),
