@@ -5,11 +5,12 @@ plan never overfills anyone; leads that fit nowhere are returned with the rule t
 """
 
 import heapq
-from dataclasses import dataclass, replace
+from bisect import bisect_right
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from core.domain.rules import AgentState, LeadState, why_agent_cannot_receive
+from core.domain.rules import AgentState, LeadState, can_receive, may_receive_more, why_agent_cannot_receive
 from core.domain.vocabulary import Availability
 
 
@@ -93,8 +94,7 @@ class _WhyNowhere:
 
 
 def _take(agents: Agents, agent_id: int, why_nowhere: _WhyNowhere) -> None:
-    agent = agents[agent_id]
-    agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+    agents[agent_id] = agents[agent_id].with_one_more_lead()
     why_nowhere.forget()
 
 
@@ -105,51 +105,82 @@ def least_loaded_key(agent: AgentState) -> tuple[int, float, int]:
     return (-free, utilization, agent.id)
 
 
+LeastLoadedQueue = list[tuple[tuple[int, float, int], int]]
+
+
+def _least_loaded_queue(agents: Agents, lead: LeadState) -> LeastLoadedQueue:
+    """A heap of the agents who may receive leads like this one (its tenant, its skill)."""
+    skill = lead.required_skill
+    queue = [(least_loaded_key(a), a.id) for a in agents.values()
+             if a.tenant_id == lead.tenant_id and may_receive_more(a) and (not skill or skill in a.skills)]
+    heapq.heapify(queue)
+    return queue
+
+
+def _least_loaded_in(queue: LeastLoadedQueue, agents: Agents) -> int | None:
+    """The queue's least loaded agent, or None. An entry whose agent took leads since it was
+    queued goes back at the agent's key now (a key only grows in a plan, so the heap's order
+    holds), and an agent who may receive nothing more leaves."""
+    while queue:
+        key, agent_id = queue[0]
+        agent = agents[agent_id]
+        if not may_receive_more(agent):
+            heapq.heappop(queue)
+        elif key != (now := least_loaded_key(agent)):
+            heapq.heapreplace(queue, (now, agent_id))
+        else:
+            return agent_id
+    return None
+
+
 def least_loaded(agents: Agents, candidates: list[Candidate]) -> PlacementResult:
-    """Most free capacity first; ties by lower utilization, then id. A heap keeps it fast."""
-    heap = [(least_loaded_key(a), a.id) for a in agents.values()
-            if a.availability == Availability.AVAILABLE]  # the others can never receive
-    heapq.heapify(heap)
+    """Most free capacity first; ties by lower utilization, then id. One heap per kind of lead
+    (tenant and skill needed) holds only the agents who may take it, so a lead needing a skill
+    does not pop and push back every agent without it (ten per lead, in a catch-all rule after
+    the skill rules of a 10,000-lead run over 2,000 agents)."""
+    queues: dict[tuple[int, str | None], LeastLoadedQueue] = {}
     placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
     for candidate in candidates:
-        skipped, chosen = [], None
-        while heap:
-            key, agent_id = heapq.heappop(heap)
-            if why_agent_cannot_receive(agents[agent_id], candidate.lead) is None:
-                chosen = agent_id
-                break
-            if agents[agent_id].open_leads < agents[agent_id].max_capacity:
-                skipped.append((key, agent_id))  # may still suit a later lead (skill, say)
-        for item in skipped:
-            heapq.heappush(heap, item)
+        lead = candidate.lead
+        kind = (lead.tenant_id, lead.required_skill or None)
+        if kind not in queues:
+            queues[kind] = _least_loaded_queue(agents, lead)
+        chosen = _least_loaded_in(queues[kind], agents)
         if chosen is None:
-            unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
+            unplaced.append(Refusal(lead.id, why_nowhere(lead)))
             continue
         _take(agents, chosen, why_nowhere)
-        placed.append(Placement(candidate.lead.id, chosen))
-        heapq.heappush(heap, (least_loaded_key(agents[chosen]), chosen))
+        placed.append(Placement(lead.id, chosen))
     return PlacementResult(placed, unplaced, None)
 
 
 def round_robin(agents: Agents, candidates: list[Candidate],
                 resume_after: int | None) -> PlacementResult:
-    """Agents in id order, starting after the tenant's pointer, skipping those who may not."""
-    ring = sorted(agents)
-    start = next((i for i, agent_id in enumerate(ring) if agent_id > (resume_after or 0)), 0)
+    """Agents in id order, starting after the tenant's pointer, skipping those who may not.
+    An agent who may receive nothing more (full, or not available) leaves the ring for good:
+    passing over them changes no choice, and walking past hundreds of full agents per lead
+    was most of a routing run's planning."""
+    ring = [agent_id for agent_id in sorted(agents) if may_receive_more(agents[agent_id])]
+    after = resume_after or 0   # each lead's walk starts at the first agent past this id
     placed, unplaced, last, why_nowhere = [], [], resume_after, _WhyNowhere(agents)
     for candidate in candidates:
-        chosen = None
+        chosen, start, gone = None, bisect_right(ring, after), []
         for step in range(len(ring)):
-            agent_id = ring[(start + step) % len(ring)]
-            if why_agent_cannot_receive(agents[agent_id], candidate.lead) is None:
-                chosen, start = agent_id, (start + step + 1) % len(ring)
+            index = (start + step) % len(ring)
+            agent = agents[ring[index]]
+            if can_receive(agent, candidate.lead):
+                chosen = agent.id
                 break
+            if not may_receive_more(agent):
+                gone.append(index)
+        for index in sorted(gone, reverse=True):
+            del ring[index]
         if chosen is None:
             unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
             continue
         _take(agents, chosen, why_nowhere)
         placed.append(Placement(candidate.lead.id, chosen))
-        last = chosen
+        last = after = chosen
     return PlacementResult(placed, unplaced, last)
 
 
@@ -165,8 +196,7 @@ def performance(agents: Agents, candidates: list[Candidate],
                   if a.availability == Availability.AVAILABLE and a.open_leads < a.max_capacity]
     placed, unplaced, why_nowhere = [], [], _WhyNowhere(agents)
     for candidate in ordered:
-        chosen = next((i for i in best_first
-                       if why_agent_cannot_receive(agents[i], candidate.lead) is None), None)
+        chosen = next((i for i in best_first if can_receive(agents[i], candidate.lead)), None)
         if chosen is None:
             unplaced.append(Refusal(candidate.lead.id, why_nowhere(candidate.lead)))
             continue

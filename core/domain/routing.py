@@ -4,6 +4,7 @@ A tenant's rules form an ordered list. A lead goes to the first active rule whos
 matches it and that can place it; a rule that matches but cannot place it passes it on.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +19,21 @@ MAX_NAME = 80
 # Manual is left out: it needs a person to name the agent, and a rule that always sends
 # leads to one named agent is a team of one (scope the rule to that agent's team instead).
 ROUTING_STRATEGIES = (Strategy.LEAST_LOADED, Strategy.ROUND_ROBIN, Strategy.PERFORMANCE, Strategy.SKILLS)
+
+
+class CategoryOf:
+    """Each score's category (its value), worked out once: a run asks it of thousands of
+    leads for every rule that filters by category, and Decimal(str(score)) is not cheap."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.thresholds = thresholds
+        self.known: dict[float, str] = {}
+
+    def __call__(self, score: float) -> str:
+        found = self.known.get(score)
+        if found is None:
+            found = self.known[score] = category(Decimal(str(score)), self.thresholds).value
+        return found
 
 
 @dataclass(frozen=True)
@@ -57,12 +73,18 @@ class RuleSpec:
 
     def matches(self, lead: Candidate, thresholds: Thresholds) -> bool:
         """Does this new lead fall under the rule's lead filter?"""
-        state = lead.lead
-        return ((not self.sources or state.source in self.sources)
-                and (not self.categories
-                     or category(Decimal(str(lead.score)), thresholds).value in self.categories)
-                and self.score_min <= lead.score <= self.score_max
-                and (not self.required_skill or state.required_skill == self.required_skill))
+        return bool(self.matching([lead], CategoryOf(thresholds)))
+
+    def matching(self, leads: Iterable[Candidate], category_of: CategoryOf) -> list[Candidate]:
+        """The leads that fall under the rule's lead filter, in their order; the category,
+        the one dear test, comes last."""
+        sources, categories, skill = self.sources, self.categories, self.required_skill
+        low, high = self.score_min, self.score_max
+        return [c for c in leads
+                if (not sources or c.lead.source in sources)
+                and low <= c.score <= high
+                and (not skill or c.lead.required_skill == skill)
+                and (not categories or category_of(c.score) in categories)]
 
     def describe_leads(self) -> str:
         parts = [" or ".join(self.sources) or "any source", " or ".join(self.categories) or "any category"]

@@ -21,7 +21,7 @@ from core.domain.placement import (
     round_robin,
     skills,
 )
-from core.domain.routing import LeftOut, RoutingRule
+from core.domain.routing import CategoryOf, LeftOut, RoutingRule
 from core.domain.rules import AgentState, why_lead_cannot_be_assigned
 from core.domain.scoring import Thresholds
 
@@ -123,10 +123,10 @@ def route(snapshot: Snapshot) -> RoutingPlan:
     placed_ids: set[int] = set()
     reasons: dict[int, list[str]] = {}
     outcomes: list[RuleOutcome] = []
-    placeable = [c for c in snapshot.leads if why_lead_cannot_be_assigned(c.lead) is None]
+    category_of = CategoryOf(snapshot.thresholds)  # shared by the rules: once per score a run
+    waiting = [c for c in snapshot.leads if why_lead_cannot_be_assigned(c.lead) is None]
     for rule in snapshot.rules:
-        todo = [c for c in placeable
-                if c.lead.id not in placed_ids and rule.spec.matches(c, snapshot.thresholds)]
+        todo = rule.spec.matching(waiting, category_of)
         pool = {i: a for i, a in loads.items() if in_scope(rule, a, snapshot.teams.get(i, ""))}
         before = dict(pool)
         if not todo:
@@ -137,7 +137,9 @@ def route(snapshot: Snapshot) -> RoutingPlan:
         else:
             result = PlacementResult([], _nobody(rule, snapshot, todo), None)
         loads.update(pool)  # the strategies count each placement in the pool they are given
-        placed_ids.update(p.lead_id for p in result.placed)
+        if result.placed:
+            placed_ids.update(p.lead_id for p in result.placed)
+            waiting = [c for c in waiting if c.lead.id not in placed_ids]
         for refusal in result.unplaced:
             reasons.setdefault(refusal.lead_id, []).append(f"rule '{rule.name}': {refusal.why}")
         outcomes.append(RuleOutcome(rule, result.placed, result.unplaced, before,

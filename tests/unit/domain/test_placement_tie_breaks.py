@@ -65,6 +65,26 @@ def test_round_robin_keeps_the_pointer_when_it_places_nobody():
     assert result.unplaced == [Refusal(1, "Agent 10 is full: 10 of 10 open leads.")]
 
 
+def test_round_robin_passes_over_many_full_agents_and_resumes_after_the_right_one():
+    """Full and away agents leave the ring for good; the others keep their places in id order."""
+    agents = pool(*(agent(i, open_leads=10) for i in range(10, 30)),
+                  agent(12), agent(17, max_capacity=1), agent(21, availability=Availability.AWAY),
+                  agent(25, max_capacity=2), agent(26, skills=("sales", "spanish")))
+    leads = new_leads(1, 2) + new_leads(3, skill="spanish") + new_leads(4, 5, 6, 7)
+    result = round_robin(agents, leads, resume_after=20)
+    assert result.placed == [Placement(1, 25), Placement(2, 26), Placement(3, 26),
+                             Placement(4, 12), Placement(5, 17), Placement(6, 25), Placement(7, 26)]
+    assert result.round_robin_agent_id == 26
+    assert round_robin(agents, new_leads(8), resume_after=26).placed == [Placement(8, 12)]
+
+
+def test_round_robin_tells_why_when_the_ring_is_full():
+    agents = pool(agent(10, max_capacity=1), agent(11, open_leads=10))
+    result = round_robin(agents, new_leads(1, 2), resume_after=10)
+    assert result.placed == [Placement(1, 10)] and result.round_robin_agent_id == 10
+    assert result.unplaced == [Refusal(2, "Every eligible agent is full or unavailable.")]
+
+
 def test_performance_places_higher_scores_first_ties_by_lead_id_with_the_best_performer():
     agents = pool(agent(10, max_capacity=2), agent(11, max_capacity=5))
     leads = [Candidate(lead(3), 90.0), Candidate(lead(1), 50.0), Candidate(lead(2), 90.0)]
