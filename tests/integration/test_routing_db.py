@@ -19,9 +19,9 @@ from core.domain.leads import LeadFilters
 from core.domain.permissions import Role
 from core.domain.placement import Strategy
 from core.domain.routing import RuleSpec
+from core.routing import run as routing_run
 from core.routing.arrival import import_and_route
 from core.routing.rules import add_rule
-from core.routing import run as routing_run
 from core.routing.run import run_routing
 from db.audit_verify import verify_audit_chains
 from db.invariants import find_violations
@@ -159,6 +159,7 @@ def test_a_run_longer_than_a_chunk_writes_in_two_lanes_on_mysql_each_agent_in_on
     assert sorted(r.lead_id for r in result.placed) == leads and result.left == []
     with Session(world.engine) as s:
         loads = dict(s.execute(select(Agent.id, Agent.open_leads)).all())
-        items = s.scalar(select(func.count()).select_from(Assignment).where(Assignment.batch_id == result.batch_id))
+        items = s.scalar(select(func.count()).select_from(Assignment)
+                         .where(Assignment.batch_id == result.batch_id))
     assert sorted(loads[a] for a in agents) == [12, 12, 12, 13, 13, 13] and items == 75
     assert find_violations(world.engine) == [] and verify_audit_chains(world.engine)[1] == []

@@ -46,7 +46,8 @@ def test_routing_runs_on_every_node_and_a_bulk_run_place_each_lead_once(galera_u
     context = multiprocessing.get_context("spawn")
     with context.Pool(4) as pool:
         # Chunks of 20: each run writes in two lanes at once on its node (core/bulk/lanes.py).
-        runs = [pool.apply_async(workers.routing_run, (galera_urls[node], users[node], 20)) for node in range(3)]
+        runs = [pool.apply_async(workers.routing_run, (galera_urls[node], users[node], 20))
+                for node in range(3)]
         bulk = pool.apply_async(workers.bulk_run, (galera_urls[1], users[3], "website", "Sales", 100))
         outcomes = [result.get(timeout=600) for result in runs]
         bulk_outcome = bulk.get(timeout=600)

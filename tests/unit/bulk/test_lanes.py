@@ -43,7 +43,8 @@ class Recorder:
 def test_every_chunk_is_applied_once_each_lane_in_order_on_threads_of_its_own():
     lanes = [[[0, 2], [4, 6]], [[1, 3], [5]]]
     work, seen = Recorder(), []
-    items = run_lanes(lanes, work, total=7, progress=lambda done: seen.append((threading.current_thread(), done)))
+    items = run_lanes(lanes, work, total=7,
+                      progress=lambda done: seen.append((threading.current_thread(), done)))
     assert sorted(item.position for item in items) == list(range(7))
     by_thread: dict[str, list[list[int]]] = {}
     for thread, positions in work.calls:
