@@ -63,6 +63,8 @@ def _column_cells(values: list[Any], bind: Callable[[Any], str]) -> list[str]:
     """Each value's text: an int as it is, None as NULL, a string of ASCII letters and digits
     quoted, anything else the placeholder `bind` gives."""
     kinds = set(map(type, values))
+    if len(kinds) == 1 and values.count(values[0]) == len(values):  # the chunk's tenant, time, batch
+        return [_cell(values[0], bind)] * len(values)
     if kinds == {int}:
         return list(map(str, values))
     if kinds == {str} and all(values) and _plain("".join(values)):

@@ -77,8 +77,8 @@ def _json_value(value: object) -> str:
 
 class RowSealer:
     """The MACs of a chunk's rows, all appended to one chain at one time: what row_mac gives
-    for each, written out field by field (row_mac builds a list and calls json.dumps, about
-    5 µs a row) with the key's HMAC set up once and each before/after dict serialised once.
+    for each, written out field by field with the key's HMAC set up once and each before/after
+    dict serialised once (about 2.5 µs a row; row_mac, calling json.dumps three times, 9 µs).
 
     row_mac stays as the reference that audit-verify checks every row against; the unit tests
     compare the two on awkward entries."""
