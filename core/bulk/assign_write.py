@@ -24,10 +24,13 @@ def write_assignments(uow: UnitOfWork, actor: Actor, placements: Sequence[Placem
     uow.agents.add_open_leads(Counter(p.agent_id for p in placements))
     uow.assignments.start_many(tenant_id=actor.tenant_id, placements=placements,
                                by_user_id=actor.user_id, now=now, batch_id=batch_id, notes=notes)
+    # One `before` for every entry and one `after` per agent: the audit log serialises each
+    # dict once (core.domain.audit_chain.RowSealer), not twice per entry.
+    before = {"status": "new", "agent_id": None}
+    after = {agent_id: {"status": "assigned", "agent_id": agent_id, "agent": agent_names[agent_id]}
+             for agent_id in {p.agent_id for p in placements}}
     uow.audit.append_many([AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="lead.assigned", entity_type="lead", entity_id=str(p.lead_id),
-        before={"status": "new", "agent_id": None},
-        after={"status": "assigned", "agent_id": p.agent_id, "agent": agent_names[p.agent_id]},
-        reason=reasons[p.lead_id], batch_id=batch_id,
+        before=before, after=after[p.agent_id], reason=reasons[p.lead_id], batch_id=batch_id,
     ) for p in placements])

@@ -21,6 +21,8 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
+from typing import Any
 
 from core.domain.audit import AuditEntry, to_json
 
@@ -60,6 +62,56 @@ def row_mac(key: AuditKey, *, chain: int, prev_hash: str, seq: int, at: datetime
 def legacy_hash(*, prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> str:
     """The unkeyed SHA-256 of rows written before migration 0007 (verification only)."""
     return _digest(_content(prev_hash=prev_hash, seq=seq, at=at, entry=entry), None)
+
+
+def _json_value(value: object) -> str:
+    """`value` as json.dumps writes it inside _digest's list (ensure_ascii, compact)."""
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if type(value) is int:  # not bool, not an IntEnum: those go to json.dumps
+        return str(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, separators=(",", ":"))
+
+
+class RowSealer:
+    """The MACs of a chunk's rows, all appended to one chain at one time: what row_mac gives
+    for each, written out field by field with the key's HMAC set up once and each before/after
+    dict serialised once (about 2.5 µs a row; row_mac, calling json.dumps three times, 9 µs).
+
+    row_mac stays as the reference that audit-verify checks every row against; the unit tests
+    compare the two on awkward entries."""
+
+    def __init__(self, key: AuditKey, *, chain: int, at: datetime) -> None:
+        self._hmac = hmac.new(key.secret, None, hashlib.sha256)
+        self._start = f"[{_json_value(KEYED)},{_json_value(chain)},"
+        self._at = _json_value(at.isoformat(timespec="microseconds"))
+        # By the dict's id: write_assignments gives a chunk's entries one `before` and one
+        # `after` per agent. The dict is kept here so that its id is not reused meanwhile.
+        self._json: dict[int, tuple[object, str | None, str]] = {}
+
+    def json_of(self, values: dict[str, Any] | None) -> str | None:
+        """to_json(values), as the row stores it."""
+        return self._serialised(values)[1]
+
+    def _serialised(self, values: dict[str, Any] | None) -> tuple[object, str | None, str]:
+        known = self._json.get(id(values))
+        if known is None:
+            text = to_json(values)
+            known = self._json[id(values)] = (values, text, _json_value(text))
+        return known
+
+    def row_mac(self, *, prev_hash: str, seq: int, entry: AuditEntry) -> str:
+        """row_mac(key, chain=, prev_hash=, seq=, at=, entry=) for this sealer's key, chain and at."""
+        v = _json_value
+        text = (f"{self._start}{v(prev_hash)},{v(seq)},{v(entry.tenant_id)},{self._at},"
+                f"{v(entry.actor_user_id)},{v(entry.actor_name)},{v(entry.action)},"
+                f"{v(entry.entity_type)},{v(entry.entity_id)},{self._serialised(entry.before)[2]},"
+                f"{self._serialised(entry.after)[2]},{v(entry.reason)},{v(entry.batch_id)}]")
+        mac = self._hmac.copy()
+        mac.update(text.encode("utf-8"))
+        return mac.hexdigest()
 
 
 def head_mac(key: AuditKey, *, tenant_id: int, chain: int, seq: int, head_hash: str) -> str:

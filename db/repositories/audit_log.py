@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from core.domain.audit import AuditEntry, to_json
-from core.domain.audit_chain import CHAINS, KEYED, AuditKey, ChainHead, head_mac, row_mac
+from core.domain.audit import AuditEntry
+from core.domain.audit_chain import CHAINS, KEYED, AuditKey, ChainHead, RowSealer, head_mac
 from core.domain.clock import utcnow
 from core.domain.errors import ConfigurationError
 from db.audit_key import audit_key_of
@@ -47,16 +47,18 @@ class SqlAuditRepository:
         tenant_id = entries[0].tenant_id
         head = self._locked_head(tenant_id)
         seq, prev_hash, at, rows = head.seq, head.head_hash, utcnow(), []
+        sealer = RowSealer(self.key, chain=head.chain, at=at)
         for entry in entries:
             seq += 1
-            mac = row_mac(self.key, chain=head.chain, prev_hash=prev_hash, seq=seq, at=at, entry=entry)
-            rows.append(dict(
-                tenant_id=tenant_id, chain=head.chain, seq=seq, algorithm=KEYED, at=at,
-                actor_user_id=entry.actor_user_id, actor_name=entry.actor_name, action=entry.action,
-                entity_type=entry.entity_type, entity_id=entry.entity_id,
-                before_json=to_json(entry.before), after_json=to_json(entry.after),
-                reason=entry.reason, batch_id=entry.batch_id, prev_hash=prev_hash, row_hash=mac,
-            ))
+            mac = sealer.row_mac(prev_hash=prev_hash, seq=seq, entry=entry)
+            rows.append({
+                "tenant_id": tenant_id, "chain": head.chain, "seq": seq, "algorithm": KEYED, "at": at,
+                "actor_user_id": entry.actor_user_id, "actor_name": entry.actor_name,
+                "action": entry.action, "entity_type": entry.entity_type, "entity_id": entry.entity_id,
+                "before_json": sealer.json_of(entry.before), "after_json": sealer.json_of(entry.after),
+                "reason": entry.reason, "batch_id": entry.batch_id, "prev_hash": prev_hash,
+                "row_hash": mac,
+            })
             prev_hash = mac
         if len(rows) == 1:
             self.connection.execute(_APPEND, rows)

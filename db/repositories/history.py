@@ -34,11 +34,11 @@ class SqlAssignmentRepository:
     def start_many(self, *, tenant_id: int, placements: Sequence[Placement], by_user_id: int | None,
                    now: datetime, batch_id: str | None, notes: dict[int, str] | None = None) -> None:
         notes = notes or {}
-        insert_rows(self.connection, _ASSIGNMENTS, [dict(
-            tenant_id=tenant_id, lead_id=lead_id, agent_id=agent_id, previous_agent_id=None,
-            assigned_by=by_user_id, assigned_at=now, ended_at=None, note=notes.get(lead_id),
-            batch_id=batch_id,
-        ) for lead_id, agent_id in placements])
+        insert_rows(self.connection, _ASSIGNMENTS, [{
+            "tenant_id": tenant_id, "lead_id": lead_id, "agent_id": agent_id, "previous_agent_id": None,
+            "assigned_by": by_user_id, "assigned_at": now, "ended_at": None, "note": notes.get(lead_id),
+            "batch_id": batch_id,
+        } for lead_id, agent_id in placements])
 
     def end_many(self, lead_ids: Sequence[int], *, now: datetime) -> None:
         if lead_ids:

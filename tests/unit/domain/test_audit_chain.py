@@ -2,11 +2,12 @@
 chain names when a row or its head was changed."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
-from core.domain.audit import AuditEntry
+from core.domain.audit import AuditEntry, to_json
 from core.domain.audit_chain import (
     GENESIS_HASH,
     KEYED,
@@ -16,10 +17,12 @@ from core.domain.audit_chain import (
     ChainedRow,
     ChainHead,
     ChainWalk,
+    RowSealer,
     head_mac,
     legacy_hash,
     row_mac,
 )
+from core.domain.batches import BatchKind
 
 AT = datetime(2026, 11, 22, 9, 0, 0, 123456)
 KEY = AuditKey(b"a key of the unit tests, 32 bytes or more")
@@ -49,6 +52,56 @@ def test_a_mac_is_stable_for_equal_content():
 
 def test_the_key_is_never_printed():
     assert "key of the unit tests" not in repr(KEY)
+
+
+AWKWARD_TEXT = ["O'Brien \"Bo\"", "back\\slash \\\" end\\", "Zoë Ünal", "中文 名字", "emoji 😀 \ud800x",
+                 "tab\tline\nbreak\r\x00\x1f\x7f", "</script> %s %(x)s :name ? -- ;", "", " ", "abc123"]
+AWKWARD_VALUES = [None, True, False, 0, -7, 2**70, 1.5, -0.0, float("nan"), float("inf"),
+                  BatchKind.BULK_ASSIGN, Decimal("1.10"), date(2026, 1, 2), AT, [1, "x", None],
+                  {"nested": {"b": 1, "a": ["é", None]}}]
+
+
+def awkward_entries() -> list[AuditEntry]:
+    """Entries with every field written in ways json.dumps escapes or types it dispatches on."""
+    entries = []
+    for i, text in enumerate(AWKWARD_TEXT):
+        value = AWKWARD_VALUES[i % len(AWKWARD_VALUES)]
+        entries += [
+            AuditEntry(tenant_id=i, actor_user_id=None if i % 2 else i, actor_name=text, action=text,
+                       entity_type=text, entity_id=None if i % 3 == 0 else text,
+                       before=None if i % 4 == 0 else {"status": "new", "agent_id": None, text: value},
+                       after={"agent": text, "agent_id": i, "status": "assigned"},
+                       reason=None if i % 5 == 0 else text, batch_id=None if i % 2 else text),
+            AuditEntry(tenant_id=1, actor_user_id=2, actor_name="ana", action="lead.updated",
+                       entity_type="lead", entity_id=str(i), before={"v": value},
+                       after={text: AWKWARD_VALUES[-1 - i % len(AWKWARD_VALUES)]}, reason=text),
+        ]
+    # Fields of other types than declared (those json.dumps takes) get json.dumps's text: true, not True.
+    entries += [AuditEntry(tenant_id=value, actor_user_id=value, actor_name=value, action=value,  # type: ignore[arg-type]
+                           entity_type="lead", entity_id=value, reason=value, batch_id=value)
+                for value in AWKWARD_VALUES if not isinstance(value, Decimal | date)]
+    return entries
+
+
+@pytest.mark.parametrize("at", [datetime(2026, 12, 2, 14, 0, 0, 5), datetime(2026, 12, 2, 14, 0)])
+def test_a_sealer_gives_row_macs_mac_and_to_jsons_text_on_awkward_entries(at):
+    sealer = RowSealer(KEY, chain=7, at=at)
+    prev = "prev-hash \"of\" any text"
+    for seq, entry in enumerate(awkward_entries(), start=1):
+        sealed = sealer.row_mac(prev_hash=prev, seq=seq, entry=entry)
+        assert sealed == row_mac(KEY, chain=7, prev_hash=prev, seq=seq, at=at, entry=entry)
+        assert sealer.json_of(entry.before) == to_json(entry.before)
+        assert sealer.json_of(entry.after) == to_json(entry.after)
+        prev = sealed
+
+
+def test_a_sealer_serialises_a_dict_shared_by_many_entries_once_and_each_dict_as_it_is():
+    shared, sealer = {"agent": "Bo"}, RowSealer(KEY, chain=7, at=AT)
+    entries = [replace(ENTRY, after=shared), replace(ENTRY, after={"agent": "Cy"}),
+               replace(ENTRY, after=shared)]
+    macs = [sealer.row_mac(prev_hash=GENESIS_HASH, seq=1, entry=e) for e in entries]
+    assert macs == [row_mac(KEY, chain=7, prev_hash=GENESIS_HASH, seq=1, at=AT, entry=e) for e in entries]
+    assert macs[0] == macs[2] != macs[1]
 
 
 def chain(length: int, *, number: int = 5) -> list[ChainedRow]:
