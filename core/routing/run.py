@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from core.bulk.assign_write import write_assignments
 from core.bulk.runner import close_batch, close_stopped_runs, open_batch, run_plan
+from core.collector import collector_paused
 from core.domain.batches import BatchItem, BatchKind
 from core.domain.clock import utcnow
 from core.domain.identity import Actor
@@ -72,6 +73,12 @@ def run_routing(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool = Fal
     one batch. `dry_run`: the plan only, nothing written. `now`: a fixed clock (tests); by
     default each step reads the time as it runs."""
     actor.require(Permission.BULK_OPERATIONS)
+    with collector_paused():
+        return _route(new_uow, actor, dry_run=dry_run, lead_ids=lead_ids, on_arrival=on_arrival, now=now)
+
+
+def _route(new_uow: UnitOfWorkFactory, actor: Actor, *, dry_run: bool, lead_ids: Sequence[int] | None,
+           on_arrival: bool, now: datetime | None) -> RoutingResult:
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     plan = plan_routing(new_uow(), actor, lead_ids=lead_ids, on_arrival=on_arrival, now=clock())
     if dry_run:

@@ -187,3 +187,28 @@ def test_the_next_run_closes_a_run_that_stopped_part_way_so_that_check_passes_an
     closing = [e for e in uow.audit.entries if e.entity_id == "dead-run"]
     assert [e.action for e in closing] == ["routing.ran"]
     run_routing(lambda: uow, SUPERVISOR, dry_run=True)  # a dry run writes nothing, closes nothing
+
+
+def test_a_run_plans_and_writes_with_the_cycle_collector_paused(monkeypatch):
+    import gc
+
+    from core.routing import planning
+    from core.routing import run as routing_run
+    uow = center()
+    rules(uow, HOT_WEBSITE)
+    seen = []
+    plan, apply_chunk = planning.route, routing_run._apply_chunk
+
+    def planned(snapshot):
+        seen.append(("plan", gc.isenabled()))
+        return plan(snapshot)
+
+    def applied(*args):
+        seen.append(("write", gc.isenabled()))
+        return apply_chunk(*args)
+
+    monkeypatch.setattr(planning, "route", planned)
+    monkeypatch.setattr(routing_run, "_apply_chunk", applied)
+    gc.enable()
+    run_routing(lambda: uow, SUPERVISOR)
+    assert seen == [("plan", False), ("write", False)] and gc.isenabled()
