@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from core.bulk.assign import BulkPlan, moved_since, plan_bulk_assign
 from core.bulk.assign_write import write_assignments
 from core.bulk.runner import Progress, finish_once, open_batch, run_plan
+from core.collector import collector_paused
 from core.domain.audit import AuditEntry
 from core.domain.batches import Batch, BatchItem, BatchKind
 from core.domain.clock import utcnow
@@ -75,10 +76,14 @@ def resume_bulk_assign(new_uow: UnitOfWorkFactory, actor: Actor, batch: Batch, s
 
 def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[str, Any], *,
          progress: Progress) -> list[BatchItem]:
+    """The chunks in lanes by agent where the database takes several writers, and with the
+    cycle collector paused (core/bulk/lanes.py, core/collector.py), as a routing run."""
     placements = [Planned(*row) for row in stored["placements"]]
     strategy = Strategy(stored["strategy"])
-    items = run_plan(new_uow, actor, batch_id, BatchKind.BULK_ASSIGN, placements,
-                     _chunk_applier(actor, batch_id, strategy), chunk=CHUNK, progress=progress)
+    with collector_paused():
+        items = run_plan(new_uow, actor, batch_id, BatchKind.BULK_ASSIGN, placements,
+                         _chunk_applier(actor, batch_id, strategy), chunk=CHUNK, progress=progress,
+                         lane_key=lambda planned: planned.agent_id)
     in_transaction(new_uow, lambda uow: close_bulk_assign(uow, actor, batch_id, stored))
     return items
 
@@ -129,7 +134,7 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
         elif why := why_agent_cannot_receive(agent, lead):
             items.append(BatchItem(position, lead_id, refused=why))
         else:
-            agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+            agents[agent_id] = agent.with_one_more_lead()
             items.append(BatchItem(position, lead_id, agent_id, lead.version + 1))
     placements = [Placement(i.lead_id, i.agent_id) for i in items if i.applied and i.agent_id is not None]
     reason = f"bulk {strategy.value}"

@@ -10,7 +10,7 @@ places nothing writes no batch; every real run notes its time and counts for the
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -29,7 +29,7 @@ from core.retry import in_transaction
 from core.routing.eligibility import why_not_routable
 from core.routing.engine import Routed, RoutingPlan
 from core.routing.planning import plan_routing
-from core.sla.shifts import on_shift_agent_ids_in
+from core.sla.shifts import ShiftTable, shift_table
 
 CHUNK = 500
 TAKEN = ("Lead #{} was taken by someone else at the same moment (another routing run or a "
@@ -110,8 +110,9 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, stored: dict[s
          clock: Callable[[], datetime]) -> list[BatchItem]:
     placements = [Planned(*row) for row in stored["placements"]]
     names = {int(rule_id): name for rule_id, name in stored["rules"].items()}
+    shifts = in_transaction(new_uow, lambda uow: shift_table(uow, actor.tenant_id))
     items = run_plan(new_uow, actor, batch_id, BatchKind.ROUTING, placements,
-                     _chunk_applier(actor, batch_id, names, clock), chunk=CHUNK,
+                     _chunk_applier(actor, batch_id, names, shifts, clock), chunk=CHUNK,
                      lane_key=lambda planned: planned.agent_id)
     in_transaction(new_uow, lambda uow: _close(uow, actor, batch_id, stored))
     return items
@@ -127,23 +128,23 @@ def _close(uow: UnitOfWork, actor: Actor, batch_id: str, stored: dict[str, Any])
 Apply = Callable[[UnitOfWork, list[tuple[int, Planned]]], list[BatchItem]]
 
 
-def _chunk_applier(actor: Actor, batch_id: str, names: dict[int, str],
+def _chunk_applier(actor: Actor, batch_id: str, names: dict[int, str], shifts: ShiftTable,
                    clock: Callable[[], datetime]) -> Apply:
     def apply(uow: UnitOfWork, todo: list[tuple[int, Planned]]) -> list[BatchItem]:
-        return _apply_chunk(uow, actor, todo, batch_id, names, clock())
+        return _apply_chunk(uow, actor, todo, batch_id, names, shifts, clock())
     return apply
 
 
 def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]], batch_id: str,
-                 names: dict[int, str], now: datetime) -> list[BatchItem]:
+                 names: dict[int, str], shifts: ShiftTable, now: datetime) -> list[BatchItem]:
     """Lock the chunk's agents, claim its leads still new; place each lead still as planned
     with an agent who may still receive it (available, on shift, with room); leave the rest,
     each with why."""
     agent_ids = sorted({p.agent_id for _, p in todo})
     agents = {a.id: a for a in uow.agents.lock_states(actor.tenant_id, agent_ids)}
-    # Read again beside the locks: an agent who went away, or whose shift ended, since the plan
-    # gets nothing (three small reads per chunk of CHUNK leads, of the chunk's agents).
-    working = on_shift_agent_ids_in(uow, actor.tenant_id, now, agent_ids)
+    # Asked again beside the locks: an agent who went away since the plan (their locked row)
+    # or whose shift has ended by this chunk's time (the hours as the run began) gets nothing.
+    working = shifts.on_shift(now, agent_ids)
     leads = {lead.id: lead for lead in uow.leads.claim_new(actor.tenant_id, [p.lead_id for _, p in todo])}
     items: list[BatchItem] = []
     notes: dict[int, str] = {}
@@ -157,7 +158,7 @@ def _apply_chunk(uow: UnitOfWork, actor: Actor, todo: list[tuple[int, Planned]],
                      or why_agent_cannot_receive(agent, lead)):
             items.append(BatchItem(position, lead_id, refused=why))
         else:
-            agents[agent_id] = replace(agent, open_leads=agent.open_leads + 1)
+            agents[agent_id] = agent.with_one_more_lead()
             notes[lead_id] = routed_by(names.get(rule_id, f"#{rule_id}"))
             items.append(BatchItem(position, lead_id, agent_id, lead.version + 1))
     placements = [Placement(i.lead_id, i.agent_id) for i in items if i.applied and i.agent_id is not None]

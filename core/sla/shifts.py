@@ -1,6 +1,7 @@
 """Who is on shift now: the seam routing calls to place leads only with agents at work."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain.identity import Actor
@@ -25,6 +26,26 @@ def on_shift_agent_ids_in(uow: UnitOfWork, tenant_id: int, now: datetime,
     teams = (uow.agents.teams(tenant_id) if agent_ids is None
              else {i: agent.team for i, agent in uow.agents.names(tenant_id, agent_ids).items()})
     return agents_on_shift(teams, uow.sla.team_hours(tenant_id), settings.time_zone, now)
+
+
+@dataclass(frozen=True)
+class ShiftTable:
+    """A tenant's agents' teams, team hours and time zone, read once: who is on shift at any
+    moment after (a routing run asks again for each chunk it writes, at the chunk's time)."""
+
+    teams: Mapping[int, str]
+    hours: Mapping[str, tuple[ShiftInterval, ...]]
+    time_zone: str
+
+    def on_shift(self, now: datetime, agent_ids: Sequence[int]) -> set[int]:
+        """Of these agents, those on shift at `now`."""
+        return agents_on_shift({i: self.teams[i] for i in agent_ids if i in self.teams},
+                               self.hours, self.time_zone, now)
+
+
+def shift_table(uow: UnitOfWork, tenant_id: int) -> ShiftTable:
+    return ShiftTable(uow.agents.teams(tenant_id), uow.sla.team_hours(tenant_id),
+                      uow.sla.settings(tenant_id).time_zone)
 
 
 @retry_on_conflict

@@ -240,3 +240,28 @@ def test_file_ids_of_another_tenant_or_unknown_are_reported_not_touched(world):
     assert [lead for lead, _ in preview.placed] == [world["leads"][0]]
     assert dict(preview.unplaced) == {foreign: f"Lead #{foreign} does not exist in your tenant.",
                                       999999: "Lead #999999 does not exist in your tenant."}
+
+
+def test_a_commit_longer_than_a_chunk_writes_in_two_lanes_on_mysql_progress_reported_here(world, monkeypatch):
+    monkeypatch.setattr(assign_commit, "CHUNK", 3)
+    apply_chunk, chunks = assign_commit._apply_chunk, []
+
+    def spied(uow, actor, todo, *args):
+        chunks.append((threading.current_thread().name, {planned.agent_id for _, planned in todo}))
+        return apply_chunk(uow, actor, todo, *args)
+
+    monkeypatch.setattr(assign_commit, "_apply_chunk", spied)
+    progress: list[tuple[str, float]] = []
+    result = commit_bulk_assign(
+        uow_factory(world), world["actor"], plan(world),
+        progress=lambda done: progress.append((threading.current_thread().name, done)))
+    lanes: dict[str, set[int]] = {}
+    for thread, agent_ids in chunks:
+        lanes.setdefault(thread, set()).update(agent_ids)
+    here = threading.current_thread().name
+    if world["engine"].dialect.name == "mysql":
+        assert len(lanes) == 2 and not set.intersection(*lanes.values()) and here not in lanes
+    else:
+        assert list(lanes) == [here]
+    assert result.assigned == 12 and {thread for thread, _ in progress} == {here} and progress[-1][1] == 1.0
+    assert find_violations(world["engine"]) == []
