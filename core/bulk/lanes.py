@@ -62,14 +62,18 @@ def run_lanes(lanes: list[list[list[int]]], apply_chunk: ApplyChunk, *, total: i
     with ThreadPoolExecutor(len(lanes), thread_name_prefix="lane") as pool:
         futures = [pool.submit(lane, chunks) for chunks in lanes]
         pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=POLL, return_when=FIRST_EXCEPTION)
-            failed = next((f for f in futures if f.done() and f.exception() is not None), None)
-            if failed is not None:
-                stop.set()
-                wait(pending)
+        try:
+            while pending:
+                _, pending = wait(pending, timeout=POLL, return_when=FIRST_EXCEPTION)
+                failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+                if failed is not None:
+                    stop.set()
+                    wait(pending)
+                    with guard:
+                        raise LaneFailed(failed.exception() or RuntimeError("lane failed"), list(items))
                 with guard:
-                    raise LaneFailed(failed.exception() or RuntimeError("lane failed"), list(items))
-            with guard:
-                progress(done[0] / total)
+                    progress(done[0] / total)
+        except BaseException:
+            stop.set()  # a failed lane, a failing progress report, Ctrl-C: no lane starts a chunk
+            raise
     return items

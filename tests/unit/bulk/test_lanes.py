@@ -64,3 +64,15 @@ def test_a_failing_lane_stops_the_others_after_their_chunk_and_says_what_was_rec
     applied = [p for _, positions in work.calls for p in positions]
     assert 1 in applied and 3 not in applied and 58 not in applied  # the first lane stopped early
     assert sorted(item.position for item in failed.value.items) == sorted(applied)
+
+
+def test_a_progress_report_that_fails_stops_every_lane_after_its_chunk():
+    lanes = [[[p] for p in range(0, 200, 2)], [[p] for p in range(1, 200, 2)]]  # 1 s each
+    work = Recorder()
+
+    def failing(done: float) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C would arrive, on the caller's thread
+
+    with pytest.raises(KeyboardInterrupt):
+        run_lanes(lanes, work, total=200, progress=failing)
+    assert len(work.calls) < 200  # the lanes stopped instead of running to the end
