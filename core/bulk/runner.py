@@ -88,10 +88,10 @@ def run_plan(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, kind: Batc
             return new + [item for item in recorded if item.position not in before]
         return in_transaction(new_uow, step)
 
-    writers = new_uow().concurrent_writers if lane_key is not None and len(plan) > chunk else 1
-    lanes = [chunked(lane, chunk) for lane in (
-        lanes_of(plan, lanes=writers, key=lane_key) if lane_key is not None and writers > 1
-        else [list(range(len(plan)))])]
+    by_lane = [list(range(len(plan)))]
+    if lane_key is not None and len(plan) > chunk:
+        by_lane = lanes_of(plan, lanes=new_uow().concurrent_writers, key=lane_key)
+    lanes = [chunked(lane, chunk) for lane in by_lane]
     items: list[BatchItem] = []
     try:
         if len(lanes) == 1:

@@ -18,14 +18,10 @@ def agents_on_shift(teams: Mapping[int, str], hours: Mapping[str, tuple[ShiftInt
     return {agent_id for agent_id, team in teams.items() if working[team]}
 
 
-def on_shift_agent_ids_in(uow: UnitOfWork, tenant_id: int, now: datetime,
-                          agent_ids: Sequence[int] | None = None) -> set[int]:
-    """Inside the caller's transaction (routing reads it beside its own locks); of these
-    agents only, if given (a routing chunk's: not every agent's team, chunk after chunk)."""
-    settings = uow.sla.settings(tenant_id)
-    teams = (uow.agents.teams(tenant_id) if agent_ids is None
-             else {i: agent.team for i, agent in uow.agents.names(tenant_id, agent_ids).items()})
-    return agents_on_shift(teams, uow.sla.team_hours(tenant_id), settings.time_zone, now)
+def on_shift_agent_ids_in(uow: UnitOfWork, tenant_id: int, now: datetime) -> set[int]:
+    """Inside the caller's transaction (routing reads it beside its own locks)."""
+    table = shift_table(uow, tenant_id)
+    return table.on_shift(now, list(table.teams))
 
 
 @dataclass(frozen=True)
