@@ -55,12 +55,31 @@ def _settings(args: argparse.Namespace) -> Settings:
     return replace(settings, database_url=args.database_url) if args.database_url else settings
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    """The configured database, with the audit key every audited change needs."""
+def _engine(args: argparse.Namespace, *, needs_schema: bool = True) -> Engine:
+    """The configured database, with the audit key every audited change needs; refused with
+    what to run when it lacks LeadOps' current schema (`needs_schema=False`: the commands that
+    create it)."""
     settings = _settings(args)
     engine = with_audit_key(create_database_engine(settings.database_url), settings.audit_key)
     check_connection(engine)
+    if needs_schema:
+        _require_current_schema(engine)
     return engine
+
+
+def _require_current_schema(engine: Engine) -> None:
+    from db.migrate import current_revision, head_revision
+
+    current, head = current_revision(engine), head_revision()
+    if current is None:
+        raise LeadOpsError(
+            "The configured database has no LeadOps schema yet. Run `python cli.py init-db` to "
+            "create it (for real data), or `python cli.py seed-demo` for the demo; the app seeds "
+            "the demo itself on its first visit when no DATABASE_URL is set.")
+    if current != head:
+        raise LeadOpsError(
+            f"The database is at schema revision {current}; this LeadOps needs {head}. Nothing was "
+            "done. Run `python cli.py init-db` to upgrade it, then run this command again.")
 
 
 def _units_of_work(engine: Engine, *, read_only: bool = False) -> UnitOfWorkFactory:
@@ -77,7 +96,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     from db.bootstrap import prepare_schema
     from db.migrate import current_revision
 
-    engine = _engine(args)
+    engine = _engine(args, needs_schema=False)
     report = prepare_schema(engine)
     if report.sealed:
         print(f"Sealed {report.sealed} audit chain head(s) with LEADOPS_AUDIT_KEY.")
@@ -91,7 +110,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from db.bootstrap import prepare_schema
     from db.demo import DEMO_LOGINS, seed_demo
 
-    engine = _engine(args)
+    engine = _engine(args, needs_schema=False)
     prepare_schema(engine)
     summary = seed_demo(engine, leads=args.leads, agents=args.agents, seed=args.seed)
     print(f"Seeded {summary.tenants} tenants, {summary.agents} agents, {summary.leads} leads, "
