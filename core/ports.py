@@ -172,6 +172,11 @@ class LeadRepository(Protocol):
     def known_contacts(self, tenant_id: int, emails: Iterable[str],
                        phones: Iterable[str]) -> KnownContacts: ...
 
+    def lock_contacts(self, tenant_id: int) -> None:
+        """Held until the commit: the writers that check new leads' emails and phones against
+        the tenant's leads, then insert them, go one at a time per tenant."""
+        ...
+
     def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
         """Insert new leads; returns their ids in the same order."""
         ...

@@ -412,6 +412,19 @@ class RoutingPointer(Base):
     agent_id: Mapped[int] = mapped_column(Integer)
 
 
+class TenantLock(Base):
+    """A row a writer takes (and bumps) to go one at a time within its tenant where row locks
+    on the data alone cannot order it: an import checks its rows' emails and phones against
+    the tenant's leads and then inserts them, and two imports at once would both pass the
+    check. Bumped, not only locked, so that a Galera cluster certifies two such writers on
+    different nodes as conflicting (it does not see read locks)."""
+
+    __tablename__ = "tenant_locks"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RoutingRunRow(Base):
     """The tenant's last routing run, for the capacity page's routing panel."""
 

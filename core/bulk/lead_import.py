@@ -71,20 +71,27 @@ def _validate_rows(file: ImportFile, mapping: Mapping) -> tuple[list[_Accepted],
     return accepted, report
 
 
+def _known(uow: UnitOfWork, actor: Actor, rows: list[_Accepted]) -> dict[int, int]:
+    """The tenant's lead already holding each row's email or phone, by the row's file line."""
+    known = uow.leads.known_contacts(
+        actor.tenant_id, [a.lead.email_normalized for a in rows if a.lead.email_normalized],
+        [a.lead.phone_normalized for a in rows if a.lead.phone_normalized])
+    found = {row.line: known.lead_with(row.lead.email_normalized, row.lead.phone_normalized) for row in rows}
+    return {line: lead_id for line, lead_id in found.items() if lead_id}
+
+
 def _known_elsewhere(new_uow: UnitOfWorkFactory, actor: Actor, accepted: list[_Accepted],
                      report: list[tuple[int, str, str]]) -> list[_Accepted]:
-    """The rows whose email and phone no lead of the tenant has yet; the others reported."""
-    known = in_transaction(new_uow, lambda uow: uow.leads.known_contacts(
-        actor.tenant_id, [a.lead.email_normalized for a in accepted if a.lead.email_normalized],
-        [a.lead.phone_normalized for a in accepted if a.lead.phone_normalized]))
-    fresh: list[_Accepted] = []
-    for row in accepted:
-        lead_id = known.lead_with(row.lead.email_normalized, row.lead.phone_normalized)
-        if lead_id:
-            report.append((row.line, "refused", f"duplicate of lead #{lead_id} already in LeadOps"))
-        else:
-            fresh.append(row)
-    return fresh
+    """The rows whose email and phone no lead of the tenant has yet; the others reported.
+    Checked again as they are written (_insert), under the tenant's lock."""
+    known = in_transaction(new_uow, lambda uow: _known(uow, actor, accepted))
+    report += [(line, "refused", f"duplicate of lead #{lead_id} already in LeadOps")
+               for line, lead_id in known.items()]
+    return [row for row in accepted if row.line not in known]
+
+
+def _added_meanwhile(lead_id: int) -> str:
+    return f"duplicate of lead #{lead_id}, added by someone else meanwhile (after this file was checked)"
 
 
 def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, mapping: Mapping, *,
@@ -102,9 +109,11 @@ def import_leads(new_uow: UnitOfWorkFactory, actor: Actor, file: ImportFile, map
                               plan=[_stored(row) for row in fresh], positions=len(fresh),
                               refused=len(report))
         items = _run(new_uow, actor, batch_id, fresh, progress=progress)
-    report += [(fresh[item.position].line, "imported", f"lead #{item.lead_id}") for item in items]
-    return ImportResult(batch_id, len(items), sorted(report), _score(new_uow, actor, items),
-                        lead_ids=tuple(item.lead_id for item in items if item.applied))
+    report += [(fresh[item.position].line, "imported", f"lead #{item.lead_id}") if item.applied
+               else (fresh[item.position].line, "refused", item.refused or "") for item in items]
+    created = tuple(item.lead_id for item in items if item.applied)
+    return ImportResult(batch_id, len(created), sorted(report),
+                        _score(new_uow, actor, items), lead_ids=created)
 
 
 def resume_import(new_uow: UnitOfWorkFactory, actor: Actor, batch: Batch, stored: list[Any],
@@ -129,14 +138,23 @@ def _restored(stored: dict[str, Any]) -> _Accepted:
 
 def _insert(uow: UnitOfWork, actor: Actor, batch_id: str,
             todo: list[tuple[int, _Accepted]]) -> list[BatchItem]:
-    ids = uow.leads.insert_new([row.lead for _, row in todo], tenant_id=actor.tenant_id, now=utcnow())
+    """The rows written, each checked again under the tenant's contacts lock: another import
+    may have added the same email or phone since this one's check, and is let in only after
+    this transaction."""
+    uow.leads.lock_contacts(actor.tenant_id)
+    known = _known(uow, actor, [row for _, row in todo])
+    new = [(position, row) for position, row in todo if row.line not in known]
+    ids = uow.leads.insert_new([row.lead for _, row in new], tenant_id=actor.tenant_id, now=utcnow())
     uow.audit.append_many([AuditEntry(
         tenant_id=actor.tenant_id, actor_user_id=actor.user_id, actor_name=actor.username,
         action="lead.imported", entity_type="lead", entity_id=str(lead_id), batch_id=batch_id,
         after={"name": row.lead.name, "source": row.lead.source})
-        for lead_id, (_, row) in zip(ids, todo, strict=True)])
-    return [BatchItem(position, lead_id, lead_version=1)
-            for lead_id, (position, _) in zip(ids, todo, strict=True)]
+        for lead_id, (_, row) in zip(ids, new, strict=True)])
+    created = [BatchItem(position, lead_id, lead_version=1)
+               for lead_id, (position, _) in zip(ids, new, strict=True)]
+    refused = [BatchItem(position, known[row.line], refused=_added_meanwhile(known[row.line]))
+               for position, row in todo if row.line in known]
+    return sorted(created + refused, key=lambda item: item.position)
 
 
 def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, rows: list[_Accepted], *,
@@ -150,7 +168,7 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, rows: list[_Ac
 
 
 def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
-                    rows: list[_Accepted]) -> tuple[str, list[BatchItem]]:
+                    rows: list[_Accepted]) -> tuple[str | None, list[BatchItem]]:
     """All or nothing: one transaction, retried as a whole (a file holds at most MAX_ROWS)."""
     batch_id = str(uuid.uuid4())
 
@@ -158,11 +176,24 @@ def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
         uow.bulk.add_batch(batch_id, tenant_id=actor.tenant_id, kind=BatchKind.IMPORT, strategy=None,
                            by_user_id=actor.user_id, now=utcnow(), plan="[]", planned=len(rows))
         items = _insert(uow, actor, batch_id, list(enumerate(rows)))
+        if any(not item.applied for item in items):  # rolled back as the exception leaves
+            raise _AddedMeanwhile([item for item in items if not item.applied])
         uow.bulk.record_progress(batch_id, changed=len(items), refused=0, now=utcnow())
         _close(uow, actor, batch_id)
         return items
 
-    return batch_id, in_transaction(new_uow, attempt)
+    try:
+        return batch_id, in_transaction(new_uow, attempt)
+    except _AddedMeanwhile as stopped:
+        return None, stopped.refused
+
+
+class _AddedMeanwhile(Exception):
+    """All or nothing, and someone else added one of the file's leads since the check."""
+
+    def __init__(self, refused: list[BatchItem]) -> None:
+        super().__init__("duplicates added meanwhile")
+        self.refused = refused
 
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:

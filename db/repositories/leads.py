@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, literal_column, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.domain.leads import (
@@ -23,7 +25,7 @@ from core.domain.placement import Candidate, Placement
 from core.domain.rules import LeadState
 from core.domain.vocabulary import CLOSED_STATUSES, LeadStatus
 from db.int_case import int_case
-from db.models import Lead
+from db.models import Lead, TenantLock
 from db.queries import leads as lead_queries
 from db.results import AnyRow, inserted_id
 
@@ -238,6 +240,16 @@ class SqlLeadRepository:
             return found
         return KnownContacts(lowest_ids(Lead.email_normalized, emails),
                              lowest_ids(Lead.phone_normalized, phones))
+
+    def lock_contacts(self, tenant_id: int) -> None:
+        """Take the tenant's "lead_contacts" lock row until the commit (db.models.TenantLock)."""
+        row = {"tenant_id": tenant_id, "name": "lead_contacts", "taken": 1}
+        bumped = {"taken": TenantLock.taken + 1}
+        if self.connection.dialect.name == "mysql":
+            self.connection.execute(mysql_insert(TenantLock).values(**row).on_duplicate_key_update(**bumped))
+        else:
+            self.connection.execute(sqlite_insert(TenantLock).values(**row).on_conflict_do_update(
+                index_elements=[TenantLock.tenant_id, TenantLock.name], set_=bumped))
 
     def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
         """Insert new leads; returns their ids in the same order."""

@@ -147,6 +147,9 @@ class FakeLeads:
                 by_phone[extra.phone_normalized] = lead.id
         return KnownContacts(by_email, by_phone)
 
+    def lock_contacts(self, tenant_id: int) -> None:
+        """Nothing to take: the fake's writers already go one at a time."""
+
     def insert_new(self, leads: Sequence[NewLead], *, tenant_id: int, now: datetime) -> list[int]:
         ids = []
         for new in leads:
