@@ -83,11 +83,34 @@ def list_searches_or_none(actor: Actor) -> list[SavedSearch]:
         return []
 
 
-def _delete(prefix: str, actor: Actor) -> None:
-    chosen = st.session_state.get(f"{prefix}_saved")
-    if chosen is not None and _run(prefix, lambda: delete_search(context.writer(), actor, chosen),
-                                   "Deleted the saved search."):
+def _ask_to_delete(prefix: str) -> None:
+    st.session_state[f"{prefix}_saved_delete_asked"] = st.session_state.get(f"{prefix}_saved")
+
+
+def _keep(prefix: str) -> None:
+    st.session_state.pop(f"{prefix}_saved_delete_asked", None)
+
+
+def _delete(prefix: str, actor: Actor, search_id: int, name: str) -> None:
+    _keep(prefix)
+    if _run(prefix, lambda: delete_search(context.writer(), actor, search_id),
+            f"Deleted the saved search \"{name}\"."):
         st.session_state[f"{prefix}_saved"] = None
+
+
+def _confirm_delete(prefix: str, actor: Actor, chosen: int | None) -> None:
+    """Deleting cannot be undone: the search picked is named and deleted only on a second
+    click. Asking lapses when another search is picked."""
+    asked = st.session_state.get(f"{prefix}_saved_delete_asked")
+    if asked is None or asked != chosen:
+        return
+    name = next((s.name for s in list_searches_or_none(actor) if s.id == asked), "")
+    st.warning(literal(f"Delete your saved search \"{name}\"? It cannot be brought back."),
+               icon=":material/delete:")
+    confirm, keep = st.columns(2)
+    confirm.button("Yes, delete it", key=f"{prefix}_saved_delete_confirm", type="primary",
+                   on_click=_delete, args=(prefix, actor, asked, name))
+    keep.button("Keep it", key=f"{prefix}_saved_delete_keep", on_click=_keep, args=(prefix,))
 
 
 def save_box(prefix: str, actor: Actor, filters: LeadFilters) -> None:
@@ -108,4 +131,5 @@ def save_box(prefix: str, actor: Actor, filters: LeadFilters) -> None:
                  f"Renamed to \"{tidy}\".")
             st.rerun()
         delete.button("Delete the picked one", key=f"{prefix}_saved_delete", disabled=chosen is None,
-                      on_click=_delete, args=(prefix, actor))
+                      on_click=_ask_to_delete, args=(prefix,))
+        _confirm_delete(prefix, actor, chosen)

@@ -77,8 +77,16 @@ def test_save_apply_rename_and_delete_a_search_on_every_lead_table(demo_url, pag
     at.text_input(key=f"{prefix}_saved_name").input("Hot web").run()
     at.button(key=f"{prefix}_saved_rename").click().run()
     assert at.selectbox(key=f"{prefix}_saved").options == ["Hot web"]
+    at.button(key=f"{prefix}_saved_delete").click().run()  # asks first, naming the search
+    assert not at.exception and at.selectbox(key=f"{prefix}_saved").options == ["Hot web"]
+    assert 'Delete your saved search "Hot web"' in messages(at)
+    at.button(key=f"{prefix}_saved_delete_keep").click().run()
+    assert at.selectbox(key=f"{prefix}_saved").options == ["Hot web"]
+    assert 'Delete your saved search' not in messages(at)
     at.button(key=f"{prefix}_saved_delete").click().run()
+    at.button(key=f"{prefix}_saved_delete_confirm").click().run()
     assert not at.exception and "No saved searches yet" in captions(at)
+    assert 'Deleted the saved search "Hot web"' in messages(at)
 
 
 def test_a_duplicate_name_is_refused_naming_the_rule(demo_url):
