@@ -9,7 +9,7 @@ end is not after its start crosses midnight: "Sat 22:00-06:00" covers Saturday 2
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from core.domain.errors import InvalidInput
@@ -108,6 +108,14 @@ def local_moment(instant: datetime, time_zone: str) -> tuple[int, int]:
     """(weekday, minute after midnight) on the zone's wall clock at a naive-UTC instant."""
     local = instant.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone))
     return local.weekday(), local.hour * 60 + local.minute
+
+
+def last_local_midnight(instant: datetime, time_zone: str) -> datetime:
+    """Naive UTC of the zone's last midnight at or before a naive-UTC instant. The midnight's
+    own offset is used: on a daylight-saving day it differs from the instant's by an hour."""
+    zone = ZoneInfo(time_zone)
+    local_day = instant.replace(tzinfo=UTC).astimezone(zone).date()
+    return datetime.combine(local_day, time(), tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def on_shift(hours: Iterable[ShiftInterval] | None, time_zone: str, instant: datetime) -> bool:

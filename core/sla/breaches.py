@@ -7,14 +7,14 @@ audit row, and is marked, so it is not re-routed again until a supervisor allows
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.domain.errors import InvalidInput, NotFound, RuleViolation
 from core.domain.identity import Actor
 from core.domain.permissions import Permission
 from core.domain.rules import why_agent_cannot_receive
 from core.domain.sla import SLA_REROUTE_REASON, SlaSettings, is_open_breach
-from core.domain.working_hours import local_moment
+from core.domain.working_hours import last_local_midnight
 from core.leads.assignment import move_locked_lead
 from core.leads.steps import clean_text, lead_audit, locked_lead
 from core.ports import UnitOfWork
@@ -28,10 +28,8 @@ class BreachCounts:
 
 
 def start_of_local_day(now: datetime, time_zone: str) -> datetime:
-    """Naive UTC of the last local midnight before `now` (approximate by at most the hour a
-    daylight-saving change moved that day)."""
-    _, minute = local_moment(now, time_zone)
-    return (now - timedelta(minutes=minute)).replace(second=0, microsecond=0)
+    """Where the tenant's "today" began: naive UTC of its last local midnight."""
+    return last_local_midnight(now, time_zone)
 
 
 @retry_on_conflict
