@@ -167,6 +167,14 @@ def _run(new_uow: UnitOfWorkFactory, actor: Actor, batch_id: str, rows: list[_Ac
     return items
 
 
+class _AddedMeanwhile(Exception):
+    """All or nothing, and someone else added one of the file's leads since the check."""
+
+    def __init__(self, refused: list[BatchItem]) -> None:
+        super().__init__("duplicates added meanwhile")
+        self.refused = refused
+
+
 def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
                     rows: list[_Accepted]) -> tuple[str | None, list[BatchItem]]:
     """All or nothing: one transaction, retried as a whole (a file holds at most MAX_ROWS)."""
@@ -186,14 +194,6 @@ def _import_at_once(new_uow: UnitOfWorkFactory, actor: Actor,
         return batch_id, in_transaction(new_uow, attempt)
     except _AddedMeanwhile as stopped:
         return None, stopped.refused
-
-
-class _AddedMeanwhile(Exception):
-    """All or nothing, and someone else added one of the file's leads since the check."""
-
-    def __init__(self, refused: list[BatchItem]) -> None:
-        super().__init__("duplicates added meanwhile")
-        self.refused = refused
 
 
 def _close(uow: UnitOfWork, actor: Actor, batch_id: str) -> None:
