@@ -5,9 +5,9 @@ the run looks at has a rule; the available agents get room for all of them (afte
 bulk step they are full, and a run that places nothing would time the refusals only); and
 every team is on shift around the clock, so that what the run places does not depend on the
 hour it runs at (with the demo's team hours a run at 20:00 UTC placed 2,800 of the 10,000
-leads, one at midday about 5,100, as the floor's bulk places all of them). The run then plans
-over the tenant's rules and applies the plan as one routing batch. Its target is 2x the
-floor's bulk_assign_s of the same bench run.
+leads, earlier bench runs about 5,000, while the floor's bulk places all of them). The run
+then plans over the tenant's rules and applies the plan as one routing batch. Its target is
+2x the floor's bulk_assign_s of the same bench run.
 """
 
 import math
