@@ -36,15 +36,14 @@ def _import(world, text, *, all_or_nothing):
 
 
 def _with_other_import_after_the_check(monkeypatch, world, text):
-    """The other import runs whole right after this one's check against the database."""
+    """The other import runs whole (checking as usual) right after this one's check."""
     check = lead_import._known_elsewhere
     other = []
 
     def check_then_let_the_other_in(*args, **kwargs):
         fresh = check(*args, **kwargs)
-        if not other:
-            other.append(None)
-            other[0] = _import(world, text, all_or_nothing=False)
+        monkeypatch.setattr(lead_import, "_known_elsewhere", check)
+        other.append(_import(world, text, all_or_nothing=False))
         return fresh
 
     monkeypatch.setattr(lead_import, "_known_elsewhere", check_then_let_the_other_in)
